@@ -1,0 +1,23 @@
+# One generated script knows how to start QEMU for this board; the run and debug targets, the
+# scripts/ wrappers and the QEMU tests all go through it.
+find_program(EXOPI_QEMU_PATH ${EXOPI_QEMU_SYSTEM})
+if(NOT EXOPI_QEMU_PATH)
+  message(WARNING "${EXOPI_QEMU_SYSTEM} not found: run scripts/setup. Run targets and QEMU tests will fail.")
+  set(EXOPI_QEMU_PATH ${EXOPI_QEMU_SYSTEM})
+endif()
+list(JOIN EXOPI_QEMU_MACHINE_ARGS " " EXOPI_QEMU_MACHINE_ARGS_SH)
+set(EXOPI_QEMU_KERNEL ${CMAKE_BINARY_DIR}/${EXOPI_QEMU_KERNEL_FILE})
+set(EXOPI_KERNEL_ELF ${CMAKE_BINARY_DIR}/exopi.elf)
+set(EXOPI_QEMU_SCRIPT ${CMAKE_BINARY_DIR}/qemu.sh)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/qemu.sh.in ${EXOPI_QEMU_SCRIPT} @ONLY
+  FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+
+set(EXOPI_RUN_CMDLINE "" CACHE STRING "Kernel command line for the run/debug targets")
+add_custom_target(run-qemu-${EXOPI_ARCH_SHORT}
+  COMMAND ${EXOPI_QEMU_SCRIPT} run ${EXOPI_RUN_CMDLINE}
+  DEPENDS exopi USES_TERMINAL
+  COMMENT "Booting ${EXOPI_BOARD} in QEMU (Ctrl-A X quits)")
+add_custom_target(debug-qemu-${EXOPI_ARCH_SHORT}
+  COMMAND ${EXOPI_QEMU_SCRIPT} debug ${EXOPI_RUN_CMDLINE}
+  DEPENDS exopi USES_TERMINAL
+  COMMENT "QEMU halted with a gdb stub; see ${CMAKE_BINARY_DIR}/gdbinit")

@@ -1,0 +1,40 @@
+// First C++ code on aarch64: leave EL2 for EL1, then hand over to the generic kernel.
+#include "arch/sysreg.h"
+#include "kernel/boot_info.h"
+
+extern "C" char el1_entry[];
+extern "C" char boot_stack_top[];
+
+namespace reg = arch::reg;
+
+/// Entered at EL2 on core 0 (stack set, .bss zeroed). Configures EL2 so that EL1 runs in
+/// AArch64 with the timer and FP/SIMD untrapped, then "returns" to el1_entry at EL1.
+extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
+    ARCH_SYSREG_WRITE(hcr_el2, reg::hcr_el2::RW::make(1));
+    // Let EL1 use the physical counter and timer; no virtual offset.
+    ARCH_SYSREG_WRITE(cnthctl_el2, reg::cnthctl_el2::EL1PCTEN::make(1) |
+                                       reg::cnthctl_el2::EL1PCEN::make(1));
+    ARCH_SYSREG_WRITE(cntvoff_el2, 0);
+    // Do not trap FP/SIMD to EL2 (EL1 still traps it through CPACR_EL1 until it opts in).
+    ARCH_SYSREG_WRITE(cptr_el2, reg::cptr_el2::kRes1 | reg::cptr_el2::TFP::make(0));
+    ARCH_SYSREG_WRITE(hstr_el2, 0);
+    // EL1 starts with its MMU and caches off, little-endian, SP alignment checked.
+    ARCH_SYSREG_WRITE(sctlr_el1, reg::sctlr_el1::kRes1 | reg::sctlr_el1::SA::make(1));
+    // The eret lands in EL1h with all of DAIF masked.
+    uint64_t spsr = reg::spsr::M::make(reg::spsr::kEL1h) | reg::spsr::D::make(1) |
+                    reg::spsr::A::make(1) | reg::spsr::I::make(1) | reg::spsr::F::make(1);
+    ARCH_SYSREG_WRITE(spsr_el2, spsr);
+    ARCH_SYSREG_WRITE(elr_el2, reinterpret_cast<uintptr_t>(el1_entry));
+    ARCH_SYSREG_WRITE(sp_el1, reinterpret_cast<uintptr_t>(boot_stack_top));
+    // x0 survives the eret: el1_entry passes it on to aarch64_boot.
+    register uintptr_t x0 asm("x0") = firmware_data;
+    asm volatile("eret" ::"r"(x0));
+    __builtin_unreachable();
+}
+
+/// Entered at EL1 on core 0 with the MMU off.
+extern "C" [[noreturn]] void aarch64_boot(uintptr_t firmware_data) {
+    uint64_t core = reg::mpidr::Aff0::get(ARCH_SYSREG_READ(mpidr_el1));
+    kernel::BootInfo info{core, firmware_data};
+    kernel::kernel_main(info);
+}

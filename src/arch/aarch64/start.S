@@ -1,0 +1,52 @@
+// aarch64 entry for the Raspberry Pi 3B. The firmware (or QEMU -M raspi3b with a raw
+// kernel8.img) loads the image at 0x80000 and enters here on core 0 at EL2 with
+//   x0 = physical address of a DTB (real firmware) or of an ATAG list (QEMU, no -dtb).
+// Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) and stay there.
+
+    .section .text.boot, "ax"
+    .globl _start
+_start:
+    // If every core arrives here (an ELF loaded by QEMU, old firmware), park all but core 0.
+    mrs     x1, mpidr_el1
+    and     x1, x1, #0xff
+    cbnz    x1, park
+
+    mov     x19, x0                 // firmware data, kept in a callee-saved register
+
+    ldr     x1, =boot_stack_top
+    mov     sp, x1                  // SP_EL2 (or SP_EL1 if entered at EL1)
+
+    // Zero .bss (the boot stack lives there, but nothing is on it yet).
+    ldr     x1, =__bss_start
+    ldr     x2, =__bss_end
+1:  cmp     x1, x2
+    b.hs    2f
+    str     xzr, [x1], #8
+    b       1b
+2:
+    mov     x0, x19
+    mrs     x1, CurrentEL
+    lsr     x1, x1, #2
+    cmp     x1, #2
+    b.eq    aarch64_el2_start       // C++: configure EL2, eret to el1_entry; no return
+    cmp     x1, #1
+    b.eq    el1_entry
+    b       park                    // EL3 (an ELF given to QEMU): unsupported, see docs
+
+    // Reached at EL1 from aarch64_el2_start's eret (x0 still = firmware data) or directly.
+    .globl  el1_entry
+el1_entry:
+    ldr     x1, =boot_stack_top
+    mov     sp, x1                  // SP_EL1
+    bl      aarch64_boot            // does not return
+
+park:
+    wfe
+    b       park
+
+    .section .bss.stack, "aw", @nobits
+    .balign 16
+boot_stack:
+    .space  16384
+    .globl  boot_stack_top
+boot_stack_top:

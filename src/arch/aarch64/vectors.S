@@ -1,0 +1,91 @@
+// aarch64 exception vector table (VBAR_EL1): 16 entries of 0x80 bytes, 2 KiB aligned.
+// Each entry saves x0/x1, loads its own index and branches to the common path, which saves
+// the rest into an arch::TrapFrame and calls aarch64_trap(frame, kind).
+
+#define FRAME_SIZE (36 * 8)
+#define SP_EL0_OFF (31 * 8)
+#define ELR_OFF (32 * 8)
+#define SPSR_OFF (33 * 8)
+#define ESR_OFF (34 * 8)
+#define FAR_OFF (35 * 8)
+
+.macro VENTRY kind
+    .balign 0x80
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x0, #\kind
+    b       trap_common
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 0x800
+    .globl  exception_vectors
+exception_vectors:
+    VENTRY 0
+    VENTRY 1
+    VENTRY 2
+    VENTRY 3
+    VENTRY 4
+    VENTRY 5
+    VENTRY 6
+    VENTRY 7
+    VENTRY 8
+    VENTRY 9
+    VENTRY 10
+    VENTRY 11
+    VENTRY 12
+    VENTRY 13
+    VENTRY 14
+    VENTRY 15
+
+trap_common:
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    mrs     x2, sp_el0
+    stp     x30, x2, [sp, #240]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [sp, #ELR_OFF]
+    mrs     x2, esr_el1
+    mrs     x3, far_el1
+    stp     x2, x3, [sp, #ESR_OFF]
+
+    mov     x1, x0                  // kind
+    mov     x0, sp                  // frame
+    bl      aarch64_trap
+
+    // The handler may have changed the frame (e.g. skipped an instruction): reload it all.
+    ldp     x2, x3, [sp, #ELR_OFF]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [sp, #240]
+    msr     sp_el0, x2
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x19, [sp, #144]
+    ldp     x20, x21, [sp, #160]
+    ldp     x22, x23, [sp, #176]
+    ldp     x24, x25, [sp, #192]
+    ldp     x26, x27, [sp, #208]
+    ldp     x28, x29, [sp, #224]
+    add     sp, sp, #FRAME_SIZE
+    eret

@@ -1,0 +1,64 @@
+// Supervisor CSRs as named fields, [riscv-priv] = The RISC-V Instruction Set Manual, Volume II:
+// Privileged Architecture (20211203), cited by section title under 4.1 "Supervisor CSRs".
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/bits.h"
+
+#define ARCH_CSR_READ(name)                                                                        \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        asm volatile("csrr %0, " #name : "=r"(v_));                                                \
+        v_;                                                                                        \
+    })
+#define ARCH_CSR_WRITE(name, value) asm volatile("csrw " #name ", %0" ::"rK"(uint64_t(value)))
+#define ARCH_CSR_SET(name, bits) asm volatile("csrs " #name ", %0" ::"rK"(uint64_t(bits)))
+#define ARCH_CSR_CLEAR(name, bits) asm volatile("csrc " #name ", %0" ::"rK"(uint64_t(bits)))
+
+namespace arch::csr {
+
+/// [riscv-priv] 4.1 "Supervisor Status Register (sstatus)"
+namespace sstatus {
+using SIE = exo::Bit<1>;
+using SPIE = exo::Bit<5>;
+using SPP = exo::Bit<8>; ///< privilege before the trap: 0 = U, 1 = S
+using SUM = exo::Bit<18>;
+} // namespace sstatus
+
+/// [riscv-priv] 4.1 "Supervisor Cause Register (scause)"
+namespace scause {
+using Interrupt = exo::Bit<63>;
+using Code = exo::Field<62, 0>;
+
+/// [riscv-priv] scause table "Supervisor cause register (scause) values", exception codes (Interrupt = 0).
+enum class Exception : uint64_t {
+    kInstructionMisaligned = 0,
+    kInstructionAccessFault = 1,
+    kIllegalInstruction = 2,
+    kBreakpoint = 3,
+    kLoadMisaligned = 4,
+    kLoadAccessFault = 5,
+    kStoreMisaligned = 6,
+    kStoreAccessFault = 7,
+    kEcallFromU = 8,
+    kEcallFromS = 9,
+    kInstructionPageFault = 12,
+    kLoadPageFault = 13,
+    kStorePageFault = 15,
+};
+/// [riscv-priv] same table, interrupt codes (Interrupt = 1).
+enum class Irq : uint64_t {
+    kSupervisorSoftware = 1,
+    kSupervisorTimer = 5,
+    kSupervisorExternal = 9,
+};
+} // namespace scause
+
+/// [riscv-priv] 4.1 "Supervisor Trap Vector Base Address Register (stvec)"
+namespace stvec {
+using MODE = exo::Field<1, 0>; ///< 0 = direct: every trap enters at BASE
+using BASE = exo::Field<63, 2>;
+} // namespace stvec
+
+} // namespace arch::csr

@@ -1,0 +1,24 @@
+// Trap frames and trap setup, riscv64.
+#pragma once
+
+#include <stdint.h>
+
+namespace arch {
+
+/// Registers saved on trap entry (layout shared with trap_entry.S).
+/// x[n] is register xn; x[0] is unused (x0 is hard-wired to zero).
+struct TrapFrame {
+    uint64_t x[32];
+    uint64_t sepc;
+    uint64_t sstatus;
+    uint64_t scause;
+    uint64_t stval;
+};
+static_assert(sizeof(TrapFrame) == 36 * 8, "trap_entry.S knows this layout");
+
+/// Installs the kernel's trap vector.
+void trap_init();
+/// Prints the frame with the cause decoded.
+void dump_frame(const TrapFrame& tf);
+
+} // namespace arch

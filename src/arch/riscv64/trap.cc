@@ -1,0 +1,79 @@
+#include "arch/trap.h"
+
+#include "arch/csr.h"
+#include "kernel/console.h"
+#include "kernel/panic.h"
+
+extern "C" void kernel_trap_entry();
+
+namespace arch {
+namespace {
+
+using csr::scause::Code;
+using csr::scause::Exception;
+using csr::scause::Interrupt;
+using csr::scause::Irq;
+
+const char* cause_name(uint64_t scause) {
+    if (Interrupt::get(scause) != 0) {
+        switch (static_cast<Irq>(Code::get(scause))) {
+        case Irq::kSupervisorSoftware: return "supervisor software interrupt";
+        case Irq::kSupervisorTimer: return "supervisor timer interrupt";
+        case Irq::kSupervisorExternal: return "supervisor external interrupt";
+        }
+        return "unknown interrupt";
+    }
+    switch (static_cast<Exception>(Code::get(scause))) {
+    case Exception::kInstructionMisaligned: return "instruction address misaligned";
+    case Exception::kInstructionAccessFault: return "instruction access fault";
+    case Exception::kIllegalInstruction: return "illegal instruction";
+    case Exception::kBreakpoint: return "breakpoint";
+    case Exception::kLoadMisaligned: return "load address misaligned";
+    case Exception::kLoadAccessFault: return "load access fault";
+    case Exception::kStoreMisaligned: return "store/AMO address misaligned";
+    case Exception::kStoreAccessFault: return "store/AMO access fault";
+    case Exception::kEcallFromU: return "environment call from U-mode";
+    case Exception::kEcallFromS: return "environment call from S-mode";
+    case Exception::kInstructionPageFault: return "instruction page fault";
+    case Exception::kLoadPageFault: return "load page fault";
+    case Exception::kStorePageFault: return "store/AMO page fault";
+    }
+    return "reserved exception";
+}
+
+// ABI names, [riscv-psabi] "Integer Register Convention", indexed by register number.
+constexpr const char* kRegNames[32] = {
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+} // namespace
+
+void trap_init() {
+    auto entry = reinterpret_cast<uint64_t>(&kernel_trap_entry);
+    // Direct mode: the vector base must be 4-byte aligned, which the .balign in the
+    // assembly guarantees; MODE = 0 sends every trap there. [riscv-priv] stvec
+    ARCH_CSR_WRITE(stvec, csr::stvec::MODE::set(entry, 0));
+}
+
+void dump_frame(const TrapFrame& tf) {
+    kernel::kprintf("trap: %s (scause %#lx) from %s-mode\n", cause_name(tf.scause), tf.scause,
+                    csr::sstatus::SPP::get(tf.sstatus) != 0 ? "S" : "U");
+    kernel::kprintf("  sepc %016lx  stval %016lx  sstatus %016lx\n", tf.sepc, tf.stval,
+                    tf.sstatus);
+    for (int i = 1; i < 32; ++i) {
+        kernel::kprintf("  %-4s %016lx%s", kRegNames[i], tf.x[i], (i % 4 == 3) ? "\n" : "");
+    }
+    kernel::kprintf("\n");
+}
+
+/// Called by kernel_trap_entry for every trap taken while in S-mode.
+extern "C" void riscv_kernel_trap(TrapFrame* tf) {
+    // Nothing in the kernel expects a trap yet: interrupts are off and no code is meant to
+    // fault. Anything that arrives is a bug, so show everything and stop.
+    dump_frame(*tf);
+    kernel::panic("unexpected trap in kernel: %s at pc %#lx, address %#lx",
+                  cause_name(tf->scause), tf->sepc, tf->stval);
+}
+
+} // namespace arch

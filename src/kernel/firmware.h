@@ -1,0 +1,26 @@
+// What the kernel needs from the firmware's boot data, whichever form it takes: a device
+// tree (OpenSBI on virt, the Pi firmware on a real board) or an ATAG list (QEMU raspi3b).
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/str.h"
+
+namespace kernel {
+
+struct FirmwareInfo {
+    enum class Kind { kNone, kDeviceTree, kAtags } kind = Kind::kNone;
+    bool has_memory = false;
+    uint64_t memory_base = 0;
+    uint64_t memory_size = 0;
+    exo::Str cmdline;
+};
+
+/// The largest boot blob the kernel will read. Real device trees are tens of KiB.
+inline constexpr uint64_t kMaxFirmwareBlob = 1 << 20;
+
+/// Reads the blob at physical address `data` (0 = none). Never fails: what cannot be read
+/// is reported as absent, and the board decides what to do without it.
+FirmwareInfo read_firmware_info(uintptr_t data);
+
+} // namespace kernel

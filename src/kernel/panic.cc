@@ -1,0 +1,21 @@
+#include "panic.h"
+
+#include <stdarg.h>
+
+#include "console.h"
+#include "exopi/exit_status.h"
+#include "platform.h"
+
+namespace kernel {
+
+void panic(const char* fmt, ...) {
+    kprintf("panic: ");
+    va_list args;
+    va_start(args, fmt);
+    vkprintf(fmt, args);
+    va_end(args);
+    kprintf("\n");
+    platform::shutdown(static_cast<int>(exopi::ExitStatus::kPanic));
+}
+
+} // namespace kernel

@@ -1,0 +1,31 @@
+// The board boundary: what generic code needs from a board (UART, memory map, firmware data,
+// how to power off). Each directory under src/platform/ implements exactly these functions.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot_info.h"
+#include "lib/str.h"
+
+namespace platform {
+
+struct MemoryRange {
+    uint64_t base;
+    uint64_t size;
+};
+
+/// Board name for the banner, e.g. "QEMU virt".
+const char* name();
+/// Brings up the console UART and reads the firmware data. Runs first, with the MMU off.
+void early_init(const kernel::BootInfo& info);
+/// Polled console output of one byte (the console layer adds '\r' before '\n').
+void console_putc(char c);
+/// The main RAM range.
+MemoryRange memory();
+/// The kernel command line (empty if the firmware gave none).
+exo::Str cmdline();
+/// Ends the run: QEMU exits with `status`; real hardware halts.
+[[noreturn]] void shutdown(int status);
+
+} // namespace platform

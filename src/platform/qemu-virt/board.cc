@@ -1,0 +1,47 @@
+// QEMU virt board: NS16550A console, memory and command line from the device tree OpenSBI
+// passes, power-off through the SiFive test device.
+#include "arch/cpu.h"
+#include "kernel/firmware.h"
+#include "kernel/mmio.h"
+#include "kernel/panic.h"
+#include "kernel/platform.h"
+#include "platform/memory_map.h"
+#include "uart_ns16550.h"
+
+namespace platform {
+namespace {
+
+constinit kernel::FirmwareInfo g_firmware;
+
+/// sifive,test1: writing FINISHER_PASS (0x5555) exits QEMU with 0; FINISHER_FAIL (0x3333)
+/// with the status in bits [31:16] exits with that status (QEMU hw/misc/sifive_test.c).
+constexpr uint32_t kFinisherFail = 0x3333;
+constexpr uint32_t kFinisherPass = 0x5555;
+
+} // namespace
+
+const char* name() { return "QEMU virt"; }
+
+void early_init(const kernel::BootInfo& info) {
+    g_firmware = kernel::read_firmware_info(info.firmware_data);
+    if (!g_firmware.has_memory) {
+        // Without the device tree the kernel does not know where RAM is: nothing to do but
+        // say so (the console works without it).
+        kernel::panic("no memory node in the device tree at %#lx", info.firmware_data);
+    }
+}
+
+void console_putc(char c) { virt::uart_putc(c); }
+
+MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; }
+
+exo::Str cmdline() { return g_firmware.cmdline; }
+
+void shutdown(int status) {
+    uint32_t cmd = status == 0 ? kFinisherPass
+                               : (static_cast<uint32_t>(status) << 16) | kFinisherFail;
+    kernel::mmio_write<uint32_t>(virt::kTestDevice, cmd);
+    arch::halt_cpu(); // not reached under QEMU
+}
+
+} // namespace platform

@@ -1,0 +1,27 @@
+// NS16550A UART on QEMU virt, polled. OpenSBI has already programmed the line settings; the
+// kernel only needs the transmitter. Register layout: TI PC16550D data sheet, "Registers".
+#include "kernel/mmio.h"
+#include "lib/bits.h"
+#include "platform/memory_map.h"
+#include "uart_ns16550.h"
+
+namespace platform::virt {
+namespace {
+
+constexpr uintptr_t kThr = 0; ///< transmit holding register (write)
+constexpr uintptr_t kLsr = 5; ///< line status register
+
+namespace lsr {
+using DR = exo::Bit<0, uint8_t>;   ///< data ready
+using THRE = exo::Bit<5, uint8_t>; ///< transmit holding register empty
+} // namespace lsr
+
+} // namespace
+
+void uart_putc(char c) {
+    while (lsr::THRE::get(kernel::mmio_read<uint8_t>(kUart0 + kLsr)) == 0) {
+    }
+    kernel::mmio_write<uint8_t>(kUart0 + kThr, static_cast<uint8_t>(c));
+}
+
+} // namespace platform::virt

@@ -1,0 +1,7 @@
+#pragma once
+
+namespace platform::virt {
+
+void uart_putc(char c);
+
+} // namespace platform::virt

@@ -1,0 +1,49 @@
+// Raspberry Pi 3B board: PL011 console on GPIO 14/15, memory from the VideoCore firmware,
+// command line from the firmware's DTB (real board) or ATAGs (QEMU), power-off through
+// semihosting when an emulator listens, else a halt.
+#include "arch/cpu.h"
+#include "arch/semihosting.h"
+#include "kernel/firmware.h"
+#include "kernel/panic.h"
+#include "kernel/platform.h"
+#include "mailbox.h"
+#include "pl011.h"
+
+namespace platform {
+namespace {
+
+constinit kernel::FirmwareInfo g_firmware;
+constinit MemoryRange g_memory{};
+
+} // namespace
+
+const char* name() { return "Raspberry Pi 3B"; }
+
+void early_init(const kernel::BootInfo& info) {
+    rpi::pl011_init();
+    g_firmware = kernel::read_firmware_info(info.firmware_data);
+    // The firmware's own answer is authoritative for the ARM/GPU split; the boot data's
+    // memory entry (QEMU's ATAG_MEM covers the GPU's part too) is only a fallback.
+    rpi::ArmMemory arm{};
+    if (rpi::mailbox_arm_memory(&arm)) {
+        g_memory = {arm.base, arm.size};
+    } else if (g_firmware.has_memory) {
+        g_memory = {g_firmware.memory_base, g_firmware.memory_size};
+    } else {
+        kernel::panic("cannot determine the ARM memory size (no mailbox reply, no boot data)");
+    }
+}
+
+void console_putc(char c) { rpi::pl011_putc(c); }
+
+MemoryRange memory() { return g_memory; }
+
+exo::Str cmdline() { return g_firmware.cmdline; }
+
+void shutdown(int status) {
+    arch::semihosting_exit(status);
+    // Still here: no semihosting host (a real board). Nothing can power the Pi off; halt.
+    arch::halt_cpu();
+}
+
+} // namespace platform

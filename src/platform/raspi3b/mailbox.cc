@@ -1,0 +1,71 @@
+// VideoCore mailbox, property channel. Reference: the Raspberry Pi firmware wiki,
+// "Mailbox property interface" (buffer layout, tags) and "Accessing mailboxes" (registers).
+#include "mailbox.h"
+
+#include "kernel/mmio.h"
+#include "lib/bits.h"
+#include "platform/memory_map.h"
+
+namespace platform::rpi {
+namespace {
+
+using kernel::mmio_read;
+using kernel::mmio_write;
+
+constexpr uintptr_t kRead = 0x00;
+constexpr uintptr_t kStatus = 0x18;
+constexpr uintptr_t kWrite = 0x20;
+using Full = exo::Bit<31, uint32_t>;
+using Empty = exo::Bit<30, uint32_t>;
+using Channel = exo::Field<3, 0, uint32_t>;
+constexpr uint32_t kPropertyChannel = 8;
+
+constexpr uint32_t kRequest = 0;
+constexpr uint32_t kResponseOk = 0x80000000;
+constexpr uint32_t kTagGetArmMemory = 0x00010005;
+constexpr uint32_t kTagEnd = 0;
+
+// The buffer's address goes in the upper 28 bits of the message: 16-byte alignment.
+alignas(16) constinit volatile uint32_t g_buffer[8];
+
+} // namespace
+
+bool mailbox_arm_memory(ArmMemory* out) {
+    g_buffer[0] = sizeof(g_buffer);
+    g_buffer[1] = kRequest;
+    g_buffer[2] = kTagGetArmMemory;
+    g_buffer[3] = 8; // value buffer size
+    g_buffer[4] = 0; // request
+    g_buffer[5] = 0;
+    g_buffer[6] = 0;
+    g_buffer[7] = kTagEnd;
+
+    // The caches are off while this runs (MMU off), so no cache maintenance is needed; the
+    // VideoCore is given the uncached bus alias of the buffer.
+    auto phys = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(g_buffer));
+    uint32_t message = (phys | kBusUncachedAlias) & ~Channel::kMask;
+    message |= Channel::make(kPropertyChannel);
+
+    while (Full::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+    }
+    asm volatile("dsb sy" ::: "memory");
+    mmio_write<uint32_t>(kMailbox + kWrite, message);
+    for (int tries = 0; tries < 1000000; ++tries) {
+        if (Empty::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+            continue;
+        }
+        if (mmio_read<uint32_t>(kMailbox + kRead) != message) {
+            continue; // a reply to someone else's message
+        }
+        asm volatile("dsb sy" ::: "memory");
+        if (g_buffer[1] != kResponseOk) {
+            return false;
+        }
+        out->base = g_buffer[5];
+        out->size = g_buffer[6];
+        return out->size != 0;
+    }
+    return false;
+}
+
+} // namespace platform::rpi
