@@ -4,7 +4,7 @@
 
 namespace kernel {
 
-[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+[[noreturn]] void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 } // namespace kernel
 
@@ -12,6 +12,6 @@ namespace kernel {
 #define KASSERT(cond)                                                                              \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            ::kernel::panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);          \
+            ::kernel::panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);           \
         }                                                                                          \
     } while (0)

@@ -14,8 +14,7 @@ template <unsigned Hi, unsigned Lo, typename T = uint64_t> struct Field {
     static_assert(Hi >= Lo && Hi < sizeof(T) * 8, "field outside its register");
     static constexpr unsigned kWidth = Hi - Lo + 1;
     static constexpr unsigned kShift = Lo;
-    static constexpr T kMask =
-        (kWidth == sizeof(T) * 8 ? ~T{0} : ((T{1} << kWidth) - 1)) << Lo;
+    static constexpr T kMask = (kWidth == sizeof(T) * 8 ? ~T{0} : ((T{1} << kWidth) - 1)) << Lo;
 
     /// The field's value, shifted down to bit 0.
     static constexpr T get(T reg) { return (reg & kMask) >> Lo; }
@@ -30,13 +29,13 @@ template <unsigned N, typename T = uint64_t> using Bit = Field<N, N, T>;
 
 /// Big-endian loads, for device trees and other firmware data. Byte-wise, so alignment and
 /// the host's byte order do not matter.
-constexpr uint32_t load_be32(const uint8_t* p) {
+constexpr uint32_t load_be32(const uint8_t *p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
-constexpr uint64_t load_be64(const uint8_t* p) {
+constexpr uint64_t load_be64(const uint8_t *p) {
     return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
 }
-constexpr uint32_t load_le32(const uint8_t* p) {
+constexpr uint32_t load_le32(const uint8_t *p) {
     return (uint32_t{p[3]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[1]} << 8) | p[0];
 }
 

@@ -12,8 +12,8 @@ namespace reg = arch::reg;
 extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
     ARCH_SYSREG_WRITE(hcr_el2, reg::hcr_el2::RW::make(1));
     // Let EL1 use the physical counter and timer; no virtual offset.
-    ARCH_SYSREG_WRITE(cnthctl_el2, reg::cnthctl_el2::EL1PCTEN::make(1) |
-                                       reg::cnthctl_el2::EL1PCEN::make(1));
+    ARCH_SYSREG_WRITE(cnthctl_el2,
+                      reg::cnthctl_el2::EL1PCTEN::make(1) | reg::cnthctl_el2::EL1PCEN::make(1));
     ARCH_SYSREG_WRITE(cntvoff_el2, 0);
     // Do not trap FP/SIMD to EL2 (EL1 still traps it through CPACR_EL1 until it opts in).
     ARCH_SYSREG_WRITE(cptr_el2, reg::cptr_el2::kRes1 | reg::cptr_el2::TFP::make(0));

@@ -20,9 +20,9 @@ constexpr uint32_t kFinisherPass = 0x5555;
 
 } // namespace
 
-const char* name() { return "QEMU virt"; }
+const char *name() { return "QEMU virt"; }
 
-void early_init(const kernel::BootInfo& info) {
+void early_init(const kernel::BootInfo &info) {
     g_firmware = kernel::read_firmware_info(info.firmware_data);
     if (!g_firmware.has_memory) {
         // Without the device tree the kernel does not know where RAM is: nothing to do but
@@ -38,8 +38,8 @@ MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; 
 exo::Str cmdline() { return g_firmware.cmdline; }
 
 void shutdown(int status) {
-    uint32_t cmd = status == 0 ? kFinisherPass
-                               : (static_cast<uint32_t>(status) << 16) | kFinisherFail;
+    uint32_t cmd =
+        status == 0 ? kFinisherPass : (static_cast<uint32_t>(status) << 16) | kFinisherFail;
     kernel::mmio_write<uint32_t>(virt::kTestDevice, cmd);
     arch::halt_cpu(); // not reached under QEMU
 }

@@ -54,8 +54,8 @@ using SA = exo::Bit<3>;  ///< SP alignment check at EL1
 using I = exo::Bit<12>;  ///< instruction cacheability
 using EE = exo::Bit<25>; ///< big-endian data at EL1
 /// RES1 bits in Armv8.0: 29, 28, 23, 22, 20, 11.
-inline constexpr uint64_t kRes1 = (1UL << 29) | (1UL << 28) | (1UL << 23) | (1UL << 22) |
-                                  (1UL << 20) | (1UL << 11);
+inline constexpr uint64_t kRes1 =
+    (1UL << 29) | (1UL << 28) | (1UL << 23) | (1UL << 22) | (1UL << 20) | (1UL << 11);
 } // namespace sctlr_el1
 
 /// [arm-arm] SPSR_EL2 / SPSR_EL1 (exception from AArch64)
@@ -72,11 +72,11 @@ inline constexpr uint64_t kEL1h = 0b0101; ///< EL1 using SP_EL1
 
 /// [arm-arm] ESR_EL1
 namespace esr {
-using EC = exo::Field<31, 26>;  ///< exception class
-using IL = exo::Bit<25>;        ///< 32-bit instruction
-using ISS = exo::Field<24, 0>;  ///< class-specific syndrome
-using xFSC = exo::Field<5, 0>;  ///< data/instruction fault status code (aborts)
-using WnR = exo::Bit<6>;        ///< data abort caused by a write
+using EC = exo::Field<31, 26>; ///< exception class
+using IL = exo::Bit<25>;       ///< 32-bit instruction
+using ISS = exo::Field<24, 0>; ///< class-specific syndrome
+using xFSC = exo::Field<5, 0>; ///< data/instruction fault status code (aborts)
+using WnR = exo::Bit<6>;       ///< data abort caused by a write
 
 /// [arm-arm] ESR_EL1, field EC; the classes the kernel can meet.
 enum class Class : uint64_t {

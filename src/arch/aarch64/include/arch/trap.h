@@ -16,17 +16,30 @@ struct TrapFrame {
 };
 static_assert(sizeof(TrapFrame) == 36 * 8, "vectors.S knows this layout");
 
-/// Which of the 16 vector-table entries was taken ([arm-arm] "Exception vectors", VBAR_EL1 offsets).
+/// Which of the 16 vector-table entries was taken ([arm-arm] "Exception vectors", VBAR_EL1
+/// offsets).
 enum class VectorKind : uint64_t {
-    kSyncSp0 = 0, kIrqSp0, kFiqSp0, kSErrorSp0,
-    kSyncSpx, kIrqSpx, kFiqSpx, kSErrorSpx,
-    kSyncLower64, kIrqLower64, kFiqLower64, kSErrorLower64,
-    kSyncLower32, kIrqLower32, kFiqLower32, kSErrorLower32,
+    kSyncSp0 = 0,
+    kIrqSp0,
+    kFiqSp0,
+    kSErrorSp0,
+    kSyncSpx,
+    kIrqSpx,
+    kFiqSpx,
+    kSErrorSpx,
+    kSyncLower64,
+    kIrqLower64,
+    kFiqLower64,
+    kSErrorLower64,
+    kSyncLower32,
+    kIrqLower32,
+    kFiqLower32,
+    kSErrorLower32,
 };
 
 /// Installs the kernel's vector table (VBAR_EL1).
 void trap_init();
 /// Prints the frame with the syndrome decoded.
-void dump_frame(const TrapFrame& tf, VectorKind kind);
+void dump_frame(const TrapFrame &tf, VectorKind kind);
 
 } // namespace arch

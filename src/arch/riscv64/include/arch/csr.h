@@ -31,7 +31,8 @@ namespace scause {
 using Interrupt = exo::Bit<63>;
 using Code = exo::Field<62, 0>;
 
-/// [riscv-priv] scause table "Supervisor cause register (scause) values", exception codes (Interrupt = 0).
+/// [riscv-priv] scause table "Supervisor cause register (scause) values", exception codes
+/// (Interrupt = 0).
 enum class Exception : uint64_t {
     kInstructionMisaligned = 0,
     kInstructionAccessFault = 1,

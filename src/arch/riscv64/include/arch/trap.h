@@ -19,6 +19,6 @@ static_assert(sizeof(TrapFrame) == 36 * 8, "trap_entry.S knows this layout");
 /// Installs the kernel's trap vector.
 void trap_init();
 /// Prints the frame with the cause decoded.
-void dump_frame(const TrapFrame& tf);
+void dump_frame(const TrapFrame &tf);
 
 } // namespace arch

@@ -1,0 +1,45 @@
+#include "lib/cmdline.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+std::string get(const char *cmdline, const char *key) {
+    auto r = exo::cmdline_get(cmdline, key);
+    return r ? std::string(r.value().data, r.value().size) : std::string("<absent>");
+}
+
+TEST(Cmdline, KeyValue) {
+    EXPECT_EQ(get("init=hello ktest=fault-load", "init"), "hello");
+    EXPECT_EQ(get("init=hello ktest=fault-load", "ktest"), "fault-load");
+}
+
+TEST(Cmdline, AbsentKeyAndPrefixIsNotAMatch) {
+    EXPECT_EQ(get("init=hello", "ktest"), "<absent>");
+    EXPECT_EQ(get("initial=x", "init"), "<absent>");
+    EXPECT_EQ(get("", "init"), "<absent>");
+    EXPECT_EQ(get("   ", "init"), "<absent>");
+}
+
+TEST(Cmdline, BareWordAndEmptyValue) {
+    EXPECT_EQ(get("quiet init=", "quiet"), "");
+    EXPECT_EQ(get("quiet init=", "init"), "");
+}
+
+TEST(Cmdline, LastOccurrenceWinsAndSpacesAreSkipped) {
+    EXPECT_EQ(get("  init=a   init=b  ", "init"), "b");
+}
+
+TEST(Cmdline, ValueMayContainEquals) { EXPECT_EQ(get("opt=a=b", "opt"), "a=b"); }
+
+TEST(Cmdline, RespectsTheViewLength) {
+    // Only the first 6 characters belong to the command line.
+    auto r = exo::cmdline_get(exo::Str("init=ab ktest=x", 6), "init");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(std::string(r.value().data, r.value().size), "a");
+    EXPECT_FALSE(exo::cmdline_get(exo::Str("init=ab ktest=x", 6), "ktest").ok());
+}
+
+} // namespace
