@@ -14,6 +14,6 @@ struct BootInfo {
     uintptr_t firmware_data;
 };
 
-[[noreturn]] void kernel_main(const BootInfo &info);
+[[noreturn]] void kernel_main(const BootInfo& info);
 
 } // namespace kernel

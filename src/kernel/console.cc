@@ -5,7 +5,7 @@
 
 namespace kernel {
 
-void console_write(const char *s, size_t n) {
+void console_write(const char* s, size_t n) {
     for (size_t i = 0; i < n; ++i) {
         if (s[i] == '\n') {
             platform::console_putc('\r'); // serial terminals want CR LF
@@ -15,14 +15,14 @@ void console_write(const char *s, size_t n) {
 }
 
 namespace {
-void console_sink(void * /*ctx*/, const char *s, size_t n) { console_write(s, n); }
+void console_sink(void* /*ctx*/, const char* s, size_t n) { console_write(s, n); }
 } // namespace
 
-size_t vkprintf(const char *fmt, va_list args) {
+size_t vkprintf(const char* fmt, va_list args) {
     return exo::vformat(exo::Sink{console_sink, nullptr}, fmt, args);
 }
 
-size_t kprintf(const char *fmt, ...) {
+size_t kprintf(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
     size_t n = vkprintf(fmt, args);

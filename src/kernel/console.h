@@ -6,8 +6,8 @@
 
 namespace kernel {
 
-void console_write(const char *s, size_t n);
-size_t kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-size_t vkprintf(const char *fmt, va_list args);
+void console_write(const char* s, size_t n);
+size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+size_t vkprintf(const char* fmt, va_list args);
 
 } // namespace kernel

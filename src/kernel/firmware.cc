@@ -11,13 +11,13 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
     if (data == 0) {
         return info;
     }
-    const auto *blob = reinterpret_cast<const uint8_t *>(data);
+    const auto* blob = reinterpret_cast<const uint8_t*>(data);
     if (exo::load_be32(blob) == exo::Fdt::kMagic) {
         auto fdt = exo::Fdt::parse(blob, kMaxFirmwareBlob);
         if (!fdt) {
             return info;
         }
-        const exo::Fdt &dt = fdt.value();
+        const exo::Fdt& dt = fdt.value();
         info.kind = FirmwareInfo::Kind::kDeviceTree;
         if (auto chosen = dt.find("/chosen")) {
             if (auto args = dt.prop(chosen.value(), "bootargs")) {

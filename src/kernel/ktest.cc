@@ -10,15 +10,15 @@ namespace kernel {
 namespace {
 
 struct KTest {
-    const char *name;
-    const char *what;
+    const char* name;
+    const char* what;
     void (*run)();
 };
 
 /// A load from an address with nothing behind it: must give a decoded dump and a panic.
 void fault_load() {
     kprintf("ktest: loading from %#lx\n", arch::kUnbackedAddress);
-    uint64_t v = *reinterpret_cast<volatile const uint64_t *>(arch::kUnbackedAddress);
+    uint64_t v = *reinterpret_cast<volatile const uint64_t*>(arch::kUnbackedAddress);
     kprintf("ktest: load returned %#lx, no fault\n", v);
 }
 
@@ -39,7 +39,7 @@ constexpr KTest kTests[] = {
 } // namespace
 
 void run_ktest(exo::Str name) {
-    for (const KTest &t : kTests) {
+    for (const KTest& t : kTests) {
         if (name == exo::Str(t.name)) {
             kprintf("ktest: %s: %s\n", t.name, t.what);
             t.run();
@@ -49,7 +49,7 @@ void run_ktest(exo::Str name) {
         }
     }
     kprintf("ktest: unknown test \"%.*s\"; known:", static_cast<int>(name.size), name.data);
-    for (const KTest &t : kTests) {
+    for (const KTest& t : kTests) {
         kprintf(" %s", t.name);
     }
     kprintf("\n");

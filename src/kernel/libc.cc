@@ -5,18 +5,18 @@
 
 extern "C" {
 
-void *memcpy(void *dst, const void *src, size_t n) {
-    auto *d = static_cast<unsigned char *>(dst);
-    const auto *s = static_cast<const unsigned char *>(src);
+void* memcpy(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
+    const auto* s = static_cast<const unsigned char*>(src);
     for (size_t i = 0; i < n; ++i) {
         d[i] = s[i];
     }
     return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n) {
-    auto *d = static_cast<unsigned char *>(dst);
-    const auto *s = static_cast<const unsigned char *>(src);
+void* memmove(void* dst, const void* src, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
+    const auto* s = static_cast<const unsigned char*>(src);
     if (d < s) {
         for (size_t i = 0; i < n; ++i) {
             d[i] = s[i];
@@ -29,17 +29,17 @@ void *memmove(void *dst, const void *src, size_t n) {
     return dst;
 }
 
-void *memset(void *dst, int c, size_t n) {
-    auto *d = static_cast<unsigned char *>(dst);
+void* memset(void* dst, int c, size_t n) {
+    auto* d = static_cast<unsigned char*>(dst);
     for (size_t i = 0; i < n; ++i) {
         d[i] = static_cast<unsigned char>(c);
     }
     return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n) {
-    const auto *x = static_cast<const unsigned char *>(a);
-    const auto *y = static_cast<const unsigned char *>(b);
+int memcmp(const void* a, const void* b, size_t n) {
+    const auto* x = static_cast<const unsigned char*>(a);
+    const auto* y = static_cast<const unsigned char*>(b);
     for (size_t i = 0; i < n; ++i) {
         if (x[i] != y[i]) {
             return x[i] < y[i] ? -1 : 1;

@@ -11,7 +11,7 @@
 
 namespace kernel {
 
-void kernel_main(const BootInfo &info) {
+void kernel_main(const BootInfo& info) {
     platform::early_init(info);
     arch::trap_init();
 

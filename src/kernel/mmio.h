@@ -7,10 +7,10 @@
 namespace kernel {
 
 template <typename T> inline T mmio_read(uintptr_t addr) {
-    return *reinterpret_cast<volatile const T *>(addr);
+    return *reinterpret_cast<volatile const T*>(addr);
 }
 template <typename T> inline void mmio_write(uintptr_t addr, T value) {
-    *reinterpret_cast<volatile T *>(addr) = value;
+    *reinterpret_cast<volatile T*>(addr) = value;
 }
 
 } // namespace kernel

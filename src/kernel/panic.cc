@@ -8,7 +8,7 @@
 
 namespace kernel {
 
-void panic(const char *fmt, ...) {
+void panic(const char* fmt, ...) {
     kprintf("panic: ");
     va_list args;
     va_start(args, fmt);

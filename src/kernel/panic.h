@@ -4,7 +4,7 @@
 
 namespace kernel {
 
-[[noreturn]] void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 } // namespace kernel
 

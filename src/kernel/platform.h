@@ -16,9 +16,9 @@ struct MemoryRange {
 };
 
 /// Board name for the banner, e.g. "QEMU virt".
-const char *name();
+const char* name();
 /// Brings up the console UART and reads the firmware data. Runs first, with the MMU off.
-void early_init(const kernel::BootInfo &info);
+void early_init(const kernel::BootInfo& info);
 /// Polled console output of one byte (the console layer adds '\r' before '\n').
 void console_putc(char c);
 /// The main RAM range.

@@ -4,14 +4,14 @@
 
 namespace exo {
 
-bool Atags::looks_like_atags(const void *p) {
-    const auto *b = static_cast<const uint8_t *>(p);
+bool Atags::looks_like_atags(const void* p) {
+    const auto* b = static_cast<const uint8_t*>(p);
     uint32_t size = load_le32(b);
     return load_le32(b + 4) == kCore && (size == 2 || size == 5);
 }
 
-Result<AtagInfo, AtagError> Atags::parse(const void *p, size_t limit) {
-    const auto *b = static_cast<const uint8_t *>(p);
+Result<AtagInfo, AtagError> Atags::parse(const void* p, size_t limit) {
+    const auto* b = static_cast<const uint8_t*>(p);
     if (limit < 8 || !looks_like_atags(p)) {
         return Err{AtagError::kNoCoreTag};
     }
@@ -33,7 +33,7 @@ Result<AtagInfo, AtagError> Atags::parse(const void *p, size_t limit) {
         if (bytes > limit - pos) {
             return Err{AtagError::kTruncated};
         }
-        const uint8_t *payload = b + pos + 8;
+        const uint8_t* payload = b + pos + 8;
         size_t payload_size = bytes - 8;
         if (tag == kMem && payload_size >= 8) {
             // struct atag_mem { u32 size; u32 start; }
@@ -45,7 +45,7 @@ Result<AtagInfo, AtagError> Atags::parse(const void *p, size_t limit) {
             while (n < payload_size && payload[n] != 0) {
                 ++n;
             }
-            info.cmdline = Str(reinterpret_cast<const char *>(payload), n);
+            info.cmdline = Str(reinterpret_cast<const char*>(payload), n);
         }
         pos += bytes;
     }

@@ -29,9 +29,9 @@ class Atags {
     static constexpr uint32_t kCmdline = 0x54410009;
 
     /// True if `p` starts with an ATAG_CORE header (cheap check used to tell ATAGs from a DTB).
-    static bool looks_like_atags(const void *p);
+    static bool looks_like_atags(const void* p);
     /// Parses the list at `p`, reading at most `limit` bytes.
-    static Result<AtagInfo, AtagError> parse(const void *p, size_t limit);
+    static Result<AtagInfo, AtagError> parse(const void* p, size_t limit);
 };
 
 } // namespace exo

@@ -29,13 +29,13 @@ template <unsigned N, typename T = uint64_t> using Bit = Field<N, N, T>;
 
 /// Big-endian loads, for device trees and other firmware data. Byte-wise, so alignment and
 /// the host's byte order do not matter.
-constexpr uint32_t load_be32(const uint8_t *p) {
+constexpr uint32_t load_be32(const uint8_t* p) {
     return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
-constexpr uint64_t load_be64(const uint8_t *p) {
+constexpr uint64_t load_be64(const uint8_t* p) {
     return (uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
 }
-constexpr uint32_t load_le32(const uint8_t *p) {
+constexpr uint32_t load_le32(const uint8_t* p) {
     return (uint32_t{p[3]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[1]} << 8) | p[0];
 }
 

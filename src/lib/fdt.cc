@@ -22,7 +22,7 @@ bool name_matches(Str node_name, Str want) {
 
 } // namespace
 
-const char *to_string(FdtError e) {
+const char* to_string(FdtError e) {
     switch (e) {
     case FdtError::kNone: return "ok";
     case FdtError::kBadMagic: return "bad magic";
@@ -34,7 +34,7 @@ const char *to_string(FdtError e) {
     return "?";
 }
 
-bool FdtProp::cell(uint32_t i, uint32_t *out) const {
+bool FdtProp::cell(uint32_t i, uint32_t* out) const {
     if (i >= size / 4) {
         return false;
     }
@@ -45,17 +45,17 @@ bool FdtProp::cell(uint32_t i, uint32_t *out) const {
 Result<Str, FdtError> FdtProp::string() const {
     for (uint32_t i = 0; i < size; ++i) {
         if (data[i] == 0) {
-            return Str(reinterpret_cast<const char *>(data), i);
+            return Str(reinterpret_cast<const char*>(data), i);
         }
     }
     return Err{FdtError::kBadStructure};
 }
 
-Result<Fdt, FdtError> Fdt::parse(const void *blob, size_t limit) {
+Result<Fdt, FdtError> Fdt::parse(const void* blob, size_t limit) {
     if (blob == nullptr || limit < kHeaderSize) {
         return Err{FdtError::kTruncated};
     }
-    const auto *p = static_cast<const uint8_t *>(blob);
+    const auto* p = static_cast<const uint8_t*>(blob);
     // Header fields, [dt-spec] 5.2.
     if (load_be32(p) != kMagic) {
         return Err{FdtError::kBadMagic};
@@ -93,7 +93,7 @@ Result<Fdt, FdtError> Fdt::parse(const void *blob, size_t limit) {
     return fdt;
 }
 
-bool Fdt::read32(uint32_t off, uint32_t *out) const {
+bool Fdt::read32(uint32_t off, uint32_t* out) const {
     if (off > struct_size_ || struct_size_ - off < 4) {
         return false;
     }
@@ -105,13 +105,13 @@ Str Fdt::name(FdtNode node) const {
     uint32_t start = node.offset + 4;
     for (uint32_t i = start; i < struct_size_; ++i) {
         if (struct_[i] == 0) {
-            return Str(reinterpret_cast<const char *>(struct_ + start), i - start);
+            return Str(reinterpret_cast<const char*>(struct_ + start), i - start);
         }
     }
     return Str();
 }
 
-FdtError Fdt::skip_name(uint32_t node_off, uint32_t *after) const {
+FdtError Fdt::skip_name(uint32_t node_off, uint32_t* after) const {
     uint32_t tok = 0;
     if (!read32(node_off, &tok) || tok != kBeginNode) {
         return FdtError::kBadStructure;
@@ -125,7 +125,7 @@ FdtError Fdt::skip_name(uint32_t node_off, uint32_t *after) const {
     return FdtError::kTruncated;
 }
 
-FdtError Fdt::skip_props(uint32_t pos, uint32_t *after) const {
+FdtError Fdt::skip_props(uint32_t pos, uint32_t* after) const {
     for (;;) {
         uint32_t tok = 0;
         if (!read32(pos, &tok)) {
@@ -150,7 +150,7 @@ FdtError Fdt::skip_props(uint32_t pos, uint32_t *after) const {
     }
 }
 
-FdtError Fdt::skip_node(uint32_t node_off, uint32_t *after) const {
+FdtError Fdt::skip_node(uint32_t node_off, uint32_t* after) const {
     // Iterative walk with a depth counter, so a deep (hostile) tree cannot exhaust the stack.
     uint32_t pos = node_off;
     uint32_t depth = 0;
@@ -185,7 +185,7 @@ FdtError Fdt::skip_node(uint32_t node_off, uint32_t *after) const {
     }
 }
 
-FdtError Fdt::first_child(FdtNode parent, uint32_t *out) const {
+FdtError Fdt::first_child(FdtNode parent, uint32_t* out) const {
     uint32_t pos = 0;
     FdtError e = skip_name(parent.offset, &pos);
     if (e == FdtError::kNone) {
@@ -202,7 +202,7 @@ FdtError Fdt::first_child(FdtNode parent, uint32_t *out) const {
     return FdtError::kNone;
 }
 
-FdtError Fdt::next_sibling(uint32_t node_off, uint32_t *out) const {
+FdtError Fdt::next_sibling(uint32_t node_off, uint32_t* out) const {
     uint32_t pos = 0;
     FdtError e = skip_node(node_off, &pos);
     if (e == FdtError::kNone) {
@@ -298,7 +298,7 @@ Result<FdtProp, FdtError> Fdt::prop(FdtNode node, Str want) const {
         if (nameoff + n == strings_size_) {
             return Err{FdtError::kTruncated};
         }
-        if (Str(reinterpret_cast<const char *>(strings_ + nameoff), n) == want) {
+        if (Str(reinterpret_cast<const char*>(strings_ + nameoff), n) == want) {
             return FdtProp{struct_ + pos + 12, len};
         }
         pos = static_cast<uint32_t>(align_up(value_end, 4));

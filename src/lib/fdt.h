@@ -22,15 +22,15 @@ enum class FdtError {
     kBadStructure,
     kNotFound,
 };
-const char *to_string(FdtError e);
+const char* to_string(FdtError e);
 
 /// A property's raw value: big-endian cells or a NUL-terminated string.
 struct FdtProp {
-    const uint8_t *data = nullptr;
+    const uint8_t* data = nullptr;
     uint32_t size = 0;
 
     /// Cell `i` (32-bit, big-endian), or false if out of range.
-    bool cell(uint32_t i, uint32_t *out) const;
+    bool cell(uint32_t i, uint32_t* out) const;
     /// The value as a string, if it is NUL-terminated inside its length.
     Result<Str, FdtError> string() const;
 };
@@ -47,11 +47,11 @@ class Fdt {
 
     /// Validates the header of the blob at `blob`. `limit` bounds how far the blob may extend
     /// (pass the size of the memory it sits in, or a generous upper bound).
-    static Result<Fdt, FdtError> parse(const void *blob, size_t limit);
+    static Result<Fdt, FdtError> parse(const void* blob, size_t limit);
 
     Fdt() = default;
     uint32_t total_size() const { return total_size_; }
-    const void *blob() const { return base_; }
+    const void* blob() const { return base_; }
 
     FdtNode root() const { return FdtNode{0}; }
     /// Finds a node by absolute path ("/chosen", "/soc/uart@10000000"). A path component
@@ -88,22 +88,22 @@ class Fdt {
   private:
     static constexpr uint32_t kNoNode = 0xffffffff;
 
-    bool read32(uint32_t struct_off, uint32_t *out) const;
+    bool read32(uint32_t struct_off, uint32_t* out) const;
     // Offset just past the BEGIN_NODE token and its padded name.
-    FdtError skip_name(uint32_t node_off, uint32_t *after) const;
+    FdtError skip_name(uint32_t node_off, uint32_t* after) const;
     // Offset just past the END_NODE that closes the node at node_off.
-    FdtError skip_node(uint32_t node_off, uint32_t *after) const;
+    FdtError skip_node(uint32_t node_off, uint32_t* after) const;
     // Walks properties and NOPs starting at `pos`; stops at the next BEGIN_NODE or END_NODE.
-    FdtError skip_props(uint32_t pos, uint32_t *after) const;
-    FdtError first_child(FdtNode parent, uint32_t *out) const;
-    FdtError next_sibling(uint32_t node_off, uint32_t *out) const;
+    FdtError skip_props(uint32_t pos, uint32_t* after) const;
+    FdtError first_child(FdtNode parent, uint32_t* out) const;
+    FdtError next_sibling(uint32_t node_off, uint32_t* out) const;
     uint32_t cells(FdtNode node, Str name, uint32_t fallback) const;
 
-    const uint8_t *base_ = nullptr;
+    const uint8_t* base_ = nullptr;
     uint32_t total_size_ = 0;
-    const uint8_t *struct_ = nullptr;
+    const uint8_t* struct_ = nullptr;
     uint32_t struct_size_ = 0;
-    const uint8_t *strings_ = nullptr;
+    const uint8_t* strings_ = nullptr;
     uint32_t strings_size_ = 0;
 };
 

@@ -20,7 +20,7 @@ enum class Length { kInt, kChar, kShort, kLong, kLongLong, kSize, kPtrdiff, kInt
 class Writer {
   public:
     explicit Writer(Sink sink) : sink_(sink) {}
-    void put(const char *s, size_t n) {
+    void put(const char* s, size_t n) {
         if (n != 0) {
             sink_.write(sink_.ctx, s, n);
             count_ += n;
@@ -39,9 +39,9 @@ class Writer {
 };
 
 // Emits one integer conversion. `magnitude` is the absolute value, `negative` its sign.
-void put_integer(Writer &w, const Spec &spec, uint64_t magnitude, bool negative, unsigned base,
-                 bool upper, const char *prefix, bool octal_alt = false) {
-    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+void put_integer(Writer& w, const Spec& spec, uint64_t magnitude, bool negative, unsigned base,
+                 bool upper, const char* prefix, bool octal_alt = false) {
+    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char buf[24]; // 2^64 in octal is 22 digits
     int len = 0;
     while (magnitude != 0) {
@@ -86,7 +86,7 @@ void put_integer(Writer &w, const Spec &spec, uint64_t magnitude, bool negative,
     }
 }
 
-void put_string(Writer &w, const Spec &spec, const char *s) {
+void put_string(Writer& w, const Spec& spec, const char* s) {
     if (s == nullptr) {
         s = "(null)";
     }
@@ -104,7 +104,7 @@ void put_string(Writer &w, const Spec &spec, const char *s) {
     }
 }
 
-int64_t signed_arg(Length len, va_list &args) {
+int64_t signed_arg(Length len, va_list& args) {
     switch (len) {
     case Length::kChar: return static_cast<signed char>(va_arg(args, int));
     case Length::kShort: return static_cast<short>(va_arg(args, int));
@@ -118,7 +118,7 @@ int64_t signed_arg(Length len, va_list &args) {
     return va_arg(args, int);
 }
 
-uint64_t unsigned_arg(Length len, va_list &args) {
+uint64_t unsigned_arg(Length len, va_list& args) {
     switch (len) {
     case Length::kChar: return static_cast<unsigned char>(va_arg(args, unsigned));
     case Length::kShort: return static_cast<unsigned short>(va_arg(args, unsigned));
@@ -134,21 +134,21 @@ uint64_t unsigned_arg(Length len, va_list &args) {
 
 } // namespace
 
-size_t vformat(Sink sink, const char *fmt, va_list args_in) {
+size_t vformat(Sink sink, const char* fmt, va_list args_in) {
     Writer w(sink);
     va_list args;
     va_copy(args, args_in);
-    const char *p = fmt;
+    const char* p = fmt;
     while (*p != '\0') {
         if (*p != '%') {
-            const char *start = p;
+            const char* start = p;
             while (*p != '\0' && *p != '%') {
                 ++p;
             }
             w.put(start, static_cast<size_t>(p - start));
             continue;
         }
-        const char *conv_start = p++;
+        const char* conv_start = p++;
         Spec spec;
         for (;; ++p) {
             if (*p == '-') {
@@ -220,17 +220,17 @@ size_t vformat(Sink sink, const char *fmt, va_list args_in) {
         case 'x':
         case 'X': {
             uint64_t v = unsigned_arg(len, args);
-            const char *prefix = (spec.alt && v != 0) ? (*p == 'x' ? "0x" : "0X") : nullptr;
+            const char* prefix = (spec.alt && v != 0) ? (*p == 'x' ? "0x" : "0X") : nullptr;
             put_integer(w, spec, v, false, 16, *p == 'X', prefix);
             break;
         }
         case 'p': {
             // Always 0x-prefixed hexadecimal, so kernel logs look the same on every host.
-            auto v = reinterpret_cast<uintptr_t>(va_arg(args, void *));
+            auto v = reinterpret_cast<uintptr_t>(va_arg(args, void*));
             put_integer(w, spec, v, false, 16, false, "0x");
             break;
         }
-        case 's': put_string(w, spec, va_arg(args, const char *)); break;
+        case 's': put_string(w, spec, va_arg(args, const char*)); break;
         case 'c': {
             char c = static_cast<char>(va_arg(args, int));
             Spec s = spec;
@@ -262,7 +262,7 @@ size_t vformat(Sink sink, const char *fmt, va_list args_in) {
     return w.count();
 }
 
-size_t format(Sink sink, const char *fmt, ...) {
+size_t format(Sink sink, const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
     size_t n = vformat(sink, fmt, args);
@@ -272,19 +272,19 @@ size_t format(Sink sink, const char *fmt, ...) {
 
 namespace {
 struct BufferSink {
-    char *buf;
+    char* buf;
     size_t size; // capacity for characters, excluding the NUL
     size_t used;
 };
-void buffer_write(void *ctx, const char *s, size_t n) {
-    auto *b = static_cast<BufferSink *>(ctx);
+void buffer_write(void* ctx, const char* s, size_t n) {
+    auto* b = static_cast<BufferSink*>(ctx);
     for (size_t i = 0; i < n && b->used < b->size; ++i) {
         b->buf[b->used++] = s[i];
     }
 }
 } // namespace
 
-size_t vsnformat(char *buf, size_t size, const char *fmt, va_list args) {
+size_t vsnformat(char* buf, size_t size, const char* fmt, va_list args) {
     BufferSink b{buf, size == 0 ? 0 : size - 1, 0};
     size_t n = vformat(Sink{buffer_write, &b}, fmt, args);
     if (size != 0) {
@@ -293,7 +293,7 @@ size_t vsnformat(char *buf, size_t size, const char *fmt, va_list args) {
     return n;
 }
 
-size_t snformat(char *buf, size_t size, const char *fmt, ...) {
+size_t snformat(char* buf, size_t size, const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
     size_t n = vsnformat(buf, size, fmt, args);

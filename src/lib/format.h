@@ -13,17 +13,17 @@ namespace exo {
 
 /// Where formatted characters go: `write(ctx, chars, count)`.
 struct Sink {
-    void (*write)(void *ctx, const char *chars, size_t count);
-    void *ctx;
+    void (*write)(void* ctx, const char* chars, size_t count);
+    void* ctx;
 };
 
 /// Formats into `sink`; returns the number of characters produced.
-size_t vformat(Sink sink, const char *fmt, va_list args);
-size_t format(Sink sink, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t vformat(Sink sink, const char* fmt, va_list args);
+size_t format(Sink sink, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /// Like snprintf: writes at most `size - 1` characters and a terminating NUL (if size > 0),
 /// returns the length the whole output would have had.
-size_t snformat(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-size_t vsnformat(char *buf, size_t size, const char *fmt, va_list args);
+size_t snformat(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+size_t vsnformat(char* buf, size_t size, const char* fmt, va_list args);
 
 } // namespace exo

@@ -12,14 +12,15 @@ template <typename E> Err(E) -> Err<E>;
 
 template <typename T, typename E> class [[nodiscard]] Result {
   public:
-    constexpr Result(T value) : value_(value), ok_(true) {} // NOLINT(google-explicit-constructor)
-    constexpr Result(Err<E> e)
-        : error_(e.error), ok_(false) {} // NOLINT(google-explicit-constructor)
+    // NOLINTNEXTLINE(google-explicit-constructor)
+    constexpr Result(T value) : value_(value), ok_(true) {}
+    // NOLINTNEXTLINE(google-explicit-constructor)
+    constexpr Result(Err<E> e) : error_(e.error), ok_(false) {}
 
     constexpr bool ok() const { return ok_; }
     constexpr explicit operator bool() const { return ok_; }
-    constexpr const T &value() const { return value_; }
-    constexpr T &value() { return value_; }
+    constexpr const T& value() const { return value_; }
+    constexpr T& value() { return value_; }
     constexpr E error() const { return error_; }
     constexpr T value_or(T fallback) const { return ok_ ? value_ : fallback; }
 

@@ -6,7 +6,7 @@
 
 namespace exo {
 
-constexpr size_t str_length(const char *s) {
+constexpr size_t str_length(const char* s) {
     size_t n = 0;
     while (s[n] != '\0') {
         ++n;
@@ -15,13 +15,13 @@ constexpr size_t str_length(const char *s) {
 }
 
 struct Str {
-    const char *data = nullptr;
+    const char* data = nullptr;
     size_t size = 0;
 
     constexpr Str() = default;
-    constexpr Str(const char *d, size_t n) : data(d), size(n) {}
-    constexpr Str(const char *s)
-        : data(s), size(str_length(s)) {} // NOLINT(google-explicit-constructor)
+    constexpr Str(const char* d, size_t n) : data(d), size(n) {}
+    // NOLINTNEXTLINE(google-explicit-constructor)
+    constexpr Str(const char* s) : data(s), size(str_length(s)) {}
 
     constexpr bool empty() const { return size == 0; }
     constexpr char operator[](size_t i) const { return data[i]; }

@@ -11,27 +11,27 @@ namespace {
 // Builds an ATAG list the way QEMU's hw/arm/boot.c lays one out.
 class AtagBuilder {
   public:
-    AtagBuilder &core() { return tag(exo::Atags::kCore, {1, 4096, 0}); }
-    AtagBuilder &mem(uint32_t size, uint32_t start) { return tag(exo::Atags::kMem, {size, start}); }
-    AtagBuilder &cmdline(const std::string &s) {
+    AtagBuilder& core() { return tag(exo::Atags::kCore, {1, 4096, 0}); }
+    AtagBuilder& mem(uint32_t size, uint32_t start) { return tag(exo::Atags::kMem, {size, start}); }
+    AtagBuilder& cmdline(const std::string& s) {
         std::vector<uint32_t> words((s.size() + 1 + 3) / 4, 0);
         std::memcpy(words.data(), s.c_str(), s.size() + 1);
         return tag(exo::Atags::kCmdline, words);
     }
-    AtagBuilder &end() {
+    AtagBuilder& end() {
         words_.push_back(0);
         words_.push_back(exo::Atags::kNone);
         return *this;
     }
-    AtagBuilder &tag(uint32_t t, const std::vector<uint32_t> &payload) {
+    AtagBuilder& tag(uint32_t t, const std::vector<uint32_t>& payload) {
         words_.push_back(static_cast<uint32_t>(2 + payload.size()));
         words_.push_back(t);
         words_.insert(words_.end(), payload.begin(), payload.end());
         return *this;
     }
-    const void *data() const { return words_.data(); }
+    const void* data() const { return words_.data(); }
     size_t size() const { return words_.size() * 4; }
-    std::vector<uint32_t> &words() { return words_; }
+    std::vector<uint32_t>& words() { return words_; }
 
   private:
     std::vector<uint32_t> words_;

@@ -6,7 +6,7 @@
 
 namespace {
 
-std::string get(const char *cmdline, const char *key) {
+std::string get(const char* cmdline, const char* key) {
     auto r = exo::cmdline_get(cmdline, key);
     return r ? std::string(r.value().data, r.value().size) : std::string("<absent>");
 }

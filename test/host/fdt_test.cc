@@ -11,7 +11,7 @@
 
 namespace {
 
-std::vector<uint8_t> load(const std::string &name) {
+std::vector<uint8_t> load(const std::string& name) {
     std::ifstream f(std::string(EXOPI_TEST_DATA) + "/" + name, std::ios::binary);
     return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
@@ -95,7 +95,7 @@ TEST(Fdt, OtherMachineConfiguration) {
     auto blob = load("qemu-virt-rv64-4harts-1g.dtb");
     auto r = exo::Fdt::parse(blob.data(), blob.size());
     ASSERT_TRUE(r.ok());
-    const exo::Fdt &fdt = r.value();
+    const exo::Fdt& fdt = r.value();
     auto reg = fdt.reg(fdt.root(), fdt.find("/memory").value(), 0);
     ASSERT_TRUE(reg.ok());
     EXPECT_EQ(reg.value().size, 1u << 30);
@@ -145,8 +145,8 @@ TEST(Fdt, SurvivesCorruption) {
             continue;
         }
         ++parsed;
-        const exo::Fdt &fdt = r.value();
-        for (const char *path : {"/memory", "/chosen", "/cpus", "/soc/serial@10000000"}) {
+        const exo::Fdt& fdt = r.value();
+        for (const char* path : {"/memory", "/chosen", "/cpus", "/soc/serial@10000000"}) {
             auto n = fdt.find(path);
             if (n.ok()) {
                 (void)fdt.reg(fdt.root(), n.value(), 0);

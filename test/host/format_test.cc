@@ -16,8 +16,8 @@
 namespace {
 
 // Formats with exo and with the host's snprintf; the kernel's formatter must agree with C.
-std::string exo_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string exo_fmt(const char *fmt, ...) {
+std::string exo_fmt(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string exo_fmt(const char* fmt, ...) {
     char buf[256];
     va_list a;
     va_start(a, fmt);
@@ -26,8 +26,8 @@ std::string exo_fmt(const char *fmt, ...) {
     EXPECT_LT(n, sizeof buf);
     return buf;
 }
-std::string c_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string c_fmt(const char *fmt, ...) {
+std::string c_fmt(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string c_fmt(const char* fmt, ...) {
     char buf[256];
     va_list a;
     va_start(a, fmt);
@@ -80,7 +80,7 @@ TEST(Format, StringsAndChars) {
 }
 
 TEST(Format, NullStringAndNulChar) {
-    EXPECT_EQ(exo_fmt("%s", static_cast<const char *>(nullptr)), "(null)");
+    EXPECT_EQ(exo_fmt("%s", static_cast<const char*>(nullptr)), "(null)");
     char buf[8];
     size_t n = exo::snformat(buf, sizeof buf, "a%cb", '\0');
     EXPECT_EQ(n, 3u);
@@ -90,7 +90,7 @@ TEST(Format, NullStringAndNulChar) {
 }
 
 TEST(Format, PointerIsAlwaysHexWithPrefix) {
-    EXPECT_EQ(exo_fmt("%p", reinterpret_cast<void *>(0x80200000)), "0x80200000");
+    EXPECT_EQ(exo_fmt("%p", reinterpret_cast<void*>(0x80200000)), "0x80200000");
     EXPECT_EQ(exo_fmt("%p", nullptr), "0x0");
 }
 
@@ -112,7 +112,7 @@ TEST(Format, TruncationLikeSnprintf) {
 TEST(Format, SinkSeesEveryCharacterOnce) {
     std::string out;
     exo::Sink sink{
-        [](void *ctx, const char *s, size_t n) { static_cast<std::string *>(ctx)->append(s, n); },
+        [](void* ctx, const char* s, size_t n) { static_cast<std::string*>(ctx)->append(s, n); },
         &out};
     size_t n = exo::format(sink, "%s=%#x;%-3d|", "k", 0x10u, 7);
     EXPECT_EQ(out, "k=0x10;7  |");

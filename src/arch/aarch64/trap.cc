@@ -12,7 +12,7 @@ namespace {
 
 using reg::esr::Class;
 
-const char *class_name(uint64_t esr) {
+const char* class_name(uint64_t esr) {
     switch (static_cast<Class>(reg::esr::EC::get(esr))) {
     case Class::kUnknown: return "unknown reason (undefined instruction)";
     case Class::kWfiWfe: return "trapped WFI/WFE";
@@ -45,7 +45,7 @@ bool is_abort(uint64_t esr) {
 }
 
 /// [arm-arm] ESR_EL1, ISS encoding for an exception from a Data Abort: DFSC.
-const char *fault_status_name(uint64_t fsc) {
+const char* fault_status_name(uint64_t fsc) {
     switch (fsc >> 2) {
     case 0b0000: return "address size fault";
     case 0b0001: return "translation fault";
@@ -62,12 +62,12 @@ const char *fault_status_name(uint64_t fsc) {
 }
 
 // The vector-table entry splits into what was taken and where from.
-const char *kind_type(VectorKind k) {
-    constexpr const char *kTypes[4] = {"synchronous", "IRQ", "FIQ", "SError"};
+const char* kind_type(VectorKind k) {
+    constexpr const char* kTypes[4] = {"synchronous", "IRQ", "FIQ", "SError"};
     return kTypes[static_cast<unsigned>(k) % 4];
 }
-const char *kind_origin(VectorKind k) {
-    constexpr const char *kFrom[4] = {"current EL, SP_EL0", "current EL, SP_ELx",
+const char* kind_origin(VectorKind k) {
+    constexpr const char* kFrom[4] = {"current EL, SP_EL0", "current EL, SP_ELx",
                                       "lower EL, AArch64", "lower EL, AArch32"};
     return kFrom[static_cast<unsigned>(k) / 4 % 4];
 }
@@ -76,7 +76,7 @@ const char *kind_origin(VectorKind k) {
 
 void trap_init() { ARCH_SYSREG_WRITE(vbar_el1, reinterpret_cast<uintptr_t>(exception_vectors)); }
 
-void dump_frame(const TrapFrame &tf, VectorKind kind) {
+void dump_frame(const TrapFrame& tf, VectorKind kind) {
     kernel::kprintf("trap: %s exception (%s), ESR class %#lx: %s\n", kind_type(kind),
                     kind_origin(kind), reg::esr::EC::get(tf.esr), class_name(tf.esr));
     if (is_abort(tf.esr)) {
@@ -93,7 +93,7 @@ void dump_frame(const TrapFrame &tf, VectorKind kind) {
 }
 
 /// Called by the vector table for every exception taken to EL1.
-extern "C" void aarch64_trap(TrapFrame *tf, uint64_t kind_index) {
+extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     auto kind = static_cast<VectorKind>(kind_index);
     if (kind == VectorKind::kSyncSpx && semihosting_absorb_fault(*tf)) {
         return;

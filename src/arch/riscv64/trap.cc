@@ -14,7 +14,7 @@ using csr::scause::Exception;
 using csr::scause::Interrupt;
 using csr::scause::Irq;
 
-const char *cause_name(uint64_t scause) {
+const char* cause_name(uint64_t scause) {
     if (Interrupt::get(scause) != 0) {
         switch (static_cast<Irq>(Code::get(scause))) {
         case Irq::kSupervisorSoftware: return "supervisor software interrupt";
@@ -42,7 +42,7 @@ const char *cause_name(uint64_t scause) {
 }
 
 // ABI names, [riscv-psabi] "Integer Register Convention", indexed by register number.
-constexpr const char *kRegNames[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+constexpr const char* kRegNames[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
                                        "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
                                        "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
                                        "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
@@ -56,7 +56,7 @@ void trap_init() {
     ARCH_CSR_WRITE(stvec, csr::stvec::MODE::set(entry, 0));
 }
 
-void dump_frame(const TrapFrame &tf) {
+void dump_frame(const TrapFrame& tf) {
     kernel::kprintf("trap: %s (scause %#lx) from %s-mode\n", cause_name(tf.scause), tf.scause,
                     csr::sstatus::SPP::get(tf.sstatus) != 0 ? "S" : "U");
     kernel::kprintf("  sepc %016lx  stval %016lx  sstatus %016lx\n", tf.sepc, tf.stval, tf.sstatus);
@@ -67,7 +67,7 @@ void dump_frame(const TrapFrame &tf) {
 }
 
 /// Called by kernel_trap_entry for every trap taken while in S-mode.
-extern "C" void riscv_kernel_trap(TrapFrame *tf) {
+extern "C" void riscv_kernel_trap(TrapFrame* tf) {
     // Nothing in the kernel expects a trap yet: interrupts are off and no code is meant to
     // fault. Anything that arrives is a bug, so show everything and stop.
     dump_frame(*tf);

@@ -20,9 +20,9 @@ constexpr uint32_t kFinisherPass = 0x5555;
 
 } // namespace
 
-const char *name() { return "QEMU virt"; }
+const char* name() { return "QEMU virt"; }
 
-void early_init(const kernel::BootInfo &info) {
+void early_init(const kernel::BootInfo& info) {
     g_firmware = kernel::read_firmware_info(info.firmware_data);
     if (!g_firmware.has_memory) {
         // Without the device tree the kernel does not know where RAM is: nothing to do but

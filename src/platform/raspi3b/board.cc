@@ -17,9 +17,9 @@ constinit MemoryRange g_memory{};
 
 } // namespace
 
-const char *name() { return "Raspberry Pi 3B"; }
+const char* name() { return "Raspberry Pi 3B"; }
 
-void early_init(const kernel::BootInfo &info) {
+void early_init(const kernel::BootInfo& info) {
     rpi::pl011_init();
     g_firmware = kernel::read_firmware_info(info.firmware_data);
     // The firmware's own answer is authoritative for the ARM/GPU split; the boot data's

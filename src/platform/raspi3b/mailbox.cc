@@ -30,7 +30,7 @@ alignas(16) constinit volatile uint32_t g_buffer[8];
 
 } // namespace
 
-bool mailbox_arm_memory(ArmMemory *out) {
+bool mailbox_arm_memory(ArmMemory* out) {
     g_buffer[0] = sizeof(g_buffer);
     g_buffer[1] = kRequest;
     g_buffer[2] = kTagGetArmMemory;

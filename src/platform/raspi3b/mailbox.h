@@ -11,6 +11,6 @@ struct ArmMemory {
 
 /// Asks the VideoCore firmware for the ARM's share of RAM (everything below the GPU split).
 /// Returns false if the firmware did not answer.
-bool mailbox_arm_memory(ArmMemory *out);
+bool mailbox_arm_memory(ArmMemory* out);
 
 } // namespace platform::rpi

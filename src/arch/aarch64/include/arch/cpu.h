@@ -11,7 +11,7 @@ inline constexpr const char kIsaName[] = "aarch64";
 inline constexpr const char kCpuNoun[] = "core";
 
 /// The exception level the kernel runs at, for the banner ("EL1").
-inline const char *privilege_name() {
+inline const char* privilege_name() {
     switch (reg::current_el::EL::get(ARCH_SYSREG_READ(CurrentEL))) {
     case 1: return "EL1";
     case 2: return "EL2";

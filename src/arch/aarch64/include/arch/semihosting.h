@@ -15,6 +15,6 @@ void semihosting_exit(int status);
 
 /// Called from the synchronous exception handler: if the fault is a semihosting HLT that
 /// trapped because nobody listens, skips it and returns true.
-bool semihosting_absorb_fault(TrapFrame &tf);
+bool semihosting_absorb_fault(TrapFrame& tf);
 
 } // namespace arch

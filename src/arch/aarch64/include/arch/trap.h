@@ -1,6 +1,7 @@
 // Trap frames and trap setup, aarch64.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace arch {
@@ -14,7 +15,7 @@ struct TrapFrame {
     uint64_t esr;
     uint64_t far;
 };
-static_assert(sizeof(TrapFrame) == 36 * 8, "vectors.S knows this layout");
+static_assert(sizeof(TrapFrame) == size_t{36} * 8, "vectors.S knows this layout");
 
 /// Which of the 16 vector-table entries was taken ([arm-arm] "Exception vectors", VBAR_EL1
 /// offsets).
@@ -40,6 +41,6 @@ enum class VectorKind : uint64_t {
 /// Installs the kernel's vector table (VBAR_EL1).
 void trap_init();
 /// Prints the frame with the syndrome decoded.
-void dump_frame(const TrapFrame &tf, VectorKind kind);
+void dump_frame(const TrapFrame& tf, VectorKind kind);
 
 } // namespace arch

@@ -10,7 +10,7 @@ inline constexpr const char kIsaName[] = "riscv64";
 inline constexpr const char kCpuNoun[] = "hart";
 
 /// The privilege the kernel runs at, for the banner.
-inline const char *privilege_name() { return "S-mode"; }
+inline const char* privilege_name() { return "S-mode"; }
 
 /// A physical address with nothing behind it: a load from it raises an access fault while
 /// paging is off (used by the fault-injection self-test). [riscv-priv] "Physical Memory

@@ -1,6 +1,7 @@
 // Trap frames and trap setup, riscv64.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace arch {
@@ -14,11 +15,11 @@ struct TrapFrame {
     uint64_t scause;
     uint64_t stval;
 };
-static_assert(sizeof(TrapFrame) == 36 * 8, "trap_entry.S knows this layout");
+static_assert(sizeof(TrapFrame) == size_t{36} * 8, "trap_entry.S knows this layout");
 
 /// Installs the kernel's trap vector.
 void trap_init();
 /// Prints the frame with the cause decoded.
-void dump_frame(const TrapFrame &tf);
+void dump_frame(const TrapFrame& tf);
 
 } // namespace arch
