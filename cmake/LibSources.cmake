@@ -2,6 +2,7 @@
 # unit tests. Everything here must build freestanding and hosted alike.
 set(EXOPI_LIB_SOURCES
   ${PROJECT_SOURCE_DIR}/src/lib/atags.cc
+  ${PROJECT_SOURCE_DIR}/src/lib/buddy.cc
   ${PROJECT_SOURCE_DIR}/src/lib/cmdline.cc
   ${PROJECT_SOURCE_DIR}/src/lib/fdt.cc
   ${PROJECT_SOURCE_DIR}/src/lib/format.cc

@@ -1,0 +1,112 @@
+// Buddy allocator for physical page frames.
+//
+// The allocator manages an arena of frames [base_pfn, base_pfn + count) and hands out blocks
+// of 2^order frames, order 0..kMaxOrder, each aligned to its own size *in physical address
+// space* (so an order-9 block is a 2 MiB-aligned 2 MiB region, usable as a block mapping).
+//
+// How it works (the classic scheme, Knuth TAOCP 2.5): every free block sits on the free list
+// of its order. To allocate order k, take a block from the smallest non-empty list of order
+// >= k and split it in halves until it is of order k, putting the upper halves on the lists
+// below. To free, look at the block's "buddy" — the other half of the block it was split from,
+// at pfn ^ (1 << k). If the buddy is free and of the same order, unlink it, merge, and repeat
+// one order higher. Both paths touch at most kMaxOrder + 1 lists: O(log n).
+//
+// Each frame has a record (FrameInfo) in an array the caller provides: the allocator keeps
+// its free lists there (intrusive, by index, no allocation) and a reference count that the
+// kernel uses for frames shared between address spaces (copy-on-write, shared memory).
+// Nothing here touches the frames themselves, so host tests run the allocator on a plain
+// array of records with no memory behind it.
+//
+// Errors are returned, never asserted: exhaustion is kNoMemory; freeing something that is not
+// the start of an allocated block (a double free, a pointer into the middle of a block, an
+// address outside the arena) is kBadAddress and changes nothing.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "result.h"
+
+namespace exo {
+
+enum class MemError {
+    kNone,
+    kNoMemory,   ///< no free block of the requested order or larger
+    kBadAddress, ///< not the head of an allocated block of this arena
+    kBadOrder,   ///< order above kMaxOrder
+    kOverflow,   ///< a reference count would overflow
+};
+const char* to_string(MemError e);
+
+/// Per-frame record. 16 bytes per 4 KiB frame (0.4% of memory).
+struct FrameInfo {
+    enum class State : uint8_t {
+        kReserved,  ///< never handed to the allocator (firmware, kernel image, the records)
+        kFree,      ///< head of a free block (on a free list)
+        kAllocated, ///< head of an allocated block
+        kTail,      ///< inside a block, not its first frame
+    };
+    uint32_t next = 0; ///< free list links, as frame indices (kNil = none)
+    uint32_t prev = 0;
+    uint32_t refcount = 0; ///< allocated heads: the number of owners (1 after alloc)
+    uint8_t order = 0;     ///< free and allocated heads: the block's order
+    State state = State::kReserved;
+    uint16_t reserved_ = 0;
+};
+static_assert(sizeof(FrameInfo) == 16, "keep the per-frame record small");
+
+class BuddyAllocator {
+  public:
+    static constexpr unsigned kMaxOrder = 10; ///< largest block: 2^10 frames = 4 MiB
+    static constexpr unsigned kOrders = kMaxOrder + 1;
+
+    BuddyAllocator() = default;
+    BuddyAllocator(const BuddyAllocator&) = delete;
+    BuddyAllocator& operator=(const BuddyAllocator&) = delete;
+
+    /// Takes charge of `count` frames starting at frame number `base_pfn`, with one record
+    /// each in `records`. Every frame starts reserved; `add_free_range` releases the usable
+    /// ones.
+    void init(uint64_t base_pfn, uint32_t count, FrameInfo* records);
+
+    /// Releases the frames [first_pfn, first_pfn + n) (clipped to the arena) into the
+    /// allocator, as the largest aligned blocks that fit. Only reserved frames are released.
+    void add_free_range(uint64_t first_pfn, uint64_t n);
+
+    /// Allocates a block of 2^order frames, aligned to its size; its reference count is 1.
+    Result<PhysAddr, MemError> alloc(unsigned order = 0);
+    /// Drops one reference to the block starting at `pa`; frees it when none are left.
+    /// Returns the number of references that remain.
+    Result<uint32_t, MemError> release(PhysAddr pa);
+    /// Adds a reference to the allocated block starting at `pa`.
+    Result<uint32_t, MemError> retain(PhysAddr pa);
+    /// The reference count of an allocated block (error if `pa` is not one).
+    Result<uint32_t, MemError> refcount(PhysAddr pa) const;
+
+    uint64_t free_pages() const { return free_pages_; }
+    uint64_t free_blocks(unsigned order) const { return order < kOrders ? nr_free_[order] : 0; }
+    uint64_t base_pfn() const { return base_pfn_; }
+    uint32_t frame_count() const { return count_; }
+    bool contains(PhysAddr pa) const {
+        return pa.pfn() >= base_pfn_ && pa.pfn() - base_pfn_ < count_;
+    }
+
+  private:
+    static constexpr uint32_t kNil = 0xffffffff;
+
+    void push(uint32_t idx, unsigned order);
+    void unlink(uint32_t idx, unsigned order);
+    /// The index of the allocated head at `pa`, or an error.
+    Result<uint32_t, MemError> allocated_head(PhysAddr pa) const;
+    void free_block(uint32_t idx, unsigned order);
+
+    FrameInfo* frames_ = nullptr;
+    uint64_t base_pfn_ = 0;
+    uint32_t count_ = 0;
+    uint32_t heads_[kOrders] = {};
+    uint64_t nr_free_[kOrders] = {};
+    uint64_t free_pages_ = 0;
+};
+
+} // namespace exo

@@ -1,0 +1,237 @@
+#include "lib/buddy.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <map>
+#include <random>
+#include <vector>
+
+namespace {
+
+using exo::BuddyAllocator;
+using exo::MemError;
+using exo::PhysAddr;
+
+constexpr uint64_t kBase = 0x80000; // pfn of 0x80000000, like QEMU virt's RAM
+
+struct Arena {
+    explicit Arena(uint32_t count, uint64_t base = kBase) : records(count) {
+        buddy.init(base, count, records.data());
+    }
+    std::array<uint64_t, BuddyAllocator::kOrders> per_order() const {
+        std::array<uint64_t, BuddyAllocator::kOrders> a{};
+        for (unsigned o = 0; o < BuddyAllocator::kOrders; ++o) {
+            a[o] = buddy.free_blocks(o);
+        }
+        return a;
+    }
+    std::vector<exo::FrameInfo> records;
+    BuddyAllocator buddy;
+};
+
+TEST(Buddy, StartsReservedAndReleasesAsLargestBlocks) {
+    Arena a(4096); // 16 MiB = 4 blocks of order 10
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
+    EXPECT_EQ(a.buddy.alloc(0).error(), MemError::kNoMemory);
+    a.buddy.add_free_range(kBase, 4096);
+    EXPECT_EQ(a.buddy.free_pages(), 4096u);
+    EXPECT_EQ(a.buddy.free_blocks(BuddyAllocator::kMaxOrder), 4u);
+    for (unsigned o = 0; o < BuddyAllocator::kMaxOrder; ++o) {
+        EXPECT_EQ(a.buddy.free_blocks(o), 0u) << "order " << o;
+    }
+}
+
+TEST(Buddy, EveryOrderIsAlignedAndCoalescesBack) {
+    Arena a(4096);
+    a.buddy.add_free_range(kBase, 4096);
+    const auto initial = a.per_order();
+    std::vector<PhysAddr> blocks;
+    for (unsigned o = 0; o <= BuddyAllocator::kMaxOrder; ++o) {
+        auto r = a.buddy.alloc(o);
+        ASSERT_TRUE(r.ok()) << "order " << o;
+        uint64_t size = exo::kPageSize << o;
+        EXPECT_EQ(r.value().value % size, 0u) << "order " << o << " misaligned";
+        EXPECT_TRUE(a.buddy.contains(r.value()));
+        blocks.push_back(r.value());
+    }
+    EXPECT_EQ(a.buddy.free_pages(), 4096u - 2047u); // 1 + 2 + ... + 1024
+    for (PhysAddr pa : blocks) {
+        auto r = a.buddy.release(pa);
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r.value(), 0u);
+    }
+    EXPECT_EQ(a.buddy.free_pages(), 4096u);
+    EXPECT_EQ(a.per_order(), initial);
+}
+
+TEST(Buddy, SplitsTheSmallestSufficientBlock) {
+    Arena a(1024);
+    a.buddy.add_free_range(kBase, 1024);
+    auto p = a.buddy.alloc(0);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p.value(), PhysAddr::from_pfn(kBase)); // lowest half is kept each split
+    // One free block of each order 0..9 remains.
+    for (unsigned o = 0; o < BuddyAllocator::kMaxOrder; ++o) {
+        EXPECT_EQ(a.buddy.free_blocks(o), 1u) << "order " << o;
+    }
+    EXPECT_EQ(a.buddy.free_blocks(BuddyAllocator::kMaxOrder), 0u);
+}
+
+TEST(Buddy, DoubleFreeAndForeignAddressesAreErrorsAndChangeNothing) {
+    Arena a(1024);
+    a.buddy.add_free_range(kBase, 1024);
+    auto big = a.buddy.alloc(2); // 4 frames
+    ASSERT_TRUE(big.ok());
+    const auto before = a.per_order();
+    const uint64_t free_before = a.buddy.free_pages();
+
+    EXPECT_EQ(a.buddy.release(big.value() + exo::kPageSize).error(), MemError::kBadAddress)
+        << "a frame inside the block is not the block";
+    EXPECT_EQ(a.buddy.release(big.value() + 8).error(), MemError::kBadAddress) << "unaligned";
+    EXPECT_EQ(a.buddy.release(PhysAddr::from_pfn(kBase - 1)).error(), MemError::kBadAddress);
+    EXPECT_EQ(a.buddy.release(PhysAddr::from_pfn(kBase + 1024)).error(), MemError::kBadAddress);
+    EXPECT_EQ(a.buddy.release(PhysAddr(0)).error(), MemError::kBadAddress);
+    EXPECT_EQ(a.per_order(), before);
+    EXPECT_EQ(a.buddy.free_pages(), free_before);
+
+    ASSERT_TRUE(a.buddy.release(big.value()).ok());
+    EXPECT_EQ(a.buddy.release(big.value()).error(), MemError::kBadAddress) << "double free";
+    EXPECT_EQ(a.buddy.free_pages(), 1024u);
+}
+
+TEST(Buddy, BadOrder) {
+    Arena a(16);
+    a.buddy.add_free_range(kBase, 16);
+    EXPECT_EQ(a.buddy.alloc(BuddyAllocator::kMaxOrder + 1).error(), MemError::kBadOrder);
+}
+
+TEST(Buddy, ExhaustionReturnsAnErrorThenRecovers) {
+    Arena a(300); // not a power of two
+    a.buddy.add_free_range(kBase, 300);
+    std::vector<PhysAddr> pages;
+    for (;;) {
+        auto r = a.buddy.alloc(0);
+        if (!r.ok()) {
+            EXPECT_EQ(r.error(), MemError::kNoMemory);
+            break;
+        }
+        pages.push_back(r.value());
+    }
+    EXPECT_EQ(pages.size(), 300u);
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
+    EXPECT_EQ(a.buddy.alloc(3).error(), MemError::kNoMemory);
+    for (PhysAddr p : pages) {
+        ASSERT_TRUE(a.buddy.release(p).ok());
+    }
+    EXPECT_EQ(a.buddy.free_pages(), 300u);
+    // 300 = 256 + 32 + 8 + 4 at pfn 0x80000 (aligned to 1024): all coalesced back.
+    EXPECT_EQ(a.buddy.free_blocks(8), 1u);
+    EXPECT_EQ(a.buddy.free_blocks(5), 1u);
+    EXPECT_EQ(a.buddy.free_blocks(3), 1u);
+    EXPECT_EQ(a.buddy.free_blocks(2), 1u);
+}
+
+TEST(Buddy, ReservedHolesAreNeverHandedOut) {
+    Arena a(1024);
+    // Release everything except frames 100..199 (say, the kernel image).
+    a.buddy.add_free_range(kBase, 100);
+    a.buddy.add_free_range(kBase + 200, 824);
+    EXPECT_EQ(a.buddy.free_pages(), 924u);
+    for (;;) {
+        auto r = a.buddy.alloc(0);
+        if (!r.ok()) {
+            break;
+        }
+        uint64_t pfn = r.value().pfn();
+        EXPECT_FALSE(pfn >= kBase + 100 && pfn < kBase + 200) << "reserved frame " << pfn;
+    }
+    // Releasing the same range twice does not double-count.
+    Arena b(64);
+    b.buddy.add_free_range(kBase, 64);
+    b.buddy.add_free_range(kBase, 64);
+    EXPECT_EQ(b.buddy.free_pages(), 64u);
+}
+
+TEST(Buddy, UnalignedArenaStillAlignsBlocksPhysically) {
+    Arena a(1000, kBase + 3);
+    a.buddy.add_free_range(kBase + 3, 1000);
+    EXPECT_EQ(a.buddy.free_pages(), 1000u);
+    for (unsigned o = 0; o <= 8; ++o) {
+        auto r = a.buddy.alloc(o);
+        ASSERT_TRUE(r.ok()) << "order " << o;
+        EXPECT_EQ(r.value().pfn() % (uint64_t{1} << o), 0u) << "order " << o;
+    }
+}
+
+TEST(Buddy, ReferenceCounts) {
+    Arena a(16);
+    a.buddy.add_free_range(kBase, 16);
+    auto p = a.buddy.alloc(0);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(a.buddy.refcount(p.value()).value(), 1u);
+    EXPECT_EQ(a.buddy.retain(p.value()).value(), 2u);
+    EXPECT_EQ(a.buddy.release(p.value()).value(), 1u);
+    EXPECT_EQ(a.buddy.free_pages(), 15u) << "still owned once";
+    EXPECT_EQ(a.buddy.release(p.value()).value(), 0u);
+    EXPECT_EQ(a.buddy.free_pages(), 16u);
+    EXPECT_EQ(a.buddy.refcount(p.value()).error(), MemError::kBadAddress);
+    EXPECT_EQ(a.buddy.retain(p.value()).error(), MemError::kBadAddress);
+}
+
+// Thousands of random allocations and frees against a model (a map of live blocks and a
+// bitmap of owned frames): no overlap, alignment, exact free-page count, and a full return to
+// the initial free lists at the end.
+class BuddyRandom : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(BuddyRandom, AgreesWithModel) {
+    constexpr uint32_t kFrames = 5000;
+    Arena a(kFrames, kBase + 7);
+    a.buddy.add_free_range(kBase + 7, kFrames);
+    const auto initial = a.per_order();
+    std::mt19937 rng(GetParam());
+    std::map<uint64_t, unsigned> live; // pfn -> order
+    std::vector<bool> owned(kFrames, false);
+    uint64_t owned_pages = 0;
+
+    for (int step = 0; step < 20000; ++step) {
+        bool do_alloc = live.empty() || rng() % 100 < 55;
+        if (do_alloc) {
+            unsigned order = rng() % 100 < 70 ? 0 : rng() % (BuddyAllocator::kMaxOrder + 1);
+            auto r = a.buddy.alloc(order);
+            if (!r.ok()) {
+                ASSERT_EQ(r.error(), MemError::kNoMemory);
+                continue;
+            }
+            uint64_t pfn = r.value().pfn();
+            ASSERT_EQ(pfn % (uint64_t{1} << order), 0u);
+            ASSERT_GE(pfn, kBase + 7);
+            ASSERT_LE(pfn + (uint64_t{1} << order), kBase + 7 + kFrames);
+            for (uint64_t i = 0; i < (uint64_t{1} << order); ++i) {
+                ASSERT_FALSE(owned[pfn - kBase - 7 + i]) << "overlap at step " << step;
+                owned[pfn - kBase - 7 + i] = true;
+            }
+            live[pfn] = order;
+            owned_pages += uint64_t{1} << order;
+        } else {
+            auto it = live.begin();
+            std::advance(it, static_cast<long>(rng() % live.size()));
+            ASSERT_TRUE(a.buddy.release(PhysAddr::from_pfn(it->first)).ok());
+            for (uint64_t i = 0; i < (uint64_t{1} << it->second); ++i) {
+                owned[it->first - kBase - 7 + i] = false;
+            }
+            owned_pages -= uint64_t{1} << it->second;
+            live.erase(it);
+        }
+        ASSERT_EQ(a.buddy.free_pages(), kFrames - owned_pages) << "step " << step;
+    }
+    for (const auto& [pfn, order] : live) {
+        ASSERT_TRUE(a.buddy.release(PhysAddr::from_pfn(pfn)).ok());
+    }
+    EXPECT_EQ(a.buddy.free_pages(), kFrames);
+    EXPECT_EQ(a.per_order(), initial);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, BuddyRandom, ::testing::Values(1u, 2u, 3u, 42u, 2026u));
+
+} // namespace
