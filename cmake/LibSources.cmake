@@ -6,4 +6,5 @@ set(EXOPI_LIB_SOURCES
   ${PROJECT_SOURCE_DIR}/src/lib/cmdline.cc
   ${PROJECT_SOURCE_DIR}/src/lib/fdt.cc
   ${PROJECT_SOURCE_DIR}/src/lib/format.cc
+  ${PROJECT_SOURCE_DIR}/src/lib/paging/attrs.cc
 )

@@ -1,0 +1,248 @@
+// The generic page-table walker. One implementation serves every ISA: what a descriptor looks
+// like is the business of a *paging policy* (Sv39Policy, Aarch64Policy), checked at compile
+// time by the PagingPolicy concept. Where table frames come from and how the kernel reaches
+// them is injected too (TableEnv), so host tests run the same walker over simulated physical
+// memory.
+//
+// Shape assumed of every policy: kLevels levels of 512 eight-byte entries, 4 KiB pages, level
+// 0 the root. Level L translates VA bits [12 + 9*(kLevels-L) - 1 : 12 + 9*(kLevels-1-L)], so
+// with 3 levels: root entries cover 1 GiB, level-1 entries 2 MiB, level-2 entries 4 KiB. An
+// entry is invalid, a pointer to the next table, or a leaf (page, or block above the last
+// level).
+//
+// The walker changes memory only; TLB maintenance after a change is the caller's job (it knows
+// the ASID and whether the table is live), see docs/memory.md.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+#include "lib/buddy.h"
+#include "lib/concepts.h"
+#include "lib/paging/attrs.h"
+#include "lib/result.h"
+
+namespace exo {
+
+template <typename P>
+concept PagingPolicy = requires(uint64_t entry, PhysAddr pa, Attrs attrs, unsigned level,
+                                uint64_t va) {
+    requires P::kLevels >= 2;
+    { P::is_canonical(va) } -> same_as<bool>;
+    { P::can_express(attrs) } -> same_as<bool>;
+    { P::is_valid(entry) } -> same_as<bool>;
+    { P::is_table(entry, level) } -> same_as<bool>;
+    { P::make_table(pa) } -> same_as<uint64_t>;
+    { P::make_leaf(pa, attrs, level) } -> same_as<uint64_t>;
+    { P::output_address(entry) } -> same_as<PhysAddr>;
+    { P::leaf_attrs(entry) } -> same_as<Attrs>;
+};
+
+/// Where table frames come from: `alloc_table()` gives a zeroed 4 KiB frame, `free_table`
+/// takes one back, `table(pa)` turns a table's physical address into a pointer the walker can
+/// use (the kernel's direct map; a buffer on the host).
+template <typename E>
+concept TableEnv = requires(E& env, PhysAddr pa) {
+    { env.alloc_table() } -> same_as<Result<PhysAddr, MemError>>;
+    { env.free_table(pa) } -> same_as<void>;
+    { env.table(pa) } -> same_as<uint64_t*>;
+};
+
+template <PagingPolicy P, TableEnv E> class PageTable {
+  public:
+    static constexpr unsigned kLevels = P::kLevels;
+    static constexpr unsigned kEntries = 512;
+
+    static constexpr unsigned shift(unsigned level) { return 12 + 9 * (kLevels - 1 - level); }
+    static constexpr uint64_t leaf_size(unsigned level) { return uint64_t{1} << shift(level); }
+    static constexpr unsigned index(uint64_t va, unsigned level) {
+        return static_cast<unsigned>((va >> shift(level)) & (kEntries - 1));
+    }
+
+    PageTable() = default;
+    PageTable(E* env, PhysAddr root) : env_(env), root_(root) {}
+
+    /// A new, empty table tree (just the root).
+    static Result<PageTable, PtError> create(E* env) {
+        auto root = env->alloc_table();
+        if (!root) {
+            return Err{PtError::kNoMemory};
+        }
+        return PageTable(env, root.value());
+    }
+
+    PhysAddr root() const { return root_; }
+
+    /// Maps [va, va + size) to [pa, pa + size) with `attrs`, as one leaf of `size` (4 KiB or a
+    /// block size). An existing leaf of the same size at va is an error, unless `replaced` is
+    /// given: then it is overwritten and reported there (size 0 if there was none).
+    PtError map(VirtAddr va, PhysAddr pa, uint64_t size, Attrs attrs, Mapping* replaced = nullptr) {
+        unsigned leaf_level = kLevels;
+        for (unsigned l = 0; l < kLevels; ++l) {
+            if (leaf_size(l) == size) {
+                leaf_level = l;
+            }
+        }
+        if (leaf_level == kLevels) {
+            return PtError::kBadSize;
+        }
+        if (!P::is_canonical(va.value)) {
+            return PtError::kNonCanonical;
+        }
+        if ((va.value & (size - 1)) != 0 || (pa.value & (size - 1)) != 0) {
+            return PtError::kMisaligned;
+        }
+        if (!P::can_express(attrs)) {
+            return PtError::kBadPerm;
+        }
+        uint64_t* table = env_->table(root_);
+        for (unsigned l = 0; l < leaf_level; ++l) {
+            uint64_t& e = table[index(va.value, l)];
+            if (!P::is_valid(e)) {
+                auto frame = env_->alloc_table();
+                if (!frame) {
+                    return PtError::kNoMemory;
+                }
+                e = P::make_table(frame.value());
+            } else if (!P::is_table(e, l)) {
+                return PtError::kBlockInTheWay;
+            }
+            table = env_->table(P::output_address(e));
+        }
+        uint64_t& leaf = table[index(va.value, leaf_level)];
+        if (P::is_valid(leaf)) {
+            if (leaf_level < kLevels - 1 && P::is_table(leaf, leaf_level)) {
+                return PtError::kAlreadyMapped; // smaller mappings live below
+            }
+            if (replaced == nullptr) {
+                return PtError::kAlreadyMapped;
+            }
+            *replaced = Mapping{P::output_address(leaf), P::leaf_attrs(leaf), size};
+        } else if (replaced != nullptr) {
+            *replaced = Mapping{};
+        }
+        leaf = P::make_leaf(pa, attrs, leaf_level);
+        return PtError::kNone;
+    }
+
+    /// The mapping that translates `va`.
+    Result<Mapping, PtError> query(VirtAddr va) const {
+        const uint64_t* e = find_leaf(va);
+        if (e == nullptr) {
+            return Err{P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical};
+        }
+        uint64_t size = leaf_size(level_of_last_find_);
+        PhysAddr base = P::output_address(*e);
+        return Mapping{base + (va.value & (size - 1)), P::leaf_attrs(*e), size};
+    }
+
+    /// Removes the leaf that starts at `va` and returns what it mapped. A va inside a larger
+    /// block is kBlockInTheWay (blocks are not split); nothing mapped is kNotMapped.
+    Result<Mapping, PtError> unmap(VirtAddr va) {
+        uint64_t* e = find_leaf(va);
+        if (e == nullptr) {
+            return Err{P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical};
+        }
+        uint64_t size = leaf_size(level_of_last_find_);
+        if ((va.value & (size - 1)) != 0) {
+            return Err{PtError::kBlockInTheWay};
+        }
+        Mapping old{P::output_address(*e), P::leaf_attrs(*e), size};
+        *e = 0;
+        return old;
+    }
+
+    /// Changes the attributes of the leaf that starts at `va`, keeping its frame.
+    PtError protect(VirtAddr va, Attrs attrs) {
+        if (!P::can_express(attrs)) {
+            return PtError::kBadPerm;
+        }
+        uint64_t* e = find_leaf(va);
+        if (e == nullptr) {
+            return P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical;
+        }
+        unsigned level = level_of_last_find_;
+        if ((va.value & (leaf_size(level) - 1)) != 0) {
+            return PtError::kBlockInTheWay;
+        }
+        *e = P::make_leaf(P::output_address(*e), attrs, level);
+        return PtError::kNone;
+    }
+
+    /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, hi), in address order.
+    /// [lo, hi) must lie in one half of the address space (user or kernel).
+    template <typename Fn> void for_each_leaf(VirtAddr lo, VirtAddr hi, Fn&& fn) const {
+        walk(root_, 0, 0, lo.value, hi.value, fn, false);
+    }
+
+    /// Unmaps every leaf starting in [lo, hi) — calling fn(VirtAddr, Mapping) for each, so the
+    /// caller can drop its reference to the frame — and frees every intermediate table whose
+    /// whole range lies inside [lo, hi). The root is kept (the caller frees it with
+    /// `env->free_table(root())` when the address space goes). Same range rule as above.
+    template <typename Fn> void clear_range(VirtAddr lo, VirtAddr hi, Fn&& fn) {
+        walk(root_, 0, 0, lo.value, hi.value, fn, true);
+    }
+
+  private:
+    // The translated VA bits: [12 + 9 * kLevels - 1 : 0] (39 bits with three levels).
+    static constexpr uint64_t kTranslatedMask = (uint64_t{1} << (12 + 9 * kLevels)) - 1;
+
+    // Finds the valid leaf translating va; remembers its level.
+    uint64_t* find_leaf(VirtAddr va) const {
+        if (!P::is_canonical(va.value)) {
+            return nullptr;
+        }
+        uint64_t* table = env_->table(root_);
+        for (unsigned l = 0; l < kLevels; ++l) {
+            uint64_t& e = table[index(va.value, l)];
+            if (!P::is_valid(e)) {
+                return nullptr;
+            }
+            if (l == kLevels - 1 || !P::is_table(e, l)) {
+                level_of_last_find_ = l;
+                return &e;
+            }
+            table = env_->table(P::output_address(e));
+        }
+        return nullptr;
+    }
+
+    // Visits table `pa` at `level`, whose first entry maps the translated bits `base`. VAs
+    // are rebuilt as the untranslated upper bits of `lo` | the translated bits, which is why a
+    // walked range must not straddle the two halves of the address space. With `clear`,
+    // removes leaves and frees tables that are wholly inside [lo, hi).
+    template <typename Fn> void walk(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo,
+                                     uint64_t hi, Fn& fn, bool clear) const {
+        uint64_t* table = env_->table(pa);
+        uint64_t size = leaf_size(level);
+        uint64_t upper = lo & ~kTranslatedMask;
+        for (unsigned i = 0; i < kEntries; ++i) {
+            uint64_t start = upper | (base + i * size);
+            uint64_t last = start + (size - 1);
+            if (last < lo || start >= hi || !P::is_valid(table[i])) {
+                continue;
+            }
+            if (level < kLevels - 1 && P::is_table(table[i], level)) {
+                PhysAddr next = P::output_address(table[i]);
+                walk(next, level + 1, base + i * size, lo, hi, fn, clear);
+                if (clear && start >= lo && last < hi) {
+                    table[i] = 0;
+                    env_->free_table(next);
+                }
+            } else if (start >= lo) {
+                fn(VirtAddr(start),
+                   Mapping{P::output_address(table[i]), P::leaf_attrs(table[i]), size});
+                if (clear) {
+                    table[i] = 0;
+                }
+            }
+        }
+    }
+
+    E* env_ = nullptr;
+    PhysAddr root_;
+    mutable unsigned level_of_last_find_ = 0;
+};
+
+} // namespace exo
