@@ -3,6 +3,7 @@
 #include "lib/atags.h"
 #include "lib/bits.h"
 #include "lib/fdt.h"
+#include "phys.h"
 
 namespace kernel {
 
@@ -11,7 +12,7 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
     if (data == 0) {
         return info;
     }
-    const auto* blob = reinterpret_cast<const uint8_t*>(data);
+    const auto* blob = phys_ptr<const uint8_t>(exo::PhysAddr(data));
     if (exo::load_be32(blob) == exo::Fdt::kMagic) {
         auto fdt = exo::Fdt::parse(blob, kMaxFirmwareBlob);
         if (!fdt) {
@@ -19,6 +20,7 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
         }
         const exo::Fdt& dt = fdt.value();
         info.kind = FirmwareInfo::Kind::kDeviceTree;
+        info.blob_size = dt.total_size();
         if (auto chosen = dt.find("/chosen")) {
             if (auto args = dt.prop(chosen.value(), "bootargs")) {
                 info.cmdline = args.value().string().value_or(exo::Str());
@@ -38,6 +40,7 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
         auto atags = exo::Atags::parse(blob, kMaxFirmwareBlob);
         if (atags) {
             info.kind = FirmwareInfo::Kind::kAtags;
+            info.blob_size = atags.value().size;
             info.has_memory = atags.value().has_memory;
             info.memory_base = atags.value().memory_start;
             info.memory_size = atags.value().memory_size;

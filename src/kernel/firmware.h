@@ -14,13 +14,14 @@ struct FirmwareInfo {
     uint64_t memory_base = 0;
     uint64_t memory_size = 0;
     exo::Str cmdline;
+    uint64_t blob_size = 0; ///< bytes the boot data occupies (to keep it out of the allocator)
 };
 
 /// The largest boot blob the kernel will read. Real device trees are tens of KiB.
 inline constexpr uint64_t kMaxFirmwareBlob = 1 << 20;
 
-/// Reads the blob at physical address `data` (0 = none). Never fails: what cannot be read
-/// is reported as absent, and the board decides what to do without it.
+/// Reads the blob at physical address `data` (0 = none), through the direct map. Never fails:
+/// what cannot be read is reported as absent, and the board decides what to do without it.
 FirmwareInfo read_firmware_info(uintptr_t data);
 
 } // namespace kernel

@@ -1,8 +1,8 @@
 #include "ktest.h"
 
-#include "arch/cpu.h"
 #include "console.h"
 #include "exopi/exit_status.h"
+#include "memory.h"
 #include "panic.h"
 #include "platform.h"
 
@@ -15,11 +15,20 @@ struct KTest {
     void (*run)();
 };
 
-/// A load from an address with nothing behind it: must give a decoded dump and a panic.
+/// A load from an unmapped kernel address: must give a decoded page-fault dump and a panic.
 void fault_load() {
-    kprintf("ktest: loading from %#lx\n", arch::kUnbackedAddress);
-    uint64_t v = *reinterpret_cast<volatile const uint64_t*>(arch::kUnbackedAddress);
+    kprintf("ktest: loading from %#lx\n", kUnmappedKernelAddress);
+    uint64_t v = *reinterpret_cast<volatile const uint64_t*>(kUnmappedKernelAddress);
     kprintf("ktest: load returned %#lx, no fault\n", v);
+}
+
+/// A store into the kernel's own text: W^X must turn it into a permission fault.
+void write_text() {
+    auto* text = reinterpret_cast<volatile uint32_t*>(&run_ktest);
+    kprintf("ktest: writing to kernel text at %p\n",
+            static_cast<void*>(const_cast<uint32_t*>(text)));
+    *text = 0;
+    kprintf("ktest: the store went through\n");
 }
 
 void panic_now() { panic("ktest: deliberate panic"); }
@@ -31,7 +40,8 @@ void exit_status() {
 }
 
 constexpr KTest kTests[] = {
-    {"fault-load", "load from an unbacked address (expects a panic)", fault_load},
+    {"fault-load", "load from an unmapped kernel address (expects a panic)", fault_load},
+    {"write-text", "store into kernel text (expects a panic)", write_text},
     {"panic", "call panic() (expects a panic)", panic_now},
     {"exit-status", "shut down with status 42", exit_status},
 };

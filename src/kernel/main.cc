@@ -7,6 +7,7 @@
 #include "exopi/exit_status.h"
 #include "ktest.h"
 #include "lib/cmdline.h"
+#include "memory.h"
 #include "platform.h"
 
 namespace kernel {
@@ -21,6 +22,9 @@ void kernel_main(const BootInfo& info) {
             mem.base);
     exo::Str cmdline = platform::cmdline();
     kprintf("cmdline: \"%.*s\"\n", static_cast<int>(cmdline.size), cmdline.data);
+
+    memory_init(info);
+    vm_selftest();
 
     if (auto test = exo::cmdline_get(cmdline, "ktest")) {
         run_ktest(test.value());

@@ -1,16 +1,20 @@
-// Memory-mapped device registers. Every access is volatile and of the register's exact
-// width; device drivers name their registers with lib/bits.h fields.
+// Memory-mapped device registers, named by their physical addresses (as the data sheets and
+// device trees give them) and reached through the kernel's direct map, where they are mapped
+// as device memory. Every access is volatile and of the register's exact width; drivers name
+// their register fields with lib/bits.h.
 #pragma once
 
 #include <stdint.h>
 
+#include "arch/mmu.h"
+
 namespace kernel {
 
-template <typename T> inline T mmio_read(uintptr_t addr) {
-    return *reinterpret_cast<volatile const T*>(addr);
+template <typename T> inline T mmio_read(uintptr_t pa) {
+    return *reinterpret_cast<volatile const T*>(pa + arch::kDirectMapBase);
 }
-template <typename T> inline void mmio_write(uintptr_t addr, T value) {
-    *reinterpret_cast<volatile T*>(addr) = value;
+template <typename T> inline void mmio_write(uintptr_t pa, T value) {
+    *reinterpret_cast<volatile T*>(pa + arch::kDirectMapBase) = value;
 }
 
 } // namespace kernel

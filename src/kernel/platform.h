@@ -15,6 +15,17 @@ struct MemoryRange {
     uint64_t size;
 };
 
+/// A range of device registers the kernel maps (as device memory) in its direct map.
+struct DeviceRange {
+    uint64_t base;
+    uint64_t size;
+    const char* name;
+};
+struct DeviceRanges {
+    const DeviceRange* items;
+    size_t count;
+};
+
 /// Board name for the banner, e.g. "QEMU virt".
 const char* name();
 /// Brings up the console UART and reads the firmware data. Runs first, with the MMU off.
@@ -23,6 +34,8 @@ void early_init(const kernel::BootInfo& info);
 void console_putc(char c);
 /// The main RAM range.
 MemoryRange memory();
+/// The device register ranges the kernel needs mapped.
+DeviceRanges device_ranges();
 /// The kernel command line (empty if the firmware gave none).
 exo::Str cmdline();
 /// Ends the run: QEMU exits with `status`; real hardware halts.

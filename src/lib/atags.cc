@@ -24,6 +24,7 @@ Result<AtagInfo, AtagError> Atags::parse(const void* p, size_t limit) {
         uint32_t words = load_le32(b + pos);
         uint32_t tag = load_le32(b + pos + 4);
         if (tag == kNone) {
+            info.size = pos + 8;
             return info;
         }
         if (words < 2) {

@@ -18,7 +18,8 @@ struct AtagInfo {
     bool has_memory = false;
     uint64_t memory_start = 0;
     uint64_t memory_size = 0;
-    Str cmdline; // empty if there is no ATAG_CMDLINE
+    Str cmdline;     // empty if there is no ATAG_CMDLINE
+    size_t size = 0; // bytes up to and including ATAG_NONE
 };
 
 class Atags {

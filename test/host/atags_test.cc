@@ -47,6 +47,7 @@ TEST(Atags, QemuStyleList) {
     EXPECT_EQ(r.value().memory_size, 0x40000000u);
     EXPECT_EQ(r.value().memory_start, 0u);
     EXPECT_EQ(std::string(r.value().cmdline.data, r.value().cmdline.size), "ktest=panic init=sh");
+    EXPECT_EQ(r.value().size, b.size()) << "the whole list, terminator included";
 }
 
 TEST(Atags, MinimalCoreTagAndNoOptionalTags) {

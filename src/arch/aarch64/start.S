@@ -2,6 +2,9 @@
 // kernel8.img) loads the image at 0x80000 and enters here on core 0 at EL2 with
 //   x0 = physical address of a DTB (real firmware) or of an ATAG list (QEMU, no -dtb).
 // Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) and stay there.
+//
+// The image is linked at 0xffffff8000080000 but runs at 0x80000 until the MMU is on: until
+// then every address is computed pc-relative (adr/adrp), never loaded from a literal.
 
     .section .text.boot, "ax"
     .globl _start
@@ -13,12 +16,15 @@ _start:
 
     mov     x19, x0                 // firmware data, kept in a callee-saved register
 
-    ldr     x1, =boot_stack_top
+    adrp    x1, boot_stack_top      // physical address of the stack
+    add     x1, x1, :lo12:boot_stack_top
     mov     sp, x1                  // SP_EL2 (or SP_EL1 if entered at EL1)
 
-    // Zero .bss (the boot stack lives there, but nothing is on it yet).
-    ldr     x1, =__bss_start
-    ldr     x2, =__bss_end
+    // Zero .bss (the boot stack and boot page tables live there; nothing is in them yet).
+    adrp    x1, __bss_start
+    add     x1, x1, :lo12:__bss_start
+    adrp    x2, __bss_end
+    add     x2, x2, :lo12:__bss_end
 1:  cmp     x1, x2
     b.hs    2f
     str     xzr, [x1], #8
@@ -33,11 +39,21 @@ _start:
     b.eq    el1_entry
     b       park                    // EL3 (an ELF given to QEMU): unsupported, see docs
 
-    // Reached at EL1 from aarch64_el2_start's eret (x0 still = firmware data) or directly.
+    // Reached at EL1 (physical addresses, MMU off) with x0 = firmware data.
     .globl  el1_entry
 el1_entry:
+    mov     x19, x0
+    adrp    x1, boot_stack_top
+    add     x1, x1, :lo12:boot_stack_top
+    mov     sp, x1                  // SP_EL1, physical
+    bl      aarch64_early_mmu       // MMU on: identity + high mappings
+
+    ldr     x1, =high_entry         // a literal: the link-time (high) address
+    br      x1
+high_entry:
     ldr     x1, =boot_stack_top
-    mov     sp, x1                  // SP_EL1
+    mov     sp, x1                  // the same stack, at its high address
+    mov     x0, x19
     bl      aarch64_boot            // does not return
 
 park:

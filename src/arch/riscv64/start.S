@@ -1,6 +1,9 @@
 // riscv64 entry. OpenSBI (fw_dynamic) jumps here in S-mode at 0x80200000 with
 //   a0 = hart id of the boot hart (not always 0), a1 = physical address of the DTB.
 // The other harts stay stopped inside SBI (HSM) until the kernel asks for them.
+//
+// The image is linked at 0xffffffc080200000 but runs at 0x80200000 until paging is on: until
+// then every address is computed pc-relative (la = auipc + addi under medany), never loaded.
 
     .section .text.boot, "ax"
     .globl _start
@@ -16,11 +19,11 @@ _start:
     bnez    t1, park
 
     mv      s0, a0                  // hart id
-    mv      s1, a1                  // DTB
+    mv      s1, a1                  // DTB (physical)
 
-    la      sp, boot_stack_top
+    la      sp, boot_stack_top      // physical address of the stack
 
-    // Zero .bss (the boot stack lives there, but nothing is on it yet).
+    // Zero .bss (the boot stack and boot page table live there; nothing is in them yet).
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f
@@ -28,6 +31,12 @@ _start:
     addi    t0, t0, 8
     j       1b
 2:
+    call    riscv_early_mmu         // paging on: identity + high mappings
+
+    ld      t0, high_entry_addr     // the link-time (high) address, loaded from memory
+    jr      t0
+high_entry:
+    ld      sp, boot_stack_top_addr // the same stack, at its high address
     mv      a0, s0
     mv      a1, s1
     call    riscv_boot              // does not return
@@ -35,6 +44,12 @@ _start:
 park:
     wfi
     j       park
+
+    .balign 8
+high_entry_addr:
+    .dword  high_entry
+boot_stack_top_addr:
+    .dword  boot_stack_top
 
     .section .data
     .balign 4

@@ -18,6 +18,13 @@ constinit kernel::FirmwareInfo g_firmware;
 constexpr uint32_t kFinisherFail = 0x3333;
 constexpr uint32_t kFinisherPass = 0x5555;
 
+/// From QEMU's device tree (test/data/qemu-virt-rv64.dtb).
+constexpr DeviceRange kDevices[] = {
+    {virt::kTestDevice, 0x1000, "sifive-test"},
+    {virt::kPlic, 0x600000, "plic"},
+    {virt::kUart0, 0x1000, "uart0"},
+};
+
 } // namespace
 
 const char* name() { return "QEMU virt"; }
@@ -32,6 +39,8 @@ void early_init(const kernel::BootInfo& info) {
 }
 
 void console_putc(char c) { virt::uart_putc(c); }
+
+DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
 
 MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; }
 

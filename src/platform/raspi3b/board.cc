@@ -8,12 +8,18 @@
 #include "kernel/platform.h"
 #include "mailbox.h"
 #include "pl011.h"
+#include "platform/memory_map.h"
 
 namespace platform {
 namespace {
 
 constinit kernel::FirmwareInfo g_firmware;
 constinit MemoryRange g_memory{};
+
+constexpr DeviceRange kDevices[] = {
+    {rpi::kPeripheralBase, 0x1000000, "peripherals"},
+    {rpi::kLocalPeripherals, 0x200000, "local-intc"},
+};
 
 } // namespace
 
@@ -37,6 +43,8 @@ void early_init(const kernel::BootInfo& info) {
 void console_putc(char c) { rpi::pl011_putc(c); }
 
 MemoryRange memory() { return g_memory; }
+
+DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
 
 exo::Str cmdline() { return g_firmware.cmdline; }
 

@@ -2,7 +2,9 @@
 // "Mailbox property interface" (buffer layout, tags) and "Accessing mailboxes" (registers).
 #include "mailbox.h"
 
+#include "arch/cache.h"
 #include "kernel/mmio.h"
+#include "kernel/phys.h"
 #include "lib/bits.h"
 #include "platform/memory_map.h"
 
@@ -40,9 +42,11 @@ bool mailbox_arm_memory(ArmMemory* out) {
     g_buffer[6] = 0;
     g_buffer[7] = kTagEnd;
 
-    // The caches are off while this runs (MMU off), so no cache maintenance is needed; the
-    // VideoCore is given the uncached bus alias of the buffer.
-    auto phys = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(g_buffer));
+    // The VideoCore reads and writes memory, not the ARM's caches: clean the request out to
+    // memory before, invalidate the stale lines after. It is given the buffer's physical
+    // address in the uncached bus alias.
+    arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);
+    auto phys = static_cast<uint32_t>(kernel::virt_to_phys(g_buffer).value);
     uint32_t message = (phys | kBusUncachedAlias) & ~Channel::kMask;
     message |= Channel::make(kPropertyChannel);
 
@@ -57,7 +61,7 @@ bool mailbox_arm_memory(ArmMemory* out) {
         if (mmio_read<uint32_t>(kMailbox + kRead) != message) {
             continue; // a reply to someone else's message
         }
-        asm volatile("dsb sy" ::: "memory");
+        arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);
         if (g_buffer[1] != kResponseOk) {
             return false;
         }

@@ -20,11 +20,6 @@ inline const char* privilege_name() {
     }
 }
 
-/// A physical address the core cannot generate: above the Cortex-A53's 40-bit physical
-/// address range, so a load from it with the MMU off is an address size fault
-/// ([arm-arm] "Address size fault"). Used by the fault-injection self-test.
-inline constexpr uintptr_t kUnbackedAddress = uintptr_t{1} << 45;
-
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

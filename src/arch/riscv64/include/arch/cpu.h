@@ -12,11 +12,6 @@ inline constexpr const char kCpuNoun[] = "hart";
 /// The privilege the kernel runs at, for the banner.
 inline const char* privilege_name() { return "S-mode"; }
 
-/// A physical address with nothing behind it: a load from it raises an access fault while
-/// paging is off (used by the fault-injection self-test). [riscv-priv] "Physical Memory
-/// Attributes".
-inline constexpr uintptr_t kUnbackedAddress = uintptr_t{1} << 45;
-
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("csrci sstatus, 2"); // SIE

@@ -12,6 +12,9 @@ inline constexpr uintptr_t kMailbox = kPeripheralBase + 0xb880; ///< VideoCore m
 inline constexpr uintptr_t kGpio = kPeripheralBase + 0x200000;
 inline constexpr uintptr_t kUart0 = kPeripheralBase + 0x201000; ///< PL011 ("serial0" on QEMU)
 
+/// BCM2836 local peripherals: per-core timers and interrupt routing.
+inline constexpr uintptr_t kLocalPeripherals = 0x40000000;
+
 /// Bus address alias of ARM physical memory, L2-uncached: what the VideoCore expects for
 /// buffers it reads (mailbox property buffers).
 inline constexpr uint32_t kBusUncachedAlias = 0xc0000000;

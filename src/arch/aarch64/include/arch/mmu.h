@@ -1,0 +1,123 @@
+// aarch64 MMU interface: the paging policy, the address-space layout, and TLB maintenance.
+// See docs/memory.md for the layout diagram and the reasoning behind each barrier.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/sysreg.h"
+#include "lib/addr.h"
+#include "lib/paging/aarch64.h"
+
+namespace arch {
+
+using PagingPolicy = exo::Aarch64Policy;
+
+/// TTBR1_EL1 translates the top 512 GiB (T1SZ = 25): [0xffffff8000000000, 2^64). The kernel
+/// maps all of physical memory there, VA = PA + kDirectMapBase, and links its own image at the
+/// direct-map address of its load address (0x80000).
+inline constexpr uint64_t kDirectMapBase = 0xffffff8000000000;
+/// User addresses are [0, kUserTop), translated through TTBR0_EL1 (T0SZ = 25).
+inline constexpr uint64_t kUserTop = uint64_t{1} << 39;
+
+namespace reg::tcr_el1 {
+/// [arm-arm] TCR_EL1
+using T0SZ = exo::Field<5, 0>;
+using EPD0 = exo::Bit<7>; ///< 1: no TTBR0 walks (a TTBR0 miss faults)
+using IRGN0 = exo::Field<9, 8>;
+using ORGN0 = exo::Field<11, 10>;
+using SH0 = exo::Field<13, 12>;
+using TG0 = exo::Field<15, 14>; ///< 0b00: 4 KiB
+using T1SZ = exo::Field<21, 16>;
+using EPD1 = exo::Bit<23>;
+using IRGN1 = exo::Field<25, 24>;
+using ORGN1 = exo::Field<27, 26>;
+using SH1 = exo::Field<29, 28>;
+using TG1 = exo::Field<31, 30>; ///< 0b10: 4 KiB
+using IPS = exo::Field<34, 32>; ///< 0b010: 40-bit physical addresses (Cortex-A53)
+using AS = exo::Bit<36>;        ///< 0: 8-bit ASIDs
+} // namespace reg::tcr_el1
+
+namespace reg::ttbr {
+/// [arm-arm] TTBR0_EL1 / TTBR1_EL1
+using ASID = exo::Field<63, 48>;
+using BADDR = exo::Field<47, 1>;
+} // namespace reg::ttbr
+
+/// TCR_EL1 for Exopi: 39-bit halves, 4 KiB granule, write-back inner-shareable walks.
+/// `user_walks` false sets EPD0 (no user address space installed).
+constexpr uint64_t tcr_value(bool user_walks) {
+    using namespace reg::tcr_el1;
+    return T0SZ::make(25) | EPD0::make(user_walks ? 0 : 1) | IRGN0::make(1) | ORGN0::make(1) |
+           SH0::make(3) | TG0::make(0) | T1SZ::make(25) | IRGN1::make(1) | ORGN1::make(1) |
+           SH1::make(3) | TG1::make(2) | IPS::make(0b010) | AS::make(0);
+}
+
+extern "C" void aarch64_switch_ttbr1(uint64_t root); // switch_ttbr1.S
+
+/// Installs the kernel's own table in TTBR1 and turns TTBR0 walks off, which removes the boot
+/// identity mapping. Called once, at boot, while the boot tables are live.
+///
+/// Why through the identity mapping: the boot tables map the kernel with 2 MiB blocks, the
+/// new table with 4 KiB pages (for W^X). Replacing a live translation by one of another size
+/// without invalidating in between can leave both in the TLB — a "TLB conflict" the
+/// architecture allows cores to report ([arm-arm] "Break-before-make"). So the switch runs
+/// from the routine's physical (TTBR0) alias, which the TTBR1 change does not touch, and
+/// invalidates everything before returning to the high addresses.
+inline void install_kernel_table(exo::PhysAddr root) {
+    auto va = reinterpret_cast<uintptr_t>(&aarch64_switch_ttbr1);
+    auto at_pa = reinterpret_cast<void (*)(uint64_t)>(va - kDirectMapBase);
+    at_pa(root.value);
+    // Back at the high address: now the identity mapping can go.
+    asm volatile("msr ttbr0_el1, xzr\n"
+                 "msr tcr_el1, %0\n"
+                 "isb\n"
+                 "tlbi vmalle1is\n"
+                 "dsb ish\n"
+                 "isb" ::"r"(tcr_value(false))
+                 : "memory");
+}
+
+/// Runs an address space: TTBR0 = its root, tagged with its ASID.
+inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
+    uint64_t ttbr0 = reg::ttbr::ASID::make(asid) | root.value;
+    asm volatile("msr ttbr0_el1, %0\n"
+                 "msr tcr_el1, %1\n"
+                 "isb" ::"r"(ttbr0),
+                 "r"(tcr_value(true))
+                 : "memory");
+}
+
+/// Back to the kernel's table alone: TTBR0 walks off, e.g. before freeing the address space
+/// that was running.
+inline void deactivate_user_table(exo::PhysAddr /*kernel_root*/) {
+    asm volatile("msr ttbr0_el1, xzr\n"
+                 "msr tcr_el1, %0\n"
+                 "isb" ::"r"(tcr_value(false))
+                 : "memory");
+}
+
+/// After changing or removing one user mapping in a live address space: TLBI VALE1IS (by VA,
+/// last level, this ASID, inner shareable), between barriers that order it after the table
+/// store and before later accesses.
+inline void tlb_flush_page(uint64_t va, uint16_t asid) {
+    uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & ((uint64_t{1} << 44) - 1));
+    asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+}
+/// Before reusing an ASID: every translation it tagged goes.
+inline void tlb_flush_asid(uint16_t asid) {
+    asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48)
+                 : "memory");
+}
+
+/// AArch64 keeps the kernel half in TTBR1: a user root holds user mappings only.
+inline void prepare_user_root(uint64_t* /*user_root*/, const uint64_t* /*kernel_root*/) {}
+
+/// EL1 may access EL0 pages as long as PAN is off, which Exopi never turns on.
+class UserAccessGuard {
+  public:
+    UserAccessGuard() = default;
+    UserAccessGuard(const UserAccessGuard&) = delete;
+    UserAccessGuard& operator=(const UserAccessGuard&) = delete;
+};
+
+} // namespace arch

@@ -1,0 +1,82 @@
+// riscv64 MMU interface: the paging policy, the address-space layout, and TLB maintenance.
+// See docs/memory.md for the layout diagram and the reasoning behind each fence.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/csr.h"
+#include "lib/addr.h"
+#include "lib/paging/sv39.h"
+
+namespace arch {
+
+using PagingPolicy = exo::Sv39Policy;
+
+/// Sv39's upper half starts at 0xffffffc000000000 (bits 63..38 set). The kernel maps all of
+/// physical memory there, VA = PA + kDirectMapBase, and links its own image at the direct-map
+/// address of its load address (0x80200000), so the image needs no second mapping.
+inline constexpr uint64_t kDirectMapBase = 0xffffffc000000000;
+/// User addresses are [0, kUserTop): the lower half of Sv39.
+inline constexpr uint64_t kUserTop = uint64_t{1} << 38;
+/// The root table's entries for the kernel half: 256..511, shared by every address space.
+inline constexpr unsigned kKernelRootFirst = 256;
+
+/// [riscv-priv] 4.1 "Supervisor Address Translation and Protection (satp) Register"
+namespace satp {
+using MODE = exo::Field<63, 60>;
+using ASID = exo::Field<59, 44>;
+using PPN = exo::Field<43, 0>;
+inline constexpr uint64_t kSv39 = 8;
+} // namespace satp
+
+/// Installs the kernel's own table (ASID 0) and drops every cached translation. Used for the
+/// boot table and, once, for the kernel's final table.
+inline void install_kernel_table(exo::PhysAddr root) {
+    uint64_t v = satp::MODE::make(satp::kSv39) | satp::PPN::make(root.pfn());
+    // The fence before makes earlier page-table stores visible to the walker; the one after
+    // drops translations cached from the previous table. [riscv-priv] "SFENCE.VMA"
+    asm volatile("sfence.vma zero, zero\n csrw satp, %0\n sfence.vma zero, zero" ::"r"(v)
+                 : "memory");
+}
+
+/// Runs an address space: `root` holds its user half and a copy of the kernel half.
+inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
+    uint64_t v =
+        satp::MODE::make(satp::kSv39) | satp::ASID::make(asid) | satp::PPN::make(root.pfn());
+    asm volatile("csrw satp, %0" ::"r"(v) : "memory");
+}
+
+/// Back to the kernel's table alone (no user address space), e.g. before freeing the one that
+/// was running.
+inline void deactivate_user_table(exo::PhysAddr kernel_root) {
+    uint64_t v = satp::MODE::make(satp::kSv39) | satp::PPN::make(kernel_root.pfn());
+    asm volatile("csrw satp, %0" ::"r"(v) : "memory");
+}
+
+/// After changing or removing one user mapping in a live address space.
+inline void tlb_flush_page(uint64_t va, uint16_t asid) {
+    asm volatile("sfence.vma %0, %1" ::"r"(va), "r"(uint64_t{asid}) : "memory");
+}
+/// Before reusing an ASID: every translation it tagged goes.
+inline void tlb_flush_asid(uint16_t asid) {
+    asm volatile("sfence.vma zero, %0" ::"r"(uint64_t{asid}) : "memory");
+}
+
+/// A new user root gets the kernel half of the kernel's root (Sv39 has one root per address
+/// space, unlike AArch64's separate TTBR1).
+inline void prepare_user_root(uint64_t* user_root, const uint64_t* kernel_root) {
+    for (unsigned i = kKernelRootFirst; i < 512; ++i) {
+        user_root[i] = kernel_root[i];
+    }
+}
+
+/// While alive, the kernel may access user pages: sstatus.SUM ([riscv-priv] sstatus, "SUM").
+class UserAccessGuard {
+  public:
+    UserAccessGuard() { ARCH_CSR_SET(sstatus, csr::sstatus::SUM::kMask); }
+    ~UserAccessGuard() { ARCH_CSR_CLEAR(sstatus, csr::sstatus::SUM::kMask); }
+    UserAccessGuard(const UserAccessGuard&) = delete;
+    UserAccessGuard& operator=(const UserAccessGuard&) = delete;
+};
+
+} // namespace arch

@@ -1,0 +1,170 @@
+#include "memory.h"
+
+#include "console.h"
+#include "firmware.h"
+#include "lib/bits.h"
+#include "panic.h"
+#include "platform.h"
+
+// Section boundaries from the linker script (virtual addresses, page-aligned).
+extern "C" char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+namespace kernel {
+namespace {
+
+using exo::Attrs;
+using exo::MemType;
+using exo::Perm;
+using exo::PhysAddr;
+using exo::VirtAddr;
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+constexpr uint64_t kBlock2M = 2 * kMiB;
+constexpr uint64_t kBlock1G = 1024 * kMiB;
+
+constinit exo::BuddyAllocator g_frames;
+constinit KernelTableEnv g_env;
+constinit PageTable g_kernel_table;
+
+// Maps [pa, end) at its direct-map address with the largest leaves that are aligned, fit,
+// and do not overlap [avoid, avoid_end) (mapped separately with pages).
+void map_direct(PageTable& pt, uint64_t pa, uint64_t end, Attrs attrs, uint64_t avoid,
+                uint64_t avoid_end) {
+    while (pa < end) {
+        uint64_t size = exo::kPageSize;
+        constexpr uint64_t kBlockSizes[] = {kBlock1G, kBlock2M};
+        for (uint64_t s : kBlockSizes) {
+            bool overlaps = pa < avoid_end && avoid < pa + s;
+            if (exo::is_aligned(pa, s) && pa + s <= end && !overlaps) {
+                size = s;
+                break;
+            }
+        }
+        if (pa >= avoid && pa < avoid_end) {
+            pa = avoid_end; // the image is mapped page by page elsewhere
+            continue;
+        }
+        exo::PtError e = pt.map(phys_to_virt(PhysAddr(pa)), PhysAddr(pa), size, attrs);
+        if (e != exo::PtError::kNone) {
+            panic("vm: cannot map %#lx (+%#lx): %s", pa, size, exo::to_string(e));
+        }
+        pa += size;
+    }
+}
+
+// The kernel image, page by page, with its sections' permissions (W^X).
+void map_image(PageTable& pt) {
+    constexpr Attrs kText{Perm::kRead | Perm::kExec};
+    constexpr Attrs kRodata{Perm::kRead};
+    constexpr Attrs kData{Perm::kRead | Perm::kWrite};
+    for (auto va = reinterpret_cast<uint64_t>(__kernel_start);
+         va < reinterpret_cast<uint64_t>(__kernel_end); va += exo::kPageSize) {
+        Attrs a = va < reinterpret_cast<uint64_t>(__text_end)     ? kText
+                  : va < reinterpret_cast<uint64_t>(__rodata_end) ? kRodata
+                                                                  : kData;
+        PhysAddr pa = virt_to_phys(reinterpret_cast<void*>(va));
+        exo::PtError e = pt.map(VirtAddr(va), pa, exo::kPageSize, a);
+        if (e != exo::PtError::kNone) {
+            panic("vm: cannot map the kernel image at %#lx: %s", va, exo::to_string(e));
+        }
+    }
+}
+
+} // namespace
+
+exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
+    auto r = g_frames.alloc(0);
+    if (r) {
+        auto* t = phys_ptr<uint64_t>(r.value());
+        for (unsigned i = 0; i < 512; ++i) {
+            t[i] = 0;
+        }
+    }
+    return r;
+}
+
+void KernelTableEnv::free_table(PhysAddr pa) {
+    if (!g_frames.release(pa)) {
+        panic("vm: freeing table frame %#lx that is not allocated", pa.value);
+    }
+}
+
+exo::BuddyAllocator& frames() { return g_frames; }
+KernelTableEnv& table_env() { return g_env; }
+PageTable& kernel_page_table() { return g_kernel_table; }
+
+void memory_init(const BootInfo& info) {
+    platform::MemoryRange ram = platform::memory();
+    uint64_t ram_end = ram.base + ram.size;
+    uint64_t image_start = virt_to_phys(__kernel_start).value;
+    uint64_t image_end = virt_to_phys(__kernel_end).value;
+    if (image_start < ram.base || image_end > ram_end) {
+        panic("memory: kernel image %#lx-%#lx outside RAM", image_start, image_end);
+    }
+    if (ram_end + arch::kDirectMapBase > kUnmappedKernelAddress) {
+        panic("memory: RAM ends above the direct map's reach");
+    }
+
+    // The frame records go right after the image. Everything from the start of RAM up to
+    // their end stays reserved: firmware (OpenSBI on virt; spin tables and ATAGs on the Pi),
+    // the kernel image and its boot stack, the records.
+    uint64_t frames_total = ram.size / exo::kPageSize;
+    uint64_t records_pa = exo::align_up(image_end, exo::kPageSize);
+    uint64_t records_end =
+        exo::align_up(records_pa + frames_total * sizeof(exo::FrameInfo), exo::kPageSize);
+    g_frames.init(PhysAddr(ram.base).pfn(), static_cast<uint32_t>(frames_total),
+                  phys_ptr<exo::FrameInfo>(PhysAddr(records_pa)));
+    auto release = [](uint64_t lo, uint64_t hi) {
+        if (lo < hi) {
+            g_frames.add_free_range(PhysAddr(lo).pfn(), (hi - lo) / exo::kPageSize);
+        }
+    };
+    // The firmware's boot data may also sit anywhere in RAM (OpenSBI puts the DTB near its
+    // end): the free ranges are those around it.
+    uint64_t blob = info.firmware_data;
+    uint64_t firmware_blob_size = read_firmware_info(blob).blob_size;
+    uint64_t blob_lo = exo::align_down(blob, exo::kPageSize);
+    uint64_t blob_hi = exo::align_up(blob + firmware_blob_size, exo::kPageSize);
+    if (firmware_blob_size != 0 && blob_lo >= records_end && blob_hi <= ram_end) {
+        release(records_end, blob_lo);
+        release(blob_hi, ram_end);
+    } else {
+        release(records_end, ram_end);
+    }
+    uint64_t free_at_start = g_frames.free_pages();
+
+    // The kernel's page table: the kernel half only. No identity mapping.
+    auto pt = PageTable::create(&g_env);
+    if (!pt) {
+        panic("vm: no frame for the kernel's root table");
+    }
+    g_kernel_table = pt.value();
+    map_image(g_kernel_table);
+    map_direct(g_kernel_table, ram.base, ram_end, Attrs{Perm::kRead | Perm::kWrite}, image_start,
+               exo::align_up(image_end, exo::kPageSize));
+    platform::DeviceRanges devices = platform::device_ranges();
+    for (size_t i = 0; i < devices.count; ++i) {
+        const platform::DeviceRange& d = devices.items[i];
+        map_direct(g_kernel_table, d.base, d.base + d.size,
+                   Attrs{Perm::kRead | Perm::kWrite, MemType::kDevice}, 0, 0);
+    }
+    arch::install_kernel_table(g_kernel_table.root());
+
+    kprintf("memory: RAM %#lx-%#lx (%lu MiB)\n", ram.base, ram_end, ram.size / kMiB);
+    kprintf("memory: reserved %#lx-%#lx (firmware, kernel %#lx-%#lx, frame records)\n", ram.base,
+            records_end, image_start, image_end);
+    if (firmware_blob_size != 0) {
+        kprintf("memory: boot data %#lx-%#lx\n", blob, blob + firmware_blob_size);
+    }
+    for (size_t i = 0; i < devices.count; ++i) {
+        kprintf("memory: device %-12s %#lx-%#lx\n", devices.items[i].name, devices.items[i].base,
+                devices.items[i].base + devices.items[i].size);
+    }
+    kprintf("vm: kernel at %p, direct map at %#lx, %lu page-table frames\n",
+            static_cast<void*>(__kernel_start), arch::kDirectMapBase,
+            free_at_start - g_frames.free_pages());
+    kprintf("memory: %lu free pages (%lu MiB)\n", g_frames.free_pages(),
+            g_frames.free_pages() * exo::kPageSize / kMiB);
+}
+
+} // namespace kernel

@@ -1,0 +1,40 @@
+// The kernel's physical and virtual memory: the frame allocator over all free RAM, and the
+// kernel page table (the direct map of RAM and devices, the kernel image with W^X).
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/mmu.h"
+#include "boot_info.h"
+#include "lib/buddy.h"
+#include "lib/paging/page_table.h"
+#include "phys.h"
+
+namespace kernel {
+
+/// Page-table frames for the walker: from the frame allocator, zeroed, reached through the
+/// direct map.
+struct KernelTableEnv {
+    exo::Result<exo::PhysAddr, exo::MemError> alloc_table();
+    void free_table(exo::PhysAddr pa);
+    uint64_t* table(exo::PhysAddr pa) { return phys_ptr<uint64_t>(pa); }
+};
+
+using PageTable = exo::PageTable<arch::PagingPolicy, KernelTableEnv>;
+
+/// An address in the kernel half that nothing is mapped at (used by the fault self-test).
+inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint64_t{1} << 37);
+
+/// Discovers RAM, starts the frame allocator, builds the kernel page table and switches to
+/// it (which removes the boot identity mapping). Prints the memory map.
+void memory_init(const BootInfo& info);
+
+exo::BuddyAllocator& frames();
+KernelTableEnv& table_env();
+PageTable& kernel_page_table();
+
+/// Maps, writes and reads a page through a user mapping and checks every frame comes back;
+/// panics on any failure.
+void vm_selftest();
+
+} // namespace kernel
