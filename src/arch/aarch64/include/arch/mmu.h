@@ -77,6 +77,10 @@ inline void install_kernel_table(exo::PhysAddr root) {
                  : "memory");
 }
 
+/// ASID bits in use: 8. The Cortex-A53 has 16 (ID_AA64MMFR0_EL1.ASIDBits = 0b0010), but
+/// TCR_EL1.AS = 0 keeps 8, plenty for the environment counts Exopi runs with.
+inline unsigned asid_bits() { return 8; }
+
 /// Runs an address space: TTBR0 = its root, tagged with its ASID.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
     uint64_t ttbr0 = reg::ttbr::ASID::make(asid) | root.value;

@@ -39,6 +39,21 @@ inline void install_kernel_table(exo::PhysAddr root) {
                  : "memory");
 }
 
+/// How many ASID bits the hart implements (0..16): write all ones to satp.ASID and see which
+/// stick ([riscv-priv] satp: "ASIDLEN"). Call with the kernel table installed.
+inline unsigned asid_bits() {
+    uint64_t old = ARCH_CSR_READ(satp);
+    ARCH_CSR_WRITE(satp, satp::ASID::set(old, 0xffff));
+    uint64_t probed = satp::ASID::get(ARCH_CSR_READ(satp));
+    ARCH_CSR_WRITE(satp, old);
+    unsigned n = 0;
+    while ((probed & 1) != 0) {
+        ++n;
+        probed >>= 1;
+    }
+    return n;
+}
+
 /// Runs an address space: `root` holds its user half and a copy of the kernel half.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
     uint64_t v =
