@@ -4,6 +4,7 @@ set(EXOPI_LIB_SOURCES
   ${PROJECT_SOURCE_DIR}/src/lib/atags.cc
   ${PROJECT_SOURCE_DIR}/src/lib/buddy.cc
   ${PROJECT_SOURCE_DIR}/src/lib/cmdline.cc
+  ${PROJECT_SOURCE_DIR}/src/lib/elf.cc
   ${PROJECT_SOURCE_DIR}/src/lib/fdt.cc
   ${PROJECT_SOURCE_DIR}/src/lib/format.cc
   ${PROJECT_SOURCE_DIR}/src/lib/paging/attrs.cc

@@ -65,8 +65,15 @@ trap_common:
     mov     x1, x0                  // kind
     mov     x0, sp                  // frame
     bl      aarch64_trap
+    mov     x0, sp
 
-    // The handler may have changed the frame (e.g. skipped an instruction): reload it all.
+    // aarch64_return_to_user(frame), and the way back from every exception: restore the
+    // frame at x0 (which may have been changed, e.g. an instruction skipped) and eret. A
+    // frame from EL0 is the one at the top of the kernel stack, so SP_EL1 is back at the top
+    // once it is popped.
+    .globl  aarch64_return_to_user
+aarch64_return_to_user:
+    mov     sp, x0
     ldp     x2, x3, [sp, #ELR_OFF]
     msr     elr_el1, x2
     msr     spsr_el1, x3

@@ -4,7 +4,7 @@
 #include "kernel/console.h"
 #include "kernel/panic.h"
 
-extern "C" void kernel_trap_entry();
+extern "C" void trap_entry();
 
 namespace arch {
 namespace {
@@ -50,7 +50,7 @@ constexpr const char* kRegNames[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "
 } // namespace
 
 void trap_init() {
-    auto entry = reinterpret_cast<uint64_t>(&kernel_trap_entry);
+    auto entry = reinterpret_cast<uint64_t>(&trap_entry);
     // Direct mode: the vector base must be 4-byte aligned, which the .balign in the
     // assembly guarantees; MODE = 0 sends every trap there. [riscv-priv] stvec
     ARCH_CSR_WRITE(stvec, csr::stvec::MODE::set(entry, 0));

@@ -1,5 +1,14 @@
-// riscv64 kernel trap entry: save every register into an arch::TrapFrame on the kernel
-// stack, call riscv_kernel_trap(frame), restore, sret. (User traps come with environments.)
+// riscv64 trap entry, for traps from U-mode and from S-mode alike (stvec points here).
+//
+// The convention that tells them apart: while user code runs, sscratch holds the top of this
+// hart's kernel stack (which is also the address of its kernel::PerCpu); while the kernel runs,
+// sscratch is 0. So the first instruction swaps sp and sscratch: a non-zero sp means we came
+// from user mode and now stand on the kernel stack.
+//
+// Either way the registers are saved into an arch::TrapFrame on the kernel stack. For a trap
+// from user mode that frame is the one at the very top of the stack: the running
+// environment's registers live there while the kernel handles the trap, and are copied into
+// the environment only if another one is switched in (kernel/sched.cc).
 
 #define FRAME_SIZE (36 * 8)
 #define X(n) ((n) * 8)
@@ -8,17 +17,14 @@
 #define SCAUSE (34 * 8)
 #define STVAL (35 * 8)
 
-    .section .text
-    .balign 4
-    .globl kernel_trap_entry
-kernel_trap_entry:
-    addi    sp, sp, -FRAME_SIZE
+.macro SAVE_GPRS_EXCEPT_SP
     sd      x1, X(1)(sp)
     .irp n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     sd      x\n, X(\n)(sp)
     .endr
-    addi    t0, sp, FRAME_SIZE      // the interrupted sp
-    sd      t0, X(2)(sp)
+.endm
+
+.macro SAVE_CSRS
     csrr    t0, sepc
     sd      t0, SEPC(sp)
     csrr    t0, sstatus
@@ -27,17 +33,61 @@ kernel_trap_entry:
     sd      t0, SCAUSE(sp)
     csrr    t0, stval
     sd      t0, STVAL(sp)
+.endm
 
-    mv      a0, sp
-    call    riscv_kernel_trap
-
-    ld      t0, SEPC(sp)
-    csrw    sepc, t0
-    ld      t0, SSTATUS(sp)
-    csrw    sstatus, t0
+.macro RESTORE_GPRS_EXCEPT_SP
     ld      x1, X(1)(sp)
     .irp n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     ld      x\n, X(\n)(sp)
     .endr
+.endm
+
+    .section .text
+    .balign 4
+    .globl  trap_entry
+trap_entry:
+    csrrw   sp, sscratch, sp
+    bnez    sp, from_user
+    csrrw   sp, sscratch, sp        // from the kernel: sp back, sscratch = 0 again
+
+    addi    sp, sp, -FRAME_SIZE
+    SAVE_GPRS_EXCEPT_SP
+    addi    t0, sp, FRAME_SIZE      // the interrupted sp
+    sd      t0, X(2)(sp)
+    SAVE_CSRS
+    mv      a0, sp
+    call    riscv_kernel_trap
+    ld      t0, SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, SSTATUS(sp)
+    csrw    sstatus, t0
+    RESTORE_GPRS_EXCEPT_SP
     addi    sp, sp, FRAME_SIZE
+    sret
+
+from_user:
+    addi    sp, sp, -FRAME_SIZE     // the frame at the top of the kernel stack
+    SAVE_GPRS_EXCEPT_SP
+    csrr    t0, sscratch            // the user's sp
+    sd      t0, X(2)(sp)
+    csrw    sscratch, zero          // in the kernel now
+    SAVE_CSRS
+    addi    tp, sp, FRAME_SIZE      // tp = this hart's PerCpu (sits at the stack top)
+    mv      a0, sp
+    call    riscv_user_trap
+    mv      a0, sp
+    // fall through: back to the same environment
+
+    // riscv_return_to_user(frame): frame is at the top of the kernel stack.
+    .globl  riscv_return_to_user
+riscv_return_to_user:
+    mv      sp, a0
+    ld      t0, SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, SSTATUS(sp)         // SPP = 0 (user), SPIE = 1 (interrupts on after sret)
+    csrw    sstatus, t0
+    addi    t0, sp, FRAME_SIZE
+    csrw    sscratch, t0            // leaving the kernel: sscratch = kernel stack top
+    RESTORE_GPRS_EXCEPT_SP
+    ld      sp, X(2)(sp)
     sret

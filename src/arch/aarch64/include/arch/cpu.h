@@ -20,6 +20,15 @@ inline const char* privilege_name() {
     }
 }
 
+/// This CPU's kernel::PerCpu, kept in TPIDR_EL1 (EL0 cannot read or write it).
+inline void* cpu_local() { return reinterpret_cast<void*>(ARCH_SYSREG_READ(tpidr_el1)); }
+inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_cast<uint64_t>(p)); }
+
+/// Interrupts on, wait for one, interrupts off: the idle loop's step.
+inline void wait_for_interrupt() {
+    asm volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
+}
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

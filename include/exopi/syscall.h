@@ -1,0 +1,112 @@
+// The Exopi system-call ABI, shared by the kernel and user space (docs/syscalls.md).
+//
+// A call is `ecall` (riscv64) or `svc #0` (aarch64) with the call number in a7 / x8 and up to
+// six arguments in a0-a5 / x0-x5. The result comes back in a0 / x0: a value >= 0, or a
+// negative Error. Calls that return more (ipc_recv) also set a1-a3 / x1-x3. Every other
+// register is preserved.
+#pragma once
+
+#include <stdint.h>
+
+namespace exopi {
+
+enum class Sys : uint64_t {
+    kCputs = 0,               ///< (const char* buf, size_t len) -> 0
+    kCgetc = 1,               ///< (flags) -> character; blocks unless flags & kCgetcNonBlocking
+    kGetenvid = 2,            ///< () -> id of the caller
+    kEnvDestroy = 3,          ///< (id) -> 0; the caller or a child
+    kYield = 4,               ///< () -> 0
+    kExofork = 5,             ///< () -> child id in the parent, 0 in the child
+    kEnvSetStatus = 6,        ///< (id, EnvStatus) -> 0; runnable or not-runnable only
+    kEnvCreate = 7,           ///< (const char* name, size_t len) -> id of a new child running it
+    kEnvSetPgfaultUpcall = 8, ///< (id, entry, exception_stack_top) -> 0
+    kPageAlloc = 9,           ///< (id, va, perm) -> 0
+    kPageMap = 10,            ///< (src id, src va, dst id, dst va, perm) -> 0
+    kPageUnmap = 11,          ///< (id, va) -> 0
+    kPageQuery = 12,          ///< (id, va, count, uint8_t* perms_out) -> pages mapped
+    kIpcTrySend = 13,         ///< (id, value, src va, perm) -> 0
+    kIpcRecv = 14,            ///< (dst va) -> 0; a1 = sender, a2 = value, a3 = perm
+    kEnvSetTrapframe = 15,    ///< (id, const UserRegs*) -> (id == 0: resumes at regs, no return)
+    kTime = 16,               ///< () -> nanoseconds since boot (monotonic)
+    kSysInfo = 17,            ///< (SysInfo* out) -> 0
+    kCount
+};
+
+/// Errors, returned as negative numbers.
+enum Error : int64_t {
+    kOk = 0,
+    E_BAD_ENV = -2,      ///< no such environment, or not the caller or its child
+    E_INVAL = -3,        ///< bad argument: address, alignment, permission, status, name
+    E_NO_MEM = -4,       ///< out of physical memory
+    E_NO_FREE_ENV = -5,  ///< the environment table is full
+    E_FAULT = -6,        ///< a pointer argument is not mapped with the needed access
+    E_IPC_NOT_RECV = -7, ///< the target is not waiting in ipc_recv
+    E_WOULD_BLOCK = -8,  ///< non-blocking cgetc: no character yet
+    E_NO_SYS = -9,       ///< no such system call
+};
+
+/// Page permissions, arch-neutral. A page given to user space is always user-accessible.
+enum Perm : uint64_t {
+    PERM_R = 1 << 0,
+    PERM_W = 1 << 1,      ///< implies PERM_R
+    PERM_X = 1 << 2,      ///< implies PERM_R
+    PERM_COW = 1 << 4,    ///< software: copy-on-write (mapped read-only); not with PERM_W
+    PERM_SHARED = 1 << 5, ///< software: shared, kept shared by fork
+    PERM_ALL = PERM_R | PERM_W | PERM_X | PERM_COW | PERM_SHARED,
+};
+
+enum class EnvStatus : uint64_t {
+    kFree = 0,
+    kRunnable = 1,
+    kRunning = 2,
+    kNotRunnable = 3,
+    kBlockedIpc = 4,
+    kBlockedConsole = 5,
+};
+
+inline constexpr uint64_t kCgetcNonBlocking = 1;
+
+/// Where user space lives: [kUserBase, kUserTop). Identical on both ISAs.
+inline constexpr uint64_t kUserBase = 0x10000;
+inline constexpr uint64_t kUserTop = 0x80000000;
+/// The initial stack: kUserStackPages pages just below kUserStackTop.
+inline constexpr uint64_t kUserStackTop = kUserTop;
+inline constexpr uint64_t kUserStackPages = 8;
+inline constexpr uint64_t kPageSize = 4096;
+/// Environment ids: (generation << kEnvIdShift) | index; never 0.
+inline constexpr unsigned kEnvIdShift = 11;
+inline constexpr unsigned kMaxEnvs = 1024;
+
+/// A user register frame, the same shape on both ISAs:
+///   riscv64: x[n] is register xn (x[0] unused), pc = sepc, flags = 0;
+///   aarch64: x[0..30] are x0-x30, x[31] is sp, pc = elr, flags = NZCV (bits 31:28).
+struct UserRegs {
+    uint64_t x[32];
+    uint64_t pc;
+    uint64_t flags;
+};
+
+/// Fault causes (bit set).
+enum FaultCause : uint32_t {
+    FAULT_READ = 1 << 0,
+    FAULT_WRITE = 1 << 1,
+    FAULT_EXEC = 1 << 2,
+    FAULT_PRESENT = 1 << 3, ///< a mapping exists but forbids the access (else not present)
+};
+
+/// What the kernel pushes on the exception stack before entering the page-fault upcall.
+/// The upcall gets a pointer to it in a0 / x0 and sp just below it.
+struct FaultRecord {
+    uint64_t addr;  ///< faulting virtual address
+    uint64_t cause; ///< FaultCause bits
+    UserRegs regs;  ///< every register at the fault, pc of the faulting instruction
+};
+
+struct SysInfo {
+    uint64_t free_pages;
+    uint64_t envs_in_use;
+    uint64_t envs_run; ///< environments created since boot
+    uint64_t boot_free_pages;
+};
+
+} // namespace exopi

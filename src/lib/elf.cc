@@ -1,0 +1,88 @@
+#include "elf.h"
+
+#include "bits.h"
+
+namespace exo {
+namespace {
+
+constexpr uint32_t kPtLoad = 1;
+constexpr uint32_t kPfX = 1;
+constexpr uint32_t kPfW = 2;
+constexpr uint32_t kPfR = 4;
+constexpr uint64_t kPage = 4096;
+
+uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+uint64_t le64(const uint8_t* p) { return (uint64_t{load_le32(p + 4)} << 32) | load_le32(p); }
+
+// Program header fields (Elf64_Phdr): type@0 flags@4 offset@8 vaddr@16 paddr@24 filesz@32
+// memsz@40 align@48; 56 bytes.
+ElfSegment read_phdr(const uint8_t* ph) {
+    uint32_t flags = load_le32(ph + 4);
+    return ElfSegment{le64(ph + 16),       le64(ph + 40),       le64(ph + 8),       le64(ph + 32),
+                      (flags & kPfR) != 0, (flags & kPfW) != 0, (flags & kPfX) != 0};
+}
+
+} // namespace
+
+const char* to_string(ElfError e) {
+    switch (e) {
+    case ElfError::kNone: return "ok";
+    case ElfError::kTruncated: return "truncated";
+    case ElfError::kBadMagic: return "not an ELF file";
+    case ElfError::kUnsupported: return "not an ELF64 executable for this machine";
+    case ElfError::kBadSegment: return "bad segment";
+    }
+    return "?";
+}
+
+Result<Elf, ElfError> Elf::parse(const void* image, size_t size, uint16_t machine, uint64_t lo,
+                                 uint64_t hi) {
+    const auto* p = static_cast<const uint8_t*>(image);
+    if (size < 64) {
+        return Err{ElfError::kTruncated};
+    }
+    if (p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F') {
+        return Err{ElfError::kBadMagic};
+    }
+    // EI_CLASS 2 = 64-bit, EI_DATA 1 = little-endian, e_type 2 = EXEC.
+    if (p[4] != 2 || p[5] != 1 || le16(p + 16) != 2 || le16(p + 18) != machine) {
+        return Err{ElfError::kUnsupported};
+    }
+    Elf elf;
+    elf.image_ = p;
+    elf.entry_ = le64(p + 24);
+    elf.phoff_ = le64(p + 32);
+    elf.phnum_ = le16(p + 56);
+    if (le16(p + 54) != 56 || elf.phoff_ > size || uint64_t{elf.phnum_} * 56 > size - elf.phoff_) {
+        return Err{ElfError::kTruncated};
+    }
+    uint64_t prev_end = 0;
+    for (uint16_t i = 0; i < elf.phnum_; ++i) {
+        const uint8_t* ph = p + elf.phoff_ + uint64_t{i} * 56;
+        if (load_le32(ph) != kPtLoad) {
+            continue;
+        }
+        ElfSegment s = read_phdr(ph);
+        bool ok = s.memsz >= s.filesz && s.offset <= size && s.filesz <= size - s.offset &&
+                  s.vaddr >= lo && s.vaddr < hi && s.memsz <= hi - s.vaddr &&
+                  (s.vaddr % kPage) == (s.offset % kPage) && s.memsz != 0 &&
+                  elf.nsegs_ < sizeof elf.load_index_ / sizeof elf.load_index_[0];
+        // Segments in ascending order, never sharing a page: each gets its own permissions.
+        ok = ok && align_down(s.vaddr, kPage) >= prev_end;
+        if (!ok) {
+            return Err{ElfError::kBadSegment};
+        }
+        prev_end = align_up(s.vaddr + s.memsz, kPage);
+        elf.load_index_[elf.nsegs_++] = i;
+    }
+    if (elf.nsegs_ == 0 || elf.entry_ < lo || elf.entry_ >= hi) {
+        return Err{ElfError::kBadSegment};
+    }
+    return elf;
+}
+
+ElfSegment Elf::segment(unsigned i) const {
+    return read_phdr(image_ + phoff_ + uint64_t{load_index_[i]} * 56);
+}
+
+} // namespace exo
