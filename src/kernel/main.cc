@@ -4,15 +4,47 @@
 #include "arch/trap.h"
 #include "boot_info.h"
 #include "console.h"
+#include "env.h"
 #include "exopi/exit_status.h"
 #include "ktest.h"
 #include "lib/cmdline.h"
+#include "loader.h"
 #include "memory.h"
+#include "percpu.h"
 #include "platform.h"
+#include "trap.h"
 
 namespace kernel {
 
+namespace {
+
+/// The first program when the command line names none.
+constexpr const char kDefaultInit[] = "init";
+
+[[noreturn]] void start_first_environment(exo::Str cmdline) {
+    exo::Str name = exo::cmdline_get(cmdline, "init").value_or(exo::Str(kDefaultInit));
+    set_boot_free_pages(frames().free_pages());
+    auto e = env_create(name, 0);
+    if (!e) {
+        kprintf("kernel: cannot start \"%.*s\" (error %ld); embedded programs:",
+                static_cast<int>(name.size), name.data, static_cast<int64_t>(e.error()));
+        uint64_t n = 0;
+        const Program* p = programs(&n);
+        for (uint64_t i = 0; i < n; ++i) {
+            kprintf(" %s", p[i].name);
+        }
+        kprintf("\n");
+        platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
+    }
+    kprintf("kernel: starting %.*s as [%08x]\n", static_cast<int>(name.size), name.data,
+            e.value()->id);
+    schedule();
+}
+
+} // namespace
+
 void kernel_main(const BootInfo& info) {
+    percpu_init(info.cpu_id);
     platform::early_init(info);
     arch::trap_init();
 
@@ -30,9 +62,9 @@ void kernel_main(const BootInfo& info) {
         run_ktest(test.value());
     }
 
-    // User environments arrive with the environments issue; until then a boot ends here.
-    kprintf("boot complete, shutting down\n");
-    platform::shutdown(static_cast<int>(exopi::ExitStatus::kSuccess));
+    platform::irq_init();
+    timer_init();
+    start_first_environment(cmdline);
 }
 
 } // namespace kernel

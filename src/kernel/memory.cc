@@ -163,7 +163,7 @@ void memory_init(const BootInfo& info) {
     kprintf("vm: kernel at %p, direct map at %#lx, %lu page-table frames, %u-bit ASIDs\n",
             static_cast<void*>(__kernel_start), arch::kDirectMapBase,
             free_at_start - g_frames.free_pages(), arch::asid_bits());
-    kprintf("memory: %lu free pages (%lu MiB)\n", g_frames.free_pages(),
+    kprintf("memory: free pages: %lu (%lu MiB)\n", g_frames.free_pages(),
             g_frames.free_pages() * exo::kPageSize / kMiB);
 }
 

@@ -26,7 +26,7 @@ struct PerCpu {
 inline constexpr size_t kKernelStackSize = 16384;
 
 struct alignas(16) CpuArea {
-    uint8_t stack[kKernelStackSize];
+    uint8_t stack[kKernelStackSize] = {};
     PerCpu cpu;
 };
 

@@ -38,6 +38,14 @@ MemoryRange memory();
 DeviceRanges device_ranges();
 /// The kernel command line (empty if the firmware gave none).
 exo::Str cmdline();
+/// The counter frequency of the scheduling timer (arch/timer.h), in Hz.
+uint64_t timer_hz();
+/// Enables the interrupts the kernel uses: the timer's (where the board routes it) and the
+/// console UART's receive interrupt.
+void irq_init();
+/// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt
+/// or kernel::console_input, or kernel::spurious_interrupt for anything unknown.
+void handle_irq();
 /// Ends the run: QEMU exits with `status`; real hardware halts.
 [[noreturn]] void shutdown(int status);
 

@@ -2,8 +2,11 @@
 
 #include "arch/semihosting.h"
 #include "arch/sysreg.h"
+#include "exopi/syscall.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
+#include "kernel/platform.h"
+#include "kernel/trap.h"
 
 extern "C" char exception_vectors[];
 
@@ -92,14 +95,50 @@ void dump_frame(const TrapFrame& tf, VectorKind kind) {
     kernel::kprintf("  sp_el0 %016lx\n", tf.sp_el0);
 }
 
+namespace {
+
+void user_sync(TrapFrame& tf) {
+    uint64_t fsc = reg::esr::xFSC::get(tf.esr);
+    // Alignment and external aborts are not page faults: the environment dies.
+    bool page_fault = (fsc >> 2) <= 0b0011; // address size, translation, access flag, permission
+    switch (static_cast<Class>(reg::esr::EC::get(tf.esr))) {
+    case Class::kSvc64: kernel::syscall(tf); return; // ELR is already past the svc
+    case Class::kDataAbortLower:
+        if (page_fault) {
+            bool write = reg::esr::WnR::get(tf.esr) != 0;
+            kernel::user_page_fault(tf, tf.far, write ? exopi::FAULT_WRITE : exopi::FAULT_READ);
+            return;
+        }
+        break;
+    case Class::kInstructionAbortLower:
+        if (page_fault) {
+            kernel::user_page_fault(tf, tf.far, exopi::FAULT_EXEC);
+            return;
+        }
+        break;
+    default: break;
+    }
+    kernel::user_exception(tf, class_name(tf.esr), tf.far);
+}
+
+} // namespace
+
 /// Called by the vector table for every exception taken to EL1.
 extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     auto kind = static_cast<VectorKind>(kind_index);
-    if (kind == VectorKind::kSyncSpx && semihosting_absorb_fault(*tf)) {
-        return;
+    switch (kind) {
+    case VectorKind::kSyncLower64: user_sync(*tf); return;
+    case VectorKind::kIrqLower64:
+    case VectorKind::kIrqSpx: platform::handle_irq(); return; // user mode, or the idle loop
+    case VectorKind::kSyncSpx:
+        if (semihosting_absorb_fault(*tf)) {
+            return;
+        }
+        break;
+    default: break;
     }
-    // Nothing in the kernel expects an exception yet: interrupts are masked and no code is
-    // meant to fault. Anything that arrives is a bug, so show everything and stop.
+    // Nothing else is expected: the kernel never faults by design (user memory is reached
+    // through the direct map), FIQs are not used, AArch32 is not supported at EL0.
     dump_frame(*tf, kind);
     kernel::panic("unexpected exception in kernel: %s at pc %#lx, address %#lx",
                   class_name(tf->esr), tf->elr, tf->far);

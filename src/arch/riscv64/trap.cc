@@ -1,8 +1,11 @@
 #include "arch/trap.h"
 
 #include "arch/csr.h"
+#include "exopi/syscall.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
+#include "kernel/platform.h"
+#include "kernel/trap.h"
 
 extern "C" void trap_entry();
 
@@ -54,6 +57,7 @@ void trap_init() {
     // Direct mode: the vector base must be 4-byte aligned, which the .balign in the
     // assembly guarantees; MODE = 0 sends every trap there. [riscv-priv] stvec
     ARCH_CSR_WRITE(stvec, csr::stvec::MODE::set(entry, 0));
+    ARCH_CSR_WRITE(sscratch, 0); // "in the kernel", see trap_entry.S
 }
 
 void dump_frame(const TrapFrame& tf) {
@@ -66,13 +70,57 @@ void dump_frame(const TrapFrame& tf) {
     kernel::kprintf("\n");
 }
 
-/// Called by kernel_trap_entry for every trap taken while in S-mode.
+namespace {
+
+// Interrupts are the same from either mode. True if `tf` was one.
+bool handle_interrupt(const TrapFrame& tf) {
+    if (Interrupt::get(tf.scause) == 0) {
+        return false;
+    }
+    switch (static_cast<Irq>(Code::get(tf.scause))) {
+    case Irq::kSupervisorTimer: kernel::timer_interrupt(); break;
+    case Irq::kSupervisorExternal: platform::handle_irq(); break;
+    case Irq::kSupervisorSoftware:
+    default: kernel::spurious_interrupt(); break;
+    }
+    return true;
+}
+
+} // namespace
+
+/// Every trap taken while in S-mode (trap_entry.S).
 extern "C" void riscv_kernel_trap(TrapFrame* tf) {
-    // Nothing in the kernel expects a trap yet: interrupts are off and no code is meant to
-    // fault. Anything that arrives is a bug, so show everything and stop.
+    // The kernel runs with interrupts off except in the idle loop, and never faults by
+    // design (user memory is reached through the direct map). Anything else is a bug.
+    if (handle_interrupt(*tf)) {
+        return;
+    }
     dump_frame(*tf);
     kernel::panic("unexpected trap in kernel: %s at pc %#lx, address %#lx", cause_name(tf->scause),
                   tf->sepc, tf->stval);
+}
+
+/// Every trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
+extern "C" void riscv_user_trap(TrapFrame* tf) {
+    if (handle_interrupt(*tf)) {
+        return;
+    }
+    switch (static_cast<Exception>(Code::get(tf->scause))) {
+    case Exception::kEcallFromU:
+        tf->sepc += 4; // resume after the ecall
+        kernel::syscall(*tf);
+        return;
+    case Exception::kLoadPageFault:
+        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_READ);
+        return;
+    case Exception::kStorePageFault:
+        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_WRITE);
+        return;
+    case Exception::kInstructionPageFault:
+        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_EXEC);
+        return;
+    default: kernel::user_exception(*tf, cause_name(tf->scause), tf->stval); return;
+    }
 }
 
 } // namespace arch

@@ -1,17 +1,28 @@
 // QEMU virt board: NS16550A console, memory and command line from the device tree OpenSBI
 // passes, power-off through the SiFive test device.
 #include "arch/cpu.h"
+#include "arch/csr.h"
+#include "kernel/console_in.h"
 #include "kernel/firmware.h"
 #include "kernel/mmio.h"
 #include "kernel/panic.h"
+#include "kernel/phys.h"
 #include "kernel/platform.h"
+#include "kernel/trap.h"
+#include "lib/fdt.h"
 #include "platform/memory_map.h"
+#include "plic.h"
 #include "uart_ns16550.h"
 
 namespace platform {
 namespace {
 
 constinit kernel::FirmwareInfo g_firmware;
+constinit uint64_t g_boot_hart = 0;
+constinit uint64_t g_timebase_hz = 10000000; // QEMU virt's; the DTB's value replaces it
+
+/// The UART's interrupt source number (the DTB's serial node, "interrupts").
+constexpr uint32_t kUartIrq = 10;
 
 /// sifive,test1: writing FINISHER_PASS (0x5555) exits QEMU with 0; FINISHER_FAIL (0x3333)
 /// with the status in bits [31:16] exits with that status (QEMU hw/misc/sifive_test.c).
@@ -31,6 +42,19 @@ const char* name() { return "QEMU virt"; }
 
 void early_init(const kernel::BootInfo& info) {
     g_firmware = kernel::read_firmware_info(info.firmware_data);
+    g_boot_hart = info.cpu_id;
+    auto dt = exo::Fdt::parse(kernel::phys_ptr<const uint8_t>(exo::PhysAddr(info.firmware_data)),
+                              kernel::kMaxFirmwareBlob);
+    if (dt) {
+        if (auto cpus = dt.value().find("/cpus")) {
+            if (auto tb = dt.value().prop(cpus.value(), "timebase-frequency")) {
+                uint32_t hz = 0;
+                if (tb.value().cell(0, &hz) && hz != 0) {
+                    g_timebase_hz = hz;
+                }
+            }
+        }
+    }
     if (!g_firmware.has_memory) {
         // Without the device tree the kernel does not know where RAM is: nothing to do but
         // say so (the console works without it).
@@ -39,6 +63,28 @@ void early_init(const kernel::BootInfo& info) {
 }
 
 void console_putc(char c) { virt::uart_putc(c); }
+
+uint64_t timer_hz() { return g_timebase_hz; }
+
+void irq_init() {
+    virt::plic_enable(g_boot_hart, kUartIrq);
+    virt::uart_enable_rx_interrupt();
+    ARCH_CSR_SET(sie, uint64_t{1} << 9); // SEIE: external interrupts from the PLIC
+}
+
+void handle_irq() {
+    uint32_t source = virt::plic_claim(g_boot_hart);
+    if (source == kUartIrq) {
+        for (int c = virt::uart_getc(); c >= 0; c = virt::uart_getc()) {
+            kernel::console_input(static_cast<char>(c));
+        }
+    } else {
+        kernel::spurious_interrupt(); // 0 (claimed elsewhere) or a source never enabled
+    }
+    if (source != 0) {
+        virt::plic_complete(g_boot_hart, source);
+    }
+}
 
 DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
 

@@ -1,6 +1,6 @@
 set(EXOPI_ARCH riscv64)
 set(EXOPI_ARCH_SHORT rv64)   # names the run targets: run-qemu-rv64, debug-qemu-rv64
-set(EXOPI_BOARD_SOURCES board.cc uart_ns16550.cc)
+set(EXOPI_BOARD_SOURCES board.cc plic.cc uart_ns16550.cc)
 set(EXOPI_RAW_IMAGE_NAME exopi.bin)
 set(EXOPI_QEMU_SYSTEM qemu-system-riscv64)
 # OpenSBI (QEMU's default -bios) loads the ELF and enters it at 0x80200000 in S-mode. Two

@@ -8,8 +8,11 @@
 namespace platform::virt {
 namespace {
 
-constexpr uintptr_t kThr = 0; ///< transmit holding register (write)
-constexpr uintptr_t kLsr = 5; ///< line status register
+constexpr uintptr_t kThr = 0;       ///< transmit holding register (write)
+constexpr uintptr_t kRbr = 0;       ///< receive buffer register (read)
+constexpr uintptr_t kIer = 1;       ///< interrupt enable register
+using ERBFI = exo::Bit<0, uint8_t>; ///< IER: interrupt when received data is available
+constexpr uintptr_t kLsr = 5;       ///< line status register
 
 namespace lsr {
 using DR = exo::Bit<0, uint8_t>;   ///< data ready
@@ -22,6 +25,15 @@ void uart_putc(char c) {
     while (lsr::THRE::get(kernel::mmio_read<uint8_t>(kUart0 + kLsr)) == 0) {
     }
     kernel::mmio_write<uint8_t>(kUart0 + kThr, static_cast<uint8_t>(c));
+}
+
+void uart_enable_rx_interrupt() { kernel::mmio_write<uint8_t>(kUart0 + kIer, ERBFI::make(1)); }
+
+int uart_getc() {
+    if (lsr::DR::get(kernel::mmio_read<uint8_t>(kUart0 + kLsr)) == 0) {
+        return -1;
+    }
+    return kernel::mmio_read<uint8_t>(kUart0 + kRbr);
 }
 
 } // namespace platform::virt

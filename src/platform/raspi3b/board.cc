@@ -3,9 +3,13 @@
 // semihosting when an emulator listens, else a halt.
 #include "arch/cpu.h"
 #include "arch/semihosting.h"
+#include "arch/timer.h"
+#include "intc.h"
+#include "kernel/console_in.h"
 #include "kernel/firmware.h"
 #include "kernel/panic.h"
 #include "kernel/platform.h"
+#include "kernel/trap.h"
 #include "mailbox.h"
 #include "pl011.h"
 #include "platform/memory_map.h"
@@ -41,6 +45,31 @@ void early_init(const kernel::BootInfo& info) {
 }
 
 void console_putc(char c) { rpi::pl011_putc(c); }
+
+uint64_t timer_hz() { return arch::timer_frequency(); }
+
+void irq_init() {
+    rpi::intc_init();
+    rpi::pl011_enable_rx_interrupt();
+}
+
+void handle_irq() {
+    uint32_t sources = rpi::core0_irq_sources();
+    bool handled = false;
+    if ((sources & rpi::kSourceGpu) != 0 && (rpi::armctrl_pending2() & rpi::kUartIrqBit) != 0) {
+        for (int c = rpi::pl011_getc(); c >= 0; c = rpi::pl011_getc()) {
+            kernel::console_input(static_cast<char>(c));
+        }
+        handled = true;
+    }
+    if ((sources & rpi::kSourceCntpnsIrq) != 0) {
+        kernel::timer_interrupt(); // may switch environments: last
+        return;
+    }
+    if (!handled) {
+        kernel::spurious_interrupt();
+    }
+}
 
 MemoryRange memory() { return g_memory; }
 

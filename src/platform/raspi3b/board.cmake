@@ -1,6 +1,6 @@
 set(EXOPI_ARCH aarch64)
 set(EXOPI_ARCH_SHORT a64)    # names the run targets: run-qemu-a64, debug-qemu-a64
-set(EXOPI_BOARD_SOURCES board.cc mailbox.cc pl011.cc)
+set(EXOPI_BOARD_SOURCES board.cc intc.cc mailbox.cc pl011.cc)
 set(EXOPI_RAW_IMAGE_NAME kernel8.img)
 set(EXOPI_QEMU_SYSTEM qemu-system-aarch64)
 # The raw image, as the real firmware loads it: entered at EL2 at 0x80000, cores 1-3 parked.

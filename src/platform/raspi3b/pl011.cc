@@ -19,11 +19,16 @@ constexpr uintptr_t kIbrd = 0x24;
 constexpr uintptr_t kFbrd = 0x28;
 constexpr uintptr_t kLcrh = 0x2c;
 constexpr uintptr_t kCr = 0x30;
+constexpr uintptr_t kImsc = 0x38;
 constexpr uintptr_t kIcr = 0x44;
+/// [pl011] UARTIMSC / UARTICR: receive and receive-timeout interrupts.
+using RXIM = exo::Bit<4, uint32_t>;
+using RTIM = exo::Bit<6, uint32_t>;
 
 /// [pl011] UARTFR
 namespace fr {
 using BUSY = exo::Bit<3, uint32_t>;
+using RXFE = exo::Bit<4, uint32_t>; ///< receive FIFO empty
 using TXFF = exo::Bit<5, uint32_t>; ///< transmit FIFO full
 } // namespace fr
 /// [pl011] UARTLCR_H
@@ -81,6 +86,18 @@ void pl011_putc(char c) {
     while (fr::TXFF::get(mmio_read<uint32_t>(kUart0 + kFr)) != 0) {
     }
     mmio_write<uint32_t>(kUart0 + kDr, static_cast<uint8_t>(c));
+}
+
+void pl011_enable_rx_interrupt() {
+    mmio_write<uint32_t>(kUart0 + kImsc, RXIM::make(1) | RTIM::make(1));
+}
+
+int pl011_getc() {
+    if (fr::RXFE::get(mmio_read<uint32_t>(kUart0 + kFr)) != 0) {
+        mmio_write<uint32_t>(kUart0 + kIcr, RXIM::make(1) | RTIM::make(1));
+        return -1;
+    }
+    return static_cast<int>(mmio_read<uint32_t>(kUart0 + kDr) & 0xff);
 }
 
 } // namespace platform::rpi

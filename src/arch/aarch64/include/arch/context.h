@@ -7,8 +7,12 @@
 #include "arch/sysreg.h"
 #include "arch/trap.h"
 #include "exopi/syscall.h"
+#include "lib/elf.h"
 
 namespace arch {
+
+/// e_machine of this ISA's user programs.
+inline constexpr uint16_t kElfMachine = exo::Elf::kMachineAarch64;
 
 inline uint64_t syscall_number(const TrapFrame& tf) { return tf.x[8]; }
 inline uint64_t syscall_arg(const TrapFrame& tf, unsigned i) { return tf.x[i]; }

@@ -8,12 +8,12 @@ namespace arch {
 
 /// Registers saved on exception entry (layout shared with vectors.S).
 struct TrapFrame {
-    uint64_t x[31]; ///< x0..x30
-    uint64_t sp_el0;
-    uint64_t elr;
-    uint64_t spsr;
-    uint64_t esr;
-    uint64_t far;
+    uint64_t x[31] = {}; ///< x0..x30
+    uint64_t sp_el0 = 0;
+    uint64_t elr = 0;
+    uint64_t spsr = 0;
+    uint64_t esr = 0;
+    uint64_t far = 0;
 };
 static_assert(sizeof(TrapFrame) == size_t{36} * 8, "vectors.S knows this layout");
 

@@ -7,8 +7,12 @@
 #include "arch/csr.h"
 #include "arch/trap.h"
 #include "exopi/syscall.h"
+#include "lib/elf.h"
 
 namespace arch {
+
+/// e_machine of this ISA's user programs.
+inline constexpr uint16_t kElfMachine = exo::Elf::kMachineRiscv;
 
 inline uint64_t syscall_number(const TrapFrame& tf) { return tf.x[17]; } // a7
 inline uint64_t syscall_arg(const TrapFrame& tf, unsigned i) { return tf.x[10 + i]; }

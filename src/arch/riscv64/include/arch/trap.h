@@ -9,11 +9,11 @@ namespace arch {
 /// Registers saved on trap entry (layout shared with trap_entry.S).
 /// x[n] is register xn; x[0] is unused (x0 is hard-wired to zero).
 struct TrapFrame {
-    uint64_t x[32];
-    uint64_t sepc;
-    uint64_t sstatus;
-    uint64_t scause;
-    uint64_t stval;
+    uint64_t x[32] = {};
+    uint64_t sepc = 0;
+    uint64_t sstatus = 0;
+    uint64_t scause = 0;
+    uint64_t stval = 0;
 };
 static_assert(sizeof(TrapFrame) == size_t{36} * 8, "trap_entry.S knows this layout");
 

@@ -1,5 +1,6 @@
 // The four memory functions the compiler may call on its own (for struct copies and
-// zeroing), even in -ffreestanding code. Simple byte loops: the kernel is built with
+// zeroing), even in -ffreestanding code. Linked into the kernel and into user programs (not
+// into the host tests, which have libc's). Simple byte loops: the kernel is built with
 // -mstrict-align on aarch64, where unaligned accesses fault while the MMU is off.
 #include <stddef.h>
 

@@ -1,0 +1,71 @@
+// Environments: the kernel's unit of protection and scheduling (JOS's "environments"). A
+// fixed table of kMaxEnvs; an id carries the slot's generation, so an id kept after its
+// environment died never names the slot's next occupant. Id 0 means "the caller".
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/context.h"
+#include "exopi/syscall.h"
+#include "lib/result.h"
+#include "lib/str.h"
+#include "memory.h"
+
+namespace kernel {
+
+using exopi::EnvStatus;
+
+struct Env {
+    arch::TrapFrame tf; ///< registers while not running (while running: in top_frame())
+    uint32_t id = 0;
+    uint32_t parent = 0;
+    EnvStatus status = EnvStatus::kFree;
+    PageTable pt; ///< user half (on riscv64 also a copy of the kernel half's root)
+    uint16_t asid = 0;
+    uint64_t upcall = 0;     ///< page-fault upcall entry, 0 if none
+    uint64_t xstack_top = 0; ///< top of the exception stack
+    // IPC: set while blocked in ipc_recv.
+    uint64_t ipc_dstva = 0;
+    // Run queue links (runnable environments only).
+    Env* next = nullptr;
+    Env* prev = nullptr;
+    bool queued = false;
+    char name[24] = {};
+};
+
+/// Finds an environment by id (0 = the caller). With `check_perm`, only the caller itself
+/// or one of its children is accepted.
+exo::Result<Env*, exopi::Error> env_lookup(uint64_t id, bool check_perm);
+
+/// A new environment with an empty address space, child of `parent_id`, not runnable.
+exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
+/// A new environment running the embedded program `name`, runnable.
+exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id);
+/// Frees everything it owns. If it is the current environment, schedules another one and
+/// does not return.
+void env_destroy(Env* e);
+
+void env_set_status(Env* e, EnvStatus s);
+
+/// Makes sure the TLB holds nothing of another environment under `e`'s ASID.
+void env_activate(Env* e);
+
+/// Picks the next runnable environment and runs it; idles (wfi) when none is runnable; ends
+/// the run when none is left. Never returns. The caller has saved the current environment's
+/// registers (or it is gone).
+[[noreturn]] void schedule();
+/// The current environment gives up the CPU: saves it and schedules.
+[[noreturn]] void yield_current();
+/// Saves the running environment's registers from the top frame into it.
+void save_current();
+
+Env* current_env();
+uint64_t envs_in_use();
+uint64_t envs_created();
+void set_boot_free_pages(uint64_t n);
+uint64_t boot_free_pages();
+
+/// "[%08x] " prefix for messages about an environment.
+void env_log(const Env* e, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+} // namespace kernel

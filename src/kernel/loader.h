@@ -1,0 +1,30 @@
+// The user programs embedded in the kernel image (built from userland/ by CMake, see
+// cmake/UserPrograms.cmake) and loading one into an environment.
+#pragma once
+
+#include <stdint.h>
+
+#include "exopi/syscall.h"
+#include "lib/str.h"
+
+namespace kernel {
+
+struct Env;
+
+struct Program {
+    const char* name;
+    const uint8_t* image; ///< the ELF file
+    uint64_t size;
+};
+
+const Program* find_program(exo::Str name);
+/// All embedded programs, in build order.
+const Program* programs(uint64_t* count);
+
+/// Maps the program's segments with their own permissions (text R-X, rodata R, data and bss
+/// RW, bss zeroed), a stack of exopi::kUserStackPages pages below exopi::kUserStackTop, and
+/// sets the entry point. On error the environment keeps what was mapped (the caller destroys
+/// it).
+exopi::Error load_program(Env* e, const Program& p);
+
+} // namespace kernel

@@ -1,0 +1,360 @@
+// System calls. The semantics are JOS's with the decisions of docs/syscalls.md; every
+// argument from user space is checked here, and a bad one is an error code, never a kernel
+// fault. The path from the trap to a handler and back does no printing, no table scans and no
+// whole-TLB flushes.
+#include "console.h"
+#include "console_in.h"
+#include "env.h"
+#include "percpu.h"
+#include "trap.h"
+#include "usermem.h"
+
+namespace kernel {
+namespace {
+
+using exo::Attrs;
+using exo::Perm;
+using exo::VirtAddr;
+using exopi::Error;
+using exopi::kPageSize;
+
+bool user_page_va(uint64_t va) {
+    return va >= exopi::kUserBase && va < exopi::kUserTop && (va & (kPageSize - 1)) == 0;
+}
+
+/// Arch-neutral user permission bits -> walker attributes. W and X imply R; W and COW exclude
+/// each other (a COW page is mapped read-only until copied).
+bool to_attrs(uint64_t perm, Attrs* out) {
+    if ((perm & ~uint64_t{exopi::PERM_ALL}) != 0 || (perm & exopi::PERM_R) == 0) {
+        return false;
+    }
+    if ((perm & exopi::PERM_W) != 0 && (perm & exopi::PERM_COW) != 0) {
+        return false;
+    }
+    Perm p = Perm::kRead | Perm::kUser;
+    p = p | ((perm & exopi::PERM_W) != 0 ? Perm::kWrite : Perm::kNone);
+    p = p | ((perm & exopi::PERM_X) != 0 ? Perm::kExec : Perm::kNone);
+    p = p | ((perm & exopi::PERM_COW) != 0 ? Perm::kCow : Perm::kNone);
+    p = p | ((perm & exopi::PERM_SHARED) != 0 ? Perm::kShared : Perm::kNone);
+    *out = Attrs{p};
+    return true;
+}
+
+uint8_t to_user_perm(Perm p) {
+    uint8_t r = exopi::PERM_R;
+    r |= exo::has(p, Perm::kWrite) ? exopi::PERM_W : 0;
+    r |= exo::has(p, Perm::kExec) ? exopi::PERM_X : 0;
+    r |= exo::has(p, Perm::kCow) ? exopi::PERM_COW : 0;
+    r |= exo::has(p, Perm::kShared) ? exopi::PERM_SHARED : 0;
+    return r;
+}
+
+/// Maps `frame` (already referenced for this mapping) at `va` in `e`, replacing and releasing
+/// what was there, and flushes the old translation.
+Error install_page(Env* e, uint64_t va, exo::PhysAddr frame, Attrs attrs) {
+    exo::Mapping old;
+    if (e->pt.map(VirtAddr(va), frame, kPageSize, attrs, &old) != exo::PtError::kNone) {
+        (void)frames().release(frame);
+        return exopi::E_NO_MEM;
+    }
+    if (old.size != 0) {
+        (void)frames().release(old.pa);
+        arch::tlb_flush_page(va, e->asid);
+    }
+    return exopi::kOk;
+}
+
+int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
+    char chunk[128];
+    while (len > 0) {
+        uint64_t n = len < sizeof chunk ? len : sizeof chunk;
+        if (!copy_from_user(cur, chunk, buf, n)) {
+            return exopi::E_FAULT;
+        }
+        console_write(chunk, n);
+        buf += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int64_t sys_cgetc(Env* cur, uint64_t flags) {
+    int c = console_try_getc();
+    if (c >= 0) {
+        return c;
+    }
+    if ((flags & exopi::kCgetcNonBlocking) != 0) {
+        return exopi::E_WOULD_BLOCK;
+    }
+    save_current();
+    console_wait(cur);
+    schedule();
+}
+
+int64_t sys_env_set_status(uint64_t id, uint64_t status) {
+    auto s = static_cast<exopi::EnvStatus>(status);
+    if (s != exopi::EnvStatus::kRunnable && s != exopi::EnvStatus::kNotRunnable) {
+        return exopi::E_INVAL;
+    }
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    if (e.value() == current_env()) {
+        return exopi::E_INVAL; // the caller is running; yield or destroy itself instead
+    }
+    EnvStatus now = e.value()->status;
+    if (now != EnvStatus::kRunnable && now != EnvStatus::kNotRunnable) {
+        return exopi::E_INVAL; // blocked environments wake by their own event
+    }
+    env_set_status(e.value(), s);
+    return 0;
+}
+
+int64_t sys_exofork(Env* cur) {
+    auto r = env_alloc(cur->id);
+    if (!r) {
+        return r.error();
+    }
+    Env* child = r.value();
+    child->tf = *top_frame();
+    arch::set_result(child->tf, 0, 0);
+    for (unsigned i = 0; i + 1 < sizeof child->name && cur->name[i] != '\0'; ++i) {
+        child->name[i] = cur->name[i];
+    }
+    return child->id;
+}
+
+int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len) {
+    char name[32];
+    if (len == 0 || len >= sizeof name) {
+        return exopi::E_INVAL;
+    }
+    if (!copy_from_user(cur, name, name_va, len)) {
+        return exopi::E_FAULT;
+    }
+    auto r = env_create(exo::Str(name, len), cur->id);
+    return r ? r.value()->id : r.error();
+}
+
+int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    // Checked again at fault time (the stack may be unmapped later); rejecting kernel
+    // addresses here as well gives the caller an early error.
+    if (entry >= exopi::kUserTop || xstack_top > exopi::kUserTop ||
+        (xstack_top & (kPageSize - 1)) != 0) {
+        return exopi::E_INVAL;
+    }
+    e.value()->upcall = entry;
+    e.value()->xstack_top = xstack_top;
+    return 0;
+}
+
+int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    Attrs attrs;
+    if (!user_page_va(va) || !to_attrs(perm, &attrs)) {
+        return exopi::E_INVAL;
+    }
+    auto frame = frames().alloc(0);
+    if (!frame) {
+        return exopi::E_NO_MEM;
+    }
+    auto* p = phys_ptr<uint64_t>(frame.value());
+    for (unsigned i = 0; i < kPageSize / 8; ++i) {
+        p[i] = 0;
+    }
+    return install_page(e.value(), va, frame.value(), attrs);
+}
+
+int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm) {
+    Attrs attrs;
+    if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
+        return exopi::E_INVAL;
+    }
+    auto m = src->pt.query(VirtAddr(srcva));
+    if (!m) {
+        return exopi::E_INVAL;
+    }
+    // Never more access than the source has: no write to a read-only (or COW) page.
+    if ((perm & exopi::PERM_W) != 0 && !exo::has(m.value().attrs.perm, Perm::kWrite)) {
+        return exopi::E_INVAL;
+    }
+    if (!frames().retain(m.value().pa)) {
+        return exopi::E_INVAL;
+    }
+    return install_page(dst, dstva, m.value().pa, attrs);
+}
+
+int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
+                     uint64_t perm) {
+    auto src = env_lookup(srcid, true);
+    auto dst = env_lookup(dstid, true);
+    if (!src || !dst) {
+        return exopi::E_BAD_ENV;
+    }
+    int64_t r = map_from(src.value(), srcva, dst.value(), dstva, perm);
+    // The source may be the caller itself, remapping its own page (fork marks pages COW).
+    if (r == 0 && src.value() == dst.value() && srcva == dstva) {
+        arch::tlb_flush_page(dstva, dst.value()->asid);
+    }
+    return r;
+}
+
+int64_t sys_page_unmap(uint64_t id, uint64_t va) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    if (!user_page_va(va)) {
+        return exopi::E_INVAL;
+    }
+    auto old = e.value()->pt.unmap(VirtAddr(va));
+    if (old) {
+        (void)frames().release(old.value().pa);
+        arch::tlb_flush_page(va, e.value()->asid);
+    }
+    return 0; // unmapping nothing succeeds
+}
+
+/// Writes one permission byte per page (0 = unmapped) for `count` pages from `va`, at most
+/// 4096 per call. Returns how many are mapped.
+int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint64_t out) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    if (!user_page_va(va) || count > 4096 || count > (exopi::kUserTop - va) / kPageSize) {
+        return exopi::E_INVAL;
+    }
+    uint8_t buf[256];
+    int64_t mapped = 0;
+    for (uint64_t done = 0; done < count;) {
+        uint64_t n = count - done < sizeof buf ? count - done : sizeof buf;
+        for (uint64_t i = 0; i < n; ++i) {
+            buf[i] = 0;
+        }
+        uint64_t lo = va + done * kPageSize;
+        e.value()->pt.for_each_leaf(
+            VirtAddr(lo), VirtAddr(lo + n * kPageSize), [&](VirtAddr v, exo::Mapping m) {
+                buf[(v.value - lo) / kPageSize] = to_user_perm(m.attrs.perm);
+                ++mapped;
+            });
+        if (!copy_to_user(cur, out + done, buf, n)) {
+            return exopi::E_FAULT;
+        }
+        done += n;
+    }
+    return mapped;
+}
+
+int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
+    auto t = env_lookup(id, false);
+    if (!t) {
+        return t.error();
+    }
+    Env* target = t.value();
+    if (target->status != EnvStatus::kBlockedIpc) {
+        return exopi::E_IPC_NOT_RECV;
+    }
+    uint64_t sent_perm = 0;
+    if (srcva < exopi::kUserTop && target->ipc_dstva < exopi::kUserTop) {
+        int64_t r = map_from(cur, srcva, target, target->ipc_dstva, perm);
+        if (r != 0) {
+            return r;
+        }
+        sent_perm = perm;
+    } else if (srcva < exopi::kUserTop && !user_page_va(srcva)) {
+        return exopi::E_INVAL;
+    }
+    arch::set_result(target->tf, 0, 0);
+    arch::set_result(target->tf, 1, cur->id);
+    arch::set_result(target->tf, 2, value);
+    arch::set_result(target->tf, 3, sent_perm);
+    env_set_status(target, EnvStatus::kRunnable);
+    return 0;
+}
+
+int64_t sys_ipc_recv(Env* cur, uint64_t dstva) {
+    if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
+        return exopi::E_INVAL;
+    }
+    cur->ipc_dstva = dstva;
+    save_current();
+    env_set_status(cur, EnvStatus::kBlockedIpc);
+    schedule();
+}
+
+int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64_t regs_va) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    exopi::UserRegs regs;
+    if (!copy_from_user(cur, &regs, regs_va, sizeof regs)) {
+        return exopi::E_FAULT;
+    }
+    if (e.value() == cur) {
+        arch::from_user_regs(tf, regs); // resume there: no result register is written
+        return INT64_MIN;
+    }
+    arch::from_user_regs(e.value()->tf, regs);
+    return 0;
+}
+
+int64_t sys_info(Env* cur, uint64_t out) {
+    exopi::SysInfo info{frames().free_pages(), envs_in_use(), envs_created(), boot_free_pages()};
+    return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
+}
+
+} // namespace
+
+void syscall(arch::TrapFrame& tf) {
+    Env* cur = current_env();
+    auto a = [&tf](unsigned i) { return arch::syscall_arg(tf, i); };
+    int64_t r = exopi::E_NO_SYS;
+    switch (static_cast<exopi::Sys>(arch::syscall_number(tf))) {
+    case exopi::Sys::kCputs: r = sys_cputs(cur, a(0), a(1)); break;
+    case exopi::Sys::kCgetc: r = sys_cgetc(cur, a(0)); break;
+    case exopi::Sys::kGetenvid: r = cur->id; break;
+    case exopi::Sys::kEnvDestroy: {
+        auto e = env_lookup(a(0), true);
+        if (!e) {
+            r = e.error();
+            break;
+        }
+        if (e.value() == cur) {
+            env_destroy(cur); // does not return
+        }
+        env_destroy(e.value());
+        r = 0;
+        break;
+    }
+    case exopi::Sys::kYield: arch::set_result(tf, 0, 0); yield_current();
+    case exopi::Sys::kExofork: r = sys_exofork(cur); break;
+    case exopi::Sys::kEnvSetStatus: r = sys_env_set_status(a(0), a(1)); break;
+    case exopi::Sys::kEnvCreate: r = sys_env_create(cur, a(0), a(1)); break;
+    case exopi::Sys::kEnvSetPgfaultUpcall: r = sys_set_upcall(a(0), a(1), a(2)); break;
+    case exopi::Sys::kPageAlloc: r = sys_page_alloc(a(0), a(1), a(2)); break;
+    case exopi::Sys::kPageMap: r = sys_page_map(a(0), a(1), a(2), a(3), a(4)); break;
+    case exopi::Sys::kPageUnmap: r = sys_page_unmap(a(0), a(1)); break;
+    case exopi::Sys::kPageQuery: r = sys_page_query(cur, a(0), a(1), a(2), a(3)); break;
+    case exopi::Sys::kIpcTrySend: r = sys_ipc_try_send(cur, a(0), a(1), a(2), a(3)); break;
+    case exopi::Sys::kIpcRecv: r = sys_ipc_recv(cur, a(0)); break;
+    case exopi::Sys::kEnvSetTrapframe: r = sys_env_set_trapframe(cur, tf, a(0), a(1)); break;
+    case exopi::Sys::kTime: r = static_cast<int64_t>(time_ns()); break;
+    case exopi::Sys::kSysInfo: r = sys_info(cur, a(0)); break;
+    case exopi::Sys::kCount: break;
+    }
+    if (r != INT64_MIN) {
+        arch::set_result(tf, 0, static_cast<uint64_t>(r));
+    }
+}
+
+} // namespace kernel

@@ -1,0 +1,27 @@
+// What the ISA's trap code calls in the generic kernel, once it has decoded a trap.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/trap.h"
+
+namespace kernel {
+
+/// A system call from the current environment; its registers are in `tf` (the top frame).
+void syscall(arch::TrapFrame& tf);
+/// A page fault in user mode at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC.
+void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access);
+/// Any other exception in user mode: the environment is destroyed with `what` in the message.
+void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr);
+
+/// The periodic timer fired (from user mode or while idle).
+void timer_interrupt();
+/// An interrupt nobody claimed: counted, otherwise ignored.
+void spurious_interrupt();
+
+void timer_init();
+/// Nanoseconds since boot.
+uint64_t time_ns();
+uint64_t spurious_interrupts();
+
+} // namespace kernel

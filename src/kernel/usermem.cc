@@ -1,0 +1,52 @@
+#include "usermem.h"
+
+#include "env.h"
+
+namespace kernel {
+namespace {
+
+using exo::Perm;
+
+// Calls fn(kernel pointer, length) for each page-sized piece of [va, va + n), after checking
+// that the piece is mapped for user mode with `need`.
+template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm need, Fn fn) {
+    if (va >= arch::kUserTop || n > arch::kUserTop - va || va + n > exopi::kUserTop) {
+        return false;
+    }
+    while (n > 0) {
+        auto m = e->pt.query(exo::VirtAddr(va));
+        if (!m || !exo::has(m.value().attrs.perm, need | Perm::kUser)) {
+            return false;
+        }
+        size_t chunk = exopi::kPageSize - (va & (exopi::kPageSize - 1));
+        if (chunk > n) {
+            chunk = n;
+        }
+        fn(phys_ptr<uint8_t>(m.value().pa), chunk);
+        va += chunk;
+        n -= chunk;
+    }
+    return true;
+}
+
+} // namespace
+
+bool copy_from_user(Env* e, void* dst, uint64_t va, size_t n) {
+    auto* d = static_cast<uint8_t*>(dst);
+    return for_user_range(e, va, n, Perm::kRead, [&](const uint8_t* p, size_t len) {
+        for (size_t i = 0; i < len; ++i) {
+            *d++ = p[i];
+        }
+    });
+}
+
+bool copy_to_user(Env* e, uint64_t va, const void* src, size_t n) {
+    const auto* s = static_cast<const uint8_t*>(src);
+    return for_user_range(e, va, n, Perm::kWrite, [&](uint8_t* p, size_t len) {
+        for (size_t i = 0; i < len; ++i) {
+            p[i] = *s++;
+        }
+    });
+}
+
+} // namespace kernel

@@ -1,0 +1,58 @@
+// Passes kernel and unmapped pointers to every system call that takes a pointer or an address;
+// each must be rejected with its documented error, and the kernel must stay alive.
+#include "exopi/user.h"
+
+namespace {
+
+using namespace exopi;
+
+constexpr uint64_t kKernel = 0xffffffc080200000; // kernel text on riscv64, kernel half on both
+constexpr uint64_t kUnmapped = 0x40000000;       // user range, nothing mapped
+int g_failures = 0;
+
+void expect(const char* what, int64_t got, int64_t want) {
+    if (got != want) {
+        ++g_failures;
+        printf("badptr: %s returned %ld, expected %ld\n", what, got, want);
+    }
+}
+
+} // namespace
+
+int main() {
+    const uint64_t ptrs[] = {kKernel, kUnmapped, 0};
+    for (uint64_t p : ptrs) {
+        auto* ptr = reinterpret_cast<const char*>(p);
+        expect("cputs", sys::cputs(ptr, 16), E_FAULT);
+        expect("env_create", sys::env_create(ptr, 5), E_FAULT);
+        expect("page_query", sys::page_query(0, kUserBase, 4, reinterpret_cast<uint8_t*>(p)),
+               E_FAULT);
+        expect("env_set_trapframe", sys::env_set_trapframe(0, reinterpret_cast<const UserRegs*>(p)),
+               E_FAULT);
+        expect("sys_info", sys::sys_info(reinterpret_cast<SysInfo*>(p)), E_FAULT);
+    }
+    // A buffer that starts mapped and runs into unmapped memory.
+    expect("cputs across the stack top",
+           sys::cputs(reinterpret_cast<const char*>(kUserTop - 8), 16), E_FAULT);
+    // Page addresses outside the user range, or unaligned.
+    expect("page_alloc kernel", sys::page_alloc(0, kKernel, PERM_R | PERM_W), E_INVAL);
+    expect("page_alloc unaligned", sys::page_alloc(0, kUnmapped + 8, PERM_R), E_INVAL);
+    expect("page_alloc page 0", sys::page_alloc(0, 0, PERM_R), E_INVAL);
+    expect("page_alloc bad perm", sys::page_alloc(0, kUnmapped, PERM_W), E_INVAL);
+    expect("page_alloc W+COW", sys::page_alloc(0, kUnmapped, PERM_R | PERM_W | PERM_COW), E_INVAL);
+    expect("page_map from kernel", sys::page_map(0, kKernel, 0, kUnmapped, PERM_R), E_INVAL);
+    expect("page_map to kernel", sys::page_map(0, kUserBase, 0, kKernel, PERM_R), E_INVAL);
+    expect("page_map unmapped source",
+           sys::page_map(0, kUnmapped, 0, kUnmapped + kPageSize, PERM_R), E_INVAL);
+    expect("page_map W of read-only text",
+           sys::page_map(0, kUserBase, 0, kUnmapped, PERM_R | PERM_W), E_INVAL);
+    expect("page_unmap kernel", sys::page_unmap(0, kKernel), E_INVAL);
+    expect("page_unmap unmapped", sys::page_unmap(0, kUnmapped), 0);
+    expect("ipc_recv unaligned", sys::ipc_recv(kUnmapped + 1, nullptr), E_INVAL);
+    expect("upcall at kernel address", sys::env_set_pgfault_upcall(0, kKernel, kUnmapped), E_INVAL);
+    expect("bad env id", sys::env_destroy(0x7fffffff), E_BAD_ENV);
+    expect("status of self", sys::env_set_status(0, EnvStatus::kRunnable), E_INVAL);
+    expect("unknown syscall", sys::call(static_cast<Sys>(999)), E_NO_SYS);
+    printf("badptr: %d failures, kernel alive\n", g_failures);
+    return 0;
+}

@@ -1,0 +1,13 @@
+// Fork by copying (no copy-on-write): parent and child each count, yielding in between.
+#include "exopi/user.h"
+
+int main() {
+    using namespace exopi;
+    int64_t who = dumbfork();
+    assert(who >= 0);
+    for (int i = 0; i < (who != 0 ? 5 : 10); ++i) {
+        printf("%d: I am the %s!\n", i, who != 0 ? "parent" : "child");
+        sys::yield();
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+// A page sent by IPC in both directions, contents checked on each side.
+#include "exopi/user.h"
+
+namespace {
+
+constexpr uint64_t kPage = 0x20000000;
+const char kToChild[] = "hello child, from your parent";
+const char kToParent[] = "hello parent, from your child";
+
+bool same(const char* a, const char* b) {
+    while (*a != '\0' && *a == *b) {
+        ++a;
+        ++b;
+    }
+    return *a == *b;
+}
+void copy(char* d, const char* s) {
+    while ((*d++ = *s++) != '\0') {
+    }
+}
+
+} // namespace
+
+int main() {
+    using namespace exopi;
+    int64_t who = dumbfork();
+    assert(who >= 0);
+    auto* page = reinterpret_cast<char*>(kPage);
+    if (who == 0) {
+        IpcResult r{};
+        assert(sys::ipc_recv(kPage, &r) == 0);
+        printf("child got a page (perm %#lx): %s\n", r.perm, page);
+        assert(r.perm == (PERM_R | PERM_W) && same(page, kToChild));
+        copy(page, kToParent);
+        assert(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W) == 0);
+        return 0;
+    }
+    assert(sys::page_alloc(0, kPage, PERM_R | PERM_W) == 0);
+    copy(page, kToChild);
+    assert(ipc_send(static_cast<uint32_t>(who), 0, kPage, PERM_R | PERM_W) == 0);
+    assert(sys::page_unmap(0, kPage) == 0);
+    IpcResult r{};
+    assert(sys::ipc_recv(kPage, &r) == 0);
+    printf("parent got the page back (perm %#lx): %s\n", r.perm, page);
+    assert(same(page, kToParent));
+    assert(sys::page_unmap(0, kPage) == 0);
+    return 0;
+}

@@ -1,0 +1,20 @@
+// Many environments yielding at once; all must finish.
+#include "exopi/user.h"
+
+int main() {
+    using namespace exopi;
+    constexpr int kChildren = 20;
+    uint32_t ids[kChildren];
+    for (int i = 0; i < kChildren; ++i) {
+        int64_t id = spawn("yielder");
+        assert(id > 0);
+        ids[i] = static_cast<uint32_t>(id);
+    }
+    for (uint32_t id : ids) {
+        wait(id);
+    }
+    SysInfo info;
+    assert(sys::sys_info(&info) == 0);
+    printf("stresssched: %d children done, %lu environments left\n", kChildren, info.envs_in_use);
+    return 0;
+}

@@ -1,0 +1,107 @@
+// The user-level library: typed wrappers over the system calls, console output, and the
+// helpers every program needs. The same source compiles for both ISAs; the only ISA-specific
+// code is userland/lib/arch/<isa>/entry.S.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exopi/syscall.h"
+
+struct IpcResult {
+    uint64_t from;
+    uint64_t value;
+    uint64_t perm;
+};
+
+extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                                   uint64_t a5, uint64_t nr);
+extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
+
+namespace exopi::sys {
+
+inline int64_t call(Sys n, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
+                    uint64_t a4 = 0) {
+    return __exopi_syscall(a0, a1, a2, a3, a4, 0, static_cast<uint64_t>(n));
+}
+template <typename T> inline uint64_t u(T* p) { return reinterpret_cast<uint64_t>(p); }
+
+inline int64_t cputs(const char* s, size_t n) { return call(Sys::kCputs, u(s), n); }
+inline int64_t cgetc(uint64_t flags = 0) { return call(Sys::kCgetc, flags); }
+inline uint32_t getenvid() { return static_cast<uint32_t>(call(Sys::kGetenvid)); }
+inline int64_t env_destroy(uint32_t id) { return call(Sys::kEnvDestroy, id); }
+inline void yield() { call(Sys::kYield); }
+inline int64_t exofork() { return call(Sys::kExofork); }
+inline int64_t env_set_status(uint32_t id, EnvStatus s) {
+    return call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s));
+}
+inline int64_t env_create(const char* name, size_t len) {
+    return call(Sys::kEnvCreate, u(name), len);
+}
+inline int64_t env_set_pgfault_upcall(uint32_t id, uint64_t entry, uint64_t xstack_top) {
+    return call(Sys::kEnvSetPgfaultUpcall, id, entry, xstack_top);
+}
+inline int64_t page_alloc(uint32_t id, uint64_t va, uint64_t perm) {
+    return call(Sys::kPageAlloc, id, va, perm);
+}
+inline int64_t page_map(uint32_t src, uint64_t srcva, uint32_t dst, uint64_t dstva, uint64_t perm) {
+    return call(Sys::kPageMap, src, srcva, dst, dstva, perm);
+}
+inline int64_t page_unmap(uint32_t id, uint64_t va) { return call(Sys::kPageUnmap, id, va); }
+inline int64_t page_query(uint32_t id, uint64_t va, uint64_t count, uint8_t* perms) {
+    return call(Sys::kPageQuery, id, va, count, u(perms));
+}
+inline int64_t ipc_try_send(uint32_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
+    return call(Sys::kIpcTrySend, id, value, srcva, perm);
+}
+inline int64_t ipc_recv(uint64_t dstva, IpcResult* out) { return __exopi_ipc_recv(dstva, out); }
+inline int64_t env_set_trapframe(uint32_t id, const UserRegs* regs) {
+    return call(Sys::kEnvSetTrapframe, id, u(regs));
+}
+inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
+inline int64_t sys_info(SysInfo* out) { return call(Sys::kSysInfo, u(out)); }
+
+} // namespace exopi::sys
+
+namespace exopi {
+
+/// No page (for IPC): any address at or above the user limit.
+inline constexpr uint64_t kNoPage = kUserTop;
+
+int printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+int puts(const char* s); ///< writes s and a newline
+[[noreturn]] void exit();
+/// The caller's environment id (asked once, then cached).
+uint32_t thisenv();
+
+/// Fork by copying every mapped page into the child (eagerly). Returns the child's id in the
+/// parent, 0 in the child, or a negative error.
+int64_t dumbfork();
+/// Waits (yielding) until environment `id`, a child of the caller, has exited.
+void wait(uint32_t id);
+/// Starts the embedded program `name` as a child; returns its id or a negative error.
+int64_t spawn(const char* name);
+
+/// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
+/// not yet receiving. Returns 0 or a negative error other than E_IPC_NOT_RECV.
+int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
+
+namespace detail {
+/// After a fork, in the child: the cached id belongs to the parent.
+void forget_envid();
+} // namespace detail
+
+[[noreturn]] void panic_at(const char* file, int line, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+} // namespace exopi
+
+#define panic(...) ::exopi::panic_at(__FILE__, __LINE__, __VA_ARGS__)
+#define assert(cond)                                                                               \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            panic("assertion failed: %s", #cond);                                                  \
+        }                                                                                          \
+    } while (0)
+
+int main();

@@ -1,0 +1,89 @@
+// Creating and waiting for environments, and IPC helpers.
+#include "exopi/user.h"
+
+namespace exopi {
+namespace {
+
+constexpr uint64_t kQueryBatch = 512;
+
+// Where dumbfork maps a child's page to fill it: one page below the stack, never used.
+constexpr uint64_t kScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
+
+} // namespace
+
+int64_t dumbfork() {
+    int64_t child = sys::exofork();
+    if (child < 0) {
+        return child;
+    }
+    if (child == 0) {
+        detail::forget_envid(); // the cached id is the parent's
+        return 0;
+    }
+    auto id = static_cast<uint32_t>(child);
+    // Copy every mapped page: learn the mappings in batches, not one call per page.
+    uint8_t perms[kQueryBatch];
+    for (uint64_t va = kUserBase; va < kUserTop; va += kQueryBatch * kPageSize) {
+        uint64_t n =
+            (kUserTop - va) / kPageSize < kQueryBatch ? (kUserTop - va) / kPageSize : kQueryBatch;
+        int64_t mapped = sys::page_query(0, va, n, perms);
+        if (mapped < 0) {
+            return mapped;
+        }
+        for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
+            if (perms[i] == 0) {
+                continue;
+            }
+            --mapped;
+            uint64_t page = va + i * kPageSize;
+            uint64_t perm = perms[i] & (PERM_R | PERM_W | PERM_X);
+            int64_t r = sys::page_alloc(id, page, perm | PERM_W);
+            if (r == 0) {
+                r = sys::page_map(id, page, 0, kScratch, PERM_R | PERM_W);
+            }
+            if (r != 0) {
+                sys::env_destroy(id);
+                return r;
+            }
+            const auto* src = reinterpret_cast<const uint64_t*>(page);
+            auto* dst = reinterpret_cast<uint64_t*>(kScratch);
+            for (uint64_t w = 0; w < kPageSize / 8; ++w) {
+                dst[w] = src[w];
+            }
+            sys::page_unmap(0, kScratch);
+            if ((perm & PERM_W) == 0) {
+                sys::page_map(id, page, id, page, perm); // back to its own permissions
+            }
+        }
+    }
+    int64_t r = sys::env_set_status(id, EnvStatus::kRunnable);
+    return r < 0 ? r : child;
+}
+
+void wait(uint32_t id) {
+    // A query on an environment that is gone fails with E_BAD_ENV.
+    uint8_t perm = 0;
+    while (sys::page_query(id, kUserBase, 1, &perm) != E_BAD_ENV) {
+        sys::yield();
+    }
+}
+
+int64_t spawn(const char* name) {
+    size_t n = 0;
+    while (name[n] != '\0') {
+        ++n;
+    }
+    return sys::env_create(name, n);
+}
+
+int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {
+    for (;;) {
+        int64_t r = sys::ipc_try_send(to, value, srcva, perm);
+        if (r != E_IPC_NOT_RECV) {
+            return r;
+        }
+        sys::yield();
+    }
+}
+
+} // namespace exopi

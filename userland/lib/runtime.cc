@@ -1,0 +1,92 @@
+// Program start and exit, console output, panics.
+#include <stdarg.h>
+
+#include "exopi/user.h"
+#include "lib/format.h"
+
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+
+namespace exopi {
+namespace {
+
+uint32_t g_envid = 0;
+
+// Output is gathered per call and written with one system call, so lines from different
+// environments do not interleave mid-line.
+struct LineBuffer {
+    char buf[256];
+    size_t n = 0;
+    void flush() {
+        if (n > 0) {
+            sys::cputs(buf, n);
+            n = 0;
+        }
+    }
+};
+void buffer_write(void* ctx, const char* s, size_t len) {
+    auto* b = static_cast<LineBuffer*>(ctx);
+    for (size_t i = 0; i < len; ++i) {
+        if (b->n == sizeof b->buf) {
+            b->flush();
+        }
+        b->buf[b->n++] = s[i];
+    }
+}
+
+int vprintf(const char* fmt, va_list args) {
+    LineBuffer b;
+    size_t n = exo::vformat(exo::Sink{buffer_write, &b}, fmt, args);
+    b.flush();
+    return static_cast<int>(n);
+}
+
+} // namespace
+
+int printf(const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    int n = vprintf(fmt, args);
+    va_end(args);
+    return n;
+}
+
+int puts(const char* s) { return printf("%s\n", s); }
+
+uint32_t thisenv() {
+    if (g_envid == 0) {
+        g_envid = sys::getenvid();
+    }
+    return g_envid;
+}
+
+namespace detail {
+void forget_envid() { g_envid = 0; }
+} // namespace detail
+
+void exit() {
+    sys::env_destroy(0);
+    for (;;) {
+    }
+}
+
+void panic_at(const char* file, int line, const char* fmt, ...) {
+    printf("[%08x] user panic at %s:%d: ", sys::getenvid(), file, line);
+    va_list args;
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    printf("\n");
+    exit();
+}
+
+} // namespace exopi
+
+/// Called by _start (entry.S): static constructors, main, exit.
+extern "C" [[noreturn]] void exopi_start() {
+    for (void (**f)() = __init_array_start; f != __init_array_end; ++f) {
+        (*f)();
+    }
+    main();
+    exopi::exit();
+}
