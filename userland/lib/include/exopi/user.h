@@ -17,6 +17,8 @@ struct IpcResult {
 extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                                    uint64_t a5, uint64_t nr);
 extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
+/// The page-fault upcall entry the library registers (userland/lib/pgfault.cc).
+extern "C" [[noreturn]] void __exopi_upcall(exopi::FaultRecord* fault);
 
 namespace exopi::sys {
 
@@ -67,6 +69,19 @@ namespace exopi {
 
 /// No page (for IPC): any address at or above the user limit.
 inline constexpr uint64_t kNoPage = kUserTop;
+
+/// The page-fault exception stack: one page ending here, below the normal stack (with an
+/// unmapped guard page between, and dumbfork's scratch page).
+inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
+
+using PgfaultHandler = void (*)(FaultRecord* fault);
+/// Installs `fn` as this environment's page-fault handler: allocates the exception stack the
+/// first time and registers the library's upcall entry, which calls `fn` and then resumes the
+/// faulting code with every register as it was (or as `fn` changed them in fault->regs).
+void set_pgfault_handler(PgfaultHandler fn);
+
+/// "read, not present" etc., for messages.
+const char* fault_cause_name(uint64_t cause);
 
 int printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 int puts(const char* s); ///< writes s and a newline

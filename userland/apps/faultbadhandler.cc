@@ -1,0 +1,12 @@
+// The upcall points at unmapped memory: entering it faults again, on the exception stack, so
+// the records nest until the stack overflows and the kernel destroys the environment.
+#include "exopi/user.h"
+
+int main() {
+    using namespace exopi;
+    sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
+    sys::env_set_pgfault_upcall(0, 0x40000000, kExceptionStackTop);
+    *reinterpret_cast<volatile uint64_t*>(0) = 0;
+    printf("faultbadhandler: should have died\n");
+    return 0;
+}
