@@ -160,9 +160,9 @@ void memory_init(const BootInfo& info) {
         kprintf("memory: device %-12s %#lx-%#lx\n", devices.items[i].name, devices.items[i].base,
                 devices.items[i].base + devices.items[i].size);
     }
-    kprintf("vm: kernel at %p, direct map at %#lx, %lu page-table frames, %u-bit ASIDs\n",
-            static_cast<void*>(__kernel_start), arch::kDirectMapBase,
-            free_at_start - g_frames.free_pages(), arch::asid_bits());
+    kprintf("vm: kernel at %p, direct map at %#lx, %u-bit ASIDs, %lu page-table frames\n",
+            static_cast<void*>(__kernel_start), arch::kDirectMapBase, arch::asid_bits(),
+            free_at_start - g_frames.free_pages());
     kprintf("memory: free pages: %lu (%lu MiB)\n", g_frames.free_pages(),
             g_frames.free_pages() * exo::kPageSize / kMiB);
 }
