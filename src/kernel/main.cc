@@ -64,6 +64,7 @@ void kernel_main(const BootInfo& info) {
 
     platform::irq_init();
     timer_init();
+    arch::enable_user_counters();
     start_first_environment(cmdline);
 }
 

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "console_in.h"
 #include "env.h"
+#include "lib/mem.h"
 #include "percpu.h"
 #include "trap.h"
 #include "usermem.h"
@@ -166,10 +167,7 @@ int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    auto* p = phys_ptr<uint64_t>(frame.value());
-    for (unsigned i = 0; i < kPageSize / 8; ++i) {
-        p[i] = 0;
-    }
+    memset(phys_ptr<uint64_t>(frame.value()), 0, kPageSize);
     return install_page(e.value(), va, frame.value(), attrs);
 }
 

@@ -1,6 +1,7 @@
 #include "usermem.h"
 
 #include "env.h"
+#include "lib/mem.h"
 
 namespace kernel {
 namespace {
@@ -34,18 +35,16 @@ template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm n
 bool copy_from_user(Env* e, void* dst, uint64_t va, size_t n) {
     auto* d = static_cast<uint8_t*>(dst);
     return for_user_range(e, va, n, Perm::kRead, [&](const uint8_t* p, size_t len) {
-        for (size_t i = 0; i < len; ++i) {
-            *d++ = p[i];
-        }
+        memcpy(d, p, len);
+        d += len;
     });
 }
 
 bool copy_to_user(Env* e, uint64_t va, const void* src, size_t n) {
     const auto* s = static_cast<const uint8_t*>(src);
     return for_user_range(e, va, n, Perm::kWrite, [&](uint8_t* p, size_t len) {
-        for (size_t i = 0; i < len; ++i) {
-            p[i] = *s++;
-        }
+        memcpy(p, s, len);
+        s += len;
     });
 }
 

@@ -1,12 +1,26 @@
 // The four memory functions the compiler may call on its own (for struct copies and
 // zeroing), even in -ffreestanding code. Linked into the kernel and into user programs (not
-// into the host tests, which have libc's). Simple byte loops: the kernel is built with
-// -mstrict-align on aarch64, where unaligned accesses fault while the MMU is off.
+// into the host tests, which have libc's). Whole 64-bit words when both addresses and the
+// length allow it (trap frames and pages are copied this way), bytes otherwise: the kernel is
+// built with -mstrict-align on aarch64, where unaligned accesses fault while the MMU is off.
 #include <stddef.h>
+#include <stdint.h>
 
 extern "C" {
 
+static bool words(const void* a, const void* b, size_t n) {
+    return ((reinterpret_cast<uintptr_t>(a) | reinterpret_cast<uintptr_t>(b) | n) & 7) == 0;
+}
+
 void* memcpy(void* dst, const void* src, size_t n) {
+    if (words(dst, src, n)) {
+        auto* d = static_cast<uint64_t*>(dst);
+        const auto* s = static_cast<const uint64_t*>(src);
+        for (size_t i = 0; i < n / 8; ++i) {
+            d[i] = s[i];
+        }
+        return dst;
+    }
     auto* d = static_cast<unsigned char*>(dst);
     const auto* s = static_cast<const unsigned char*>(src);
     for (size_t i = 0; i < n; ++i) {
@@ -31,6 +45,13 @@ void* memmove(void* dst, const void* src, size_t n) {
 }
 
 void* memset(void* dst, int c, size_t n) {
+    if (c == 0 && words(dst, dst, n)) {
+        auto* d = static_cast<uint64_t*>(dst);
+        for (size_t i = 0; i < n / 8; ++i) {
+            d[i] = 0;
+        }
+        return dst;
+    }
     auto* d = static_cast<unsigned char*>(dst);
     for (size_t i = 0; i < n; ++i) {
         d[i] = static_cast<unsigned char>(c);

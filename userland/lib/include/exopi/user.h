@@ -17,6 +17,8 @@ struct IpcResult {
 extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                                    uint64_t a5, uint64_t nr);
 extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
+/// Instructions retired so far (all modes): exact and reproducible under QEMU -icount.
+extern "C" uint64_t exopi_instructions();
 /// The page-fault upcall entry the library registers (userland/lib/pgfault.cc).
 extern "C" [[noreturn]] void __exopi_upcall(exopi::FaultRecord* fault);
 

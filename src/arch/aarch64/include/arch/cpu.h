@@ -29,6 +29,17 @@ inline void wait_for_interrupt() {
     asm volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
 }
 
+/// Lets user mode count retired instructions for benchmarks: PMU event counter 0 counts
+/// INST_RETIRED (event 0x08) at every exception level, and PMUSERENR_EL0.EN/ER let EL0 read it
+/// ([arm-arm] PMCR_EL0, PMEVTYPER<n>_EL0, PMCNTENSET_EL0, PMUSERENR_EL0).
+inline void enable_user_counters() {
+    ARCH_SYSREG_WRITE(pmevtyper0_el0, 0x08);
+    ARCH_SYSREG_WRITE(pmcntenset_el0, 1);
+    ARCH_SYSREG_WRITE(pmcr_el0, 1); // E: counters on
+    ARCH_SYSREG_WRITE(pmuserenr_el0, (1 << 0) | (1 << 3));
+    asm volatile("isb");
+}
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

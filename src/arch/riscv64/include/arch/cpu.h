@@ -27,6 +27,11 @@ inline void wait_for_interrupt() {
     asm volatile("csrsi sstatus, 2\n wfi\n csrci sstatus, 2" ::: "memory");
 }
 
+/// Lets user mode read the cycle, time and retired-instruction counters (rdcycle, rdtime,
+/// rdinstret) for benchmarks: scounteren.CY, TM, IR ([riscv-priv] "Counter-Enable Register
+/// (scounteren)"). OpenSBI already opens them to S-mode through mcounteren.
+inline void enable_user_counters() { asm volatile("csrw scounteren, %0" ::"r"(uint64_t{0b111})); }
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("csrci sstatus, 2"); // SIE
