@@ -29,6 +29,7 @@ enum class Sys : uint64_t {
     kEnvSetTrapframe = 15,    ///< (id, const UserRegs*) -> (id == 0: resumes at regs, no return)
     kTime = 16,               ///< () -> nanoseconds since boot (monotonic)
     kSysInfo = 17,            ///< (SysInfo* out) -> 0
+    kProgramName = 18, ///< (index, char* buf, size_t len) -> name length; E_INVAL past the end
     kCount
 };
 

@@ -6,6 +6,7 @@
 #include "console_in.h"
 #include "env.h"
 #include "lib/mem.h"
+#include "loader.h"
 #include "percpu.h"
 #include "trap.h"
 #include "usermem.h"
@@ -311,6 +312,23 @@ int64_t sys_info(Env* cur, uint64_t out) {
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 
+/// The name of embedded program `index`, NUL-terminated, into buf[0..len).
+int64_t sys_program_name(Env* cur, uint64_t index, uint64_t buf, uint64_t len) {
+    uint64_t count = 0;
+    const Program* p = programs(&count);
+    if (index >= count) {
+        return exopi::E_INVAL;
+    }
+    exo::Str name(p[index].name);
+    if (len < name.size + 1) {
+        return exopi::E_INVAL;
+    }
+    if (!copy_to_user(cur, buf, name.data, name.size + 1)) {
+        return exopi::E_FAULT;
+    }
+    return static_cast<int64_t>(name.size);
+}
+
 } // namespace
 
 void syscall(arch::TrapFrame& tf) {
@@ -348,6 +366,7 @@ void syscall(arch::TrapFrame& tf) {
     case exopi::Sys::kEnvSetTrapframe: r = sys_env_set_trapframe(cur, tf, a(0), a(1)); break;
     case exopi::Sys::kTime: r = static_cast<int64_t>(time_ns()); break;
     case exopi::Sys::kSysInfo: r = sys_info(cur, a(0)); break;
+    case exopi::Sys::kProgramName: r = sys_program_name(cur, a(0), a(1), a(2)); break;
     case exopi::Sys::kCount: break;
     }
     if (r != INT64_MIN) {

@@ -1,19 +1,40 @@
-// The default first program: runs the demos one after another and reports each.
+// The default first program: runs the demos one after another and reports each one's result
+// (every environment it made is gone and every page it used came back, or not).
 #include "exopi/user.h"
 
 int main() {
     using namespace exopi;
     printf("init: Exopi user space, environment %08x\n", thisenv());
-    const char* const demos[] = {"hello", "dumbfork", "pingpong", "sendpage", "spin"};
+    const char* const demos[] = {
+        "hello",           "forktree",         "pingpong",     "primes",    "sendpage",
+        "cowtest",         "faultdie",         "faultalloc",   "faultregs", "faultnostack",
+        "faultbadhandler", "faultevilhandler", "forkbomb-lite"};
+    int failed = 0;
     for (const char* name : demos) {
+        SysInfo before{};
+        sys::sys_info(&before);
+        printf("init: running %s\n", name);
         int64_t id = spawn(name);
         if (id < 0) {
             printf("init: %s: cannot start (%ld)\n", name, id);
+            ++failed;
             continue;
         }
         wait(static_cast<uint32_t>(id));
-        printf("init: %s finished\n", name);
+        // Children of the demo may still be finishing: wait until only init is left.
+        SysInfo after{};
+        for (sys::sys_info(&after); after.envs_in_use > 1; sys::sys_info(&after)) {
+            sys::yield();
+        }
+        int64_t lost =
+            static_cast<int64_t>(before.free_pages) - static_cast<int64_t>(after.free_pages);
+        if (lost == 0) {
+            printf("init: %s: ok\n", name);
+        } else {
+            printf("init: %s: %ld pages not returned\n", name, lost);
+            ++failed;
+        }
     }
-    printf("init: all demos done\n");
+    printf("init: %d demos, %d failed\n", static_cast<int>(sizeof demos / sizeof demos[0]), failed);
     return 0;
 }

@@ -1,9 +1,9 @@
-// IPC values back and forth between a forked pair, 0..10.
+// IPC values back and forth between a forked (copy-on-write) pair, 0..10.
 #include "exopi/user.h"
 
 int main() {
     using namespace exopi;
-    int64_t who = dumbfork();
+    int64_t who = fork();
     assert(who >= 0);
     if (who != 0) {
         printf("send 0 from %08x to %08lx\n", thisenv(), who);

@@ -23,7 +23,7 @@ void copy(char* d, const char* s) {
 
 int main() {
     using namespace exopi;
-    int64_t who = dumbfork();
+    int64_t who = fork();
     assert(who >= 0);
     auto* page = reinterpret_cast<char*>(kPage);
     if (who == 0) {

@@ -6,8 +6,7 @@ namespace {
 
 constexpr uint64_t kQueryBatch = 512;
 
-// Where dumbfork maps a child's page to fill it: one page below the stack, never used.
-constexpr uint64_t kScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
+constexpr uint64_t kScratch = kDumbforkScratch;
 
 } // namespace
 
@@ -36,6 +35,9 @@ int64_t dumbfork() {
             }
             --mapped;
             uint64_t page = va + i * kPageSize;
+            if (page >= kPrivateBase && page < kUserStackTop - kUserStackPages * kPageSize) {
+                continue; // exception stack and scratch pages stay the parent's
+            }
             uint64_t perm = perms[i] & (PERM_R | PERM_W | PERM_X);
             int64_t r = sys::page_alloc(id, page, perm | PERM_W);
             if (r == 0) {
@@ -61,10 +63,11 @@ int64_t dumbfork() {
 }
 
 void wait(uint32_t id) {
-    // A query on an environment that is gone fails with E_BAD_ENV.
+    // A query on an environment that is gone fails with E_BAD_ENV. In between, let the child
+    // itself run (a directed yield): waiting must not take turns away from what it waits for.
     uint8_t perm = 0;
     while (sys::page_query(id, kUserBase, 1, &perm) != E_BAD_ENV) {
-        sys::yield();
+        sys::yield_to(id);
     }
 }
 
@@ -82,7 +85,7 @@ int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {
         if (r != E_IPC_NOT_RECV) {
             return r;
         }
-        sys::yield();
+        sys::yield_to(to);
     }
 }
 

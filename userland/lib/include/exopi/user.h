@@ -35,6 +35,8 @@ inline int64_t cgetc(uint64_t flags = 0) { return call(Sys::kCgetc, flags); }
 inline uint32_t getenvid() { return static_cast<uint32_t>(call(Sys::kGetenvid)); }
 inline int64_t env_destroy(uint32_t id) { return call(Sys::kEnvDestroy, id); }
 inline void yield() { call(Sys::kYield); }
+/// A directed yield: lets `id` run next if it is runnable (else a plain yield).
+inline void yield_to(uint32_t id) { call(Sys::kYield, id); }
 inline int64_t exofork() { return call(Sys::kExofork); }
 inline int64_t env_set_status(uint32_t id, EnvStatus s) {
     return call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s));
@@ -64,6 +66,9 @@ inline int64_t env_set_trapframe(uint32_t id, const UserRegs* regs) {
 }
 inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
 inline int64_t sys_info(SysInfo* out) { return call(Sys::kSysInfo, u(out)); }
+inline int64_t program_name(uint64_t index, char* buf, size_t len) {
+    return call(Sys::kProgramName, index, u(buf), len);
+}
 
 } // namespace exopi::sys
 
@@ -72,9 +77,20 @@ namespace exopi {
 /// No page (for IPC): any address at or above the user limit.
 inline constexpr uint64_t kNoPage = kUserTop;
 
-/// The page-fault exception stack: one page ending here, below the normal stack (with an
-/// unmapped guard page between, and dumbfork's scratch page).
+/// The top of user space, from the top down (each a page):
+///   [kUserStackTop - 8 pages, kUserStackTop)   the stack the kernel maps
+///   kDumbforkScratch                          dumbfork copies child pages through it
+///   [.., kExceptionStackTop)                  the page-fault exception stack, per environment
+///   kForkScratch                              the COW handler copies through it
+///   kForkQueryPage                            fork's page_query buffer (the kernel writes it,
+///                                             so it must never be copy-on-write)
+/// None of these is ever shared with a child.
+inline constexpr uint64_t kDumbforkScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
 inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
+inline constexpr uint64_t kForkScratch = kExceptionStackTop - 2 * kPageSize;
+inline constexpr uint64_t kForkQueryPage = kExceptionStackTop - 3 * kPageSize;
+/// Below this, pages belong to the program and fork shares them (copy-on-write).
+inline constexpr uint64_t kPrivateBase = kForkQueryPage;
 
 using PgfaultHandler = void (*)(FaultRecord* fault);
 /// Installs `fn` as this environment's page-fault handler: allocates the exception stack the
@@ -91,6 +107,13 @@ int puts(const char* s); ///< writes s and a newline
 /// The caller's environment id (asked once, then cached).
 uint32_t thisenv();
 
+/// Fork with copy-on-write: the child shares every page, writable ones copy-on-write, and
+/// copies a page when either side first writes it. Returns the child's id in the parent, 0 in
+/// the child, or a negative error.
+int64_t fork();
+/// Page faults served by the copy-on-write handler in this environment so far.
+uint64_t cow_faults();
+
 /// Fork by copying every mapped page into the child (eagerly). Returns the child's id in the
 /// parent, 0 in the child, or a negative error.
 int64_t dumbfork();
@@ -100,7 +123,8 @@ void wait(uint32_t id);
 int64_t spawn(const char* name);
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
-/// not yet receiving. Returns 0 or a negative error other than E_IPC_NOT_RECV.
+/// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Returns 0
+/// or a negative error other than E_IPC_NOT_RECV.
 int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
 
 namespace detail {

@@ -1,0 +1,37 @@
+// Forks until the kernel says no (no free environment slot, or no memory), then destroys all
+// the children: the kernel's page accounting at the end checks that everything came back.
+#include "exopi/user.h"
+
+namespace {
+uint32_t g_children[exopi::kMaxEnvs];
+}
+
+int main() {
+    using namespace exopi;
+    unsigned n = 0;
+    int64_t err = 0;
+    for (;;) {
+        int64_t id = fork();
+        if (id == 0) {
+            IpcResult r{};
+            sys::ipc_recv(kNoPage, &r); // wait to be destroyed
+            return 0;
+        }
+        if (id < 0) {
+            err = id;
+            break;
+        }
+        g_children[n++] = static_cast<uint32_t>(id);
+    }
+    printf("forkbomb-lite: %u children, then %s\n", n,
+           err == E_NO_FREE_ENV ? "E_NO_FREE_ENV"
+           : err == E_NO_MEM    ? "E_NO_MEM"
+                                : "?");
+    for (unsigned i = 0; i < n; ++i) {
+        sys::env_destroy(g_children[i]);
+    }
+    SysInfo after{};
+    sys::sys_info(&after);
+    printf("forkbomb-lite: all children destroyed, %lu environment left\n", after.envs_in_use);
+    return 0;
+}

@@ -1,0 +1,67 @@
+// The concurrent prime sieve: a generator feeds 2, 3, 4, ... to a pipeline of forked
+// environments connected by IPC; each stage prints its prime and forwards what its prime does
+// not divide. Numbers up to kLimit go in, then 0 tells every stage to stop: each passes it on
+// and exits, and the last one tells the generator, which waits in ipc_recv (no polling).
+#include "exopi/user.h"
+
+namespace {
+
+using namespace exopi;
+constexpr uint64_t kLimit = 1900; // primes up to 1889, past 1877
+
+uint64_t recv_from(uint32_t* from) {
+    IpcResult r{};
+    int64_t e = sys::ipc_recv(kNoPage, &r);
+    if (e < 0) {
+        panic("ipc_recv: %ld", e);
+    }
+    *from = static_cast<uint32_t>(r.from);
+    return r.value;
+}
+
+uint32_t g_generator = 0;
+
+[[noreturn]] void stage() {
+    uint32_t from = 0;
+    uint64_t p = recv_from(&from);
+    if (p == 0) {
+        ipc_send(g_generator, 0); // the end of the pipeline: all primes are out
+        exit();
+    }
+    printf("prime %lu\n", p);
+    int64_t next = fork();
+    if (next < 0) {
+        panic("fork: %ld", next);
+    }
+    if (next == 0) {
+        stage();
+    }
+    for (;;) {
+        uint64_t n = recv_from(&from);
+        if (n == 0 || n % p != 0) {
+            ipc_send(static_cast<uint32_t>(next), n);
+        }
+        if (n == 0) {
+            exit();
+        }
+    }
+}
+
+} // namespace
+
+int main() {
+    g_generator = thisenv();
+    int64_t first = fork();
+    assert(first >= 0);
+    if (first == 0) {
+        stage();
+    }
+    for (uint64_t n = 2; n <= kLimit; ++n) {
+        ipc_send(static_cast<uint32_t>(first), n);
+    }
+    ipc_send(static_cast<uint32_t>(first), 0);
+    uint32_t from = 0;
+    recv_from(&from);
+    printf("primes: done\n");
+    return 0;
+}

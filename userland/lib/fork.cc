@@ -1,0 +1,136 @@
+// fork() with copy-on-write, built from the kernel's primitives (JOS's lib/fork.c design).
+//
+//  parent                               kernel                       child
+//  ------                               ------                       -----
+//  set_pgfault_handler(cow_fault)
+//  exofork() ─────────────────────────> new env, parent's registers,
+//                                        empty address space ─────── (not runnable yet)
+//  page_query: learn every mapping
+//  for each page p:
+//    shared     -> page_map(child, p, same perm)
+//    writable/COW -> page_map(child, p, R|COW), then page_map(self, p, R|COW)
+//    read-only  -> page_map(child, p, same perm)
+//  fresh exception stack + upcall for the child
+//  env_set_status(child, runnable) ─────────────────────────────────> runs; exofork returned 0
+//
+// The child is mapped before the parent is re-marked: if the parent were re-marked first, a
+// write between the two calls (the parent's own stack!) would copy the page, and the child
+// would be mapped to the parent's fresh copy instead of the original.
+//
+// Afterwards both sides hold the page read-only with the COW bit. The first write faults;
+// cow_fault checks that it is a write to a COW page, allocates a page at kForkScratch,
+// copies the old contents, and maps the copy writable at the faulting address. The other side
+// keeps the original frame (the kernel counts its references and frees it when the last
+// mapping goes).
+#include "exopi/user.h"
+#include "lib/mem.h"
+
+namespace exopi {
+namespace {
+
+// One page of permission bytes: the kernel writes them, so they live in a private page that
+// is never copy-on-write (a buffer in .bss would become read-only after the first batch).
+constexpr uint64_t kQueryBatch = kPageSize;
+auto* const g_perms = reinterpret_cast<uint8_t*>(kForkQueryPage);
+uint64_t g_cow_faults = 0;
+
+void cow_fault(FaultRecord* f) {
+    uint64_t page = f->addr & ~(kPageSize - 1);
+    if ((f->cause & FAULT_WRITE) == 0) {
+        panic("page fault at %lx (pc %lx): %s, not a write to a copy-on-write page", f->addr,
+              f->regs.pc, fault_cause_name(f->cause));
+    }
+    uint8_t perm = 0;
+    if (sys::page_query(0, page, 1, &perm) < 0 || (perm & PERM_COW) == 0) {
+        panic("page fault at %lx (pc %lx): %s, and the page is not copy-on-write", f->addr,
+              f->regs.pc, fault_cause_name(f->cause));
+    }
+    uint64_t writable = (perm & ~uint64_t{PERM_COW}) | PERM_W;
+    int64_t r = sys::page_alloc(0, kForkScratch, PERM_R | PERM_W);
+    if (r < 0) {
+        panic("copy-on-write at %lx: no page: %ld", f->addr, r);
+    }
+    memcpy(reinterpret_cast<void*>(kForkScratch), reinterpret_cast<const void*>(page), kPageSize);
+    r = sys::page_map(0, kForkScratch, 0, page, writable);
+    if (r < 0) {
+        panic("copy-on-write at %lx: remap: %ld", f->addr, r);
+    }
+    sys::page_unmap(0, kForkScratch);
+    // Counted after the copy: the counter's own page may be copy-on-write too, and its first
+    // write here then nests one more (counted) fault, which is served before this one returns.
+    ++g_cow_faults;
+}
+
+int64_t share_pages(uint32_t child) {
+    for (uint64_t va = kUserBase; va < kUserStackTop; va += kQueryBatch * kPageSize) {
+        uint64_t n = (kUserStackTop - va) / kPageSize;
+        n = n < kQueryBatch ? n : kQueryBatch;
+        int64_t mapped = sys::page_query(0, va, n, g_perms);
+        if (mapped < 0) {
+            return mapped;
+        }
+        for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
+            uint8_t perm = g_perms[i];
+            if (perm == 0) {
+                continue;
+            }
+            --mapped;
+            uint64_t page = va + i * kPageSize;
+            if (page >= kPrivateBase && page < kUserStackTop - kUserStackPages * kPageSize) {
+                continue; // the exception stack and scratch pages are per environment
+            }
+            int64_t r = 0;
+            if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
+                r = sys::page_map(0, page, child, page, perm);
+            } else {
+                uint64_t cow = (perm & ~uint64_t{PERM_W}) | PERM_COW;
+                r = sys::page_map(0, page, child, page, cow);
+                if (r == 0) {
+                    r = sys::page_map(0, page, 0, page, cow);
+                }
+            }
+            if (r < 0) {
+                return r;
+            }
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+uint64_t cow_faults() { return g_cow_faults; }
+
+int64_t fork() {
+    set_pgfault_handler(cow_fault);
+    int64_t child = sys::exofork();
+    if (child <= 0) {
+        if (child == 0) {
+            detail::forget_envid();
+        }
+        return child;
+    }
+    auto id = static_cast<uint32_t>(child);
+    int64_t r = sys::page_alloc(0, kForkQueryPage, PERM_R | PERM_W);
+    if (r == 0) {
+        r = share_pages(id);
+        sys::page_unmap(0, kForkQueryPage);
+    }
+    if (r == 0) {
+        r = sys::page_alloc(id, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
+    }
+    if (r == 0) {
+        r = sys::env_set_pgfault_upcall(id, reinterpret_cast<uint64_t>(&__exopi_upcall),
+                                        kExceptionStackTop);
+    }
+    if (r == 0) {
+        r = sys::env_set_status(id, EnvStatus::kRunnable);
+    }
+    if (r < 0) {
+        sys::env_destroy(id);
+        return r;
+    }
+    return child;
+}
+
+} // namespace exopi
