@@ -44,7 +44,9 @@ int main() {
                                                sys::page_unmap(0, kPage);
                                            }) - empty);
     // IPC round trip between two environments: send, the partner receives and replies.
-    int64_t child = dumbfork();
+    auto forked = dumbfork();
+    assert(forked.ok());
+    uint32_t child = forked.value();
     if (child == 0) {
         for (;;) {
             IpcResult r{};
@@ -55,7 +57,7 @@ int main() {
             ipc_send(static_cast<uint32_t>(r.from), r.value);
         }
     }
-    auto partner = static_cast<uint32_t>(child);
+    uint32_t partner = child;
     report("IPC round trip", per_call([partner] {
                                  ipc_send(partner, 1);
                                  IpcResult r{};

@@ -30,8 +30,9 @@ int main() {
             g_pages[p][i] = static_cast<char>('a' + p);
         }
     }
-    int64_t child = fork();
-    assert(child >= 0);
+    auto forked = fork();
+    assert(forked.ok());
+    uint32_t child = forked.value();
     const char* who = child == 0 ? "child" : "parent";
     char mine = child == 0 ? 'C' : 'P';
     // Let the other side run first half the time, so writes interleave.
@@ -47,7 +48,7 @@ int main() {
     int bad = check(who, mine);
     printf("cowtest: %s copied %lu pages for %d written\n", who, copied, kWritten);
     if (child != 0) {
-        wait(static_cast<uint32_t>(child));
+        wait(child);
         printf("cowtest: %s\n", bad == 0 && copied == kWritten ? "ok" : "FAILED");
     }
     return 0;

@@ -3,8 +3,9 @@
 
 int main() {
     using namespace exopi;
-    int64_t who = dumbfork();
-    assert(who >= 0);
+    auto forked = dumbfork();
+    assert(forked.ok());
+    uint32_t who = forked.value();
     for (int i = 0; i < (who != 0 ? 5 : 10); ++i) {
         printf("%d: I am the %s!\n", i, who != 0 ? "parent" : "child");
         sys::yield();

@@ -11,17 +11,17 @@ int main() {
     unsigned n = 0;
     int64_t err = 0;
     for (;;) {
-        int64_t id = fork();
-        if (id == 0) {
+        auto id = fork();
+        if (!id) {
+            err = id.error();
+            break;
+        }
+        if (id.value() == 0) {
             IpcResult r{};
             sys::ipc_recv(kNoPage, &r); // wait to be destroyed
             return 0;
         }
-        if (id < 0) {
-            err = id;
-            break;
-        }
-        g_children[n++] = static_cast<uint32_t>(id);
+        g_children[n++] = id.value();
     }
     printf("forkbomb-lite: %u children, then %s\n", n,
            err == E_NO_FREE_ENV ? "E_NO_FREE_ENV"

@@ -20,15 +20,15 @@ void forkchild(const char* cur, int len, char branch) {
     }
     next[len] = branch;
     next[len + 1] = '\0';
-    int64_t id = fork();
-    if (id < 0) {
-        panic("fork: %ld", id);
+    auto id = fork();
+    if (!id) {
+        panic("fork: %ld", static_cast<int64_t>(id.error()));
     }
-    if (id == 0) {
+    if (id.value() == 0) {
         forktree(next, len + 1);
         exit();
     }
-    wait(static_cast<uint32_t>(id));
+    wait(id.value());
 }
 
 void forktree(const char* cur, int len) {

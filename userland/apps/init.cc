@@ -14,13 +14,13 @@ int main() {
         SysInfo before{};
         sys::sys_info(&before);
         printf("init: running %s\n", name);
-        int64_t id = spawn(name);
-        if (id < 0) {
-            printf("init: %s: cannot start (%ld)\n", name, id);
+        auto id = spawn(name);
+        if (!id) {
+            printf("init: %s: cannot start (%ld)\n", name, static_cast<int64_t>(id.error()));
             ++failed;
             continue;
         }
-        wait(static_cast<uint32_t>(id));
+        wait(id.value());
         // Children of the demo may still be finishing: wait until only init is left.
         SysInfo after{};
         for (sys::sys_info(&after); after.envs_in_use > 1; sys::sys_info(&after)) {

@@ -3,11 +3,12 @@
 
 int main() {
     using namespace exopi;
-    int64_t who = fork();
-    assert(who >= 0);
+    auto forked = fork();
+    assert(forked.ok());
+    uint32_t who = forked.value();
     if (who != 0) {
-        printf("send 0 from %08x to %08lx\n", thisenv(), who);
-        assert(ipc_send(static_cast<uint32_t>(who), 0) == 0);
+        printf("send 0 from %08x to %08x\n", thisenv(), who);
+        assert(ipc_send(who, 0) == 0);
     }
     for (;;) {
         IpcResult r{};

@@ -29,17 +29,18 @@ uint32_t g_generator = 0;
         exit();
     }
     printf("prime %lu\n", p);
-    int64_t next = fork();
-    if (next < 0) {
-        panic("fork: %ld", next);
+    auto forked = fork();
+    if (!forked) {
+        panic("fork: %ld", static_cast<int64_t>(forked.error()));
     }
+    uint32_t next = forked.value();
     if (next == 0) {
         stage();
     }
     for (;;) {
         uint64_t n = recv_from(&from);
         if (n == 0 || n % p != 0) {
-            ipc_send(static_cast<uint32_t>(next), n);
+            ipc_send(next, n);
         }
         if (n == 0) {
             exit();
@@ -51,15 +52,16 @@ uint32_t g_generator = 0;
 
 int main() {
     g_generator = thisenv();
-    int64_t first = fork();
-    assert(first >= 0);
+    auto forked = fork();
+    assert(forked.ok());
+    uint32_t first = forked.value();
     if (first == 0) {
         stage();
     }
     for (uint64_t n = 2; n <= kLimit; ++n) {
-        ipc_send(static_cast<uint32_t>(first), n);
+        ipc_send(first, n);
     }
-    ipc_send(static_cast<uint32_t>(first), 0);
+    ipc_send(first, 0);
     uint32_t from = 0;
     recv_from(&from);
     printf("primes: done\n");

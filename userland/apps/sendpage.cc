@@ -23,8 +23,9 @@ void copy(char* d, const char* s) {
 
 int main() {
     using namespace exopi;
-    int64_t who = fork();
-    assert(who >= 0);
+    auto forked = fork();
+    assert(forked.ok());
+    uint32_t who = forked.value();
     auto* page = reinterpret_cast<char*>(kPage);
     if (who == 0) {
         IpcResult r{};
@@ -37,7 +38,7 @@ int main() {
     }
     assert(sys::page_alloc(0, kPage, PERM_R | PERM_W) == 0);
     copy(page, kToChild);
-    assert(ipc_send(static_cast<uint32_t>(who), 0, kPage, PERM_R | PERM_W) == 0);
+    assert(ipc_send(who, 0, kPage, PERM_R | PERM_W) == 0);
     assert(sys::page_unmap(0, kPage) == 0);
     IpcResult r{};
     assert(sys::ipc_recv(kPage, &r) == 0);

@@ -8,13 +8,7 @@ namespace {
 
 using namespace exopi;
 
-bool equal(const char* a, const char* b) {
-    while (*a != '\0' && *a == *b) {
-        ++a;
-        ++b;
-    }
-    return *a == *b;
-}
+bool equal(const char* a, const char* b) { return strcmp(a, b) == 0; }
 
 // Reads a line with echo and backspace; false at end of input.
 bool read_line(char* buf, size_t size) {
@@ -72,11 +66,11 @@ int main() {
             printf("programs run in the foreground; ls lists them; exit leaves\n");
             continue;
         }
-        int64_t id = spawn(line);
-        if (id < 0) {
+        auto id = spawn(line);
+        if (!id) {
             printf("sh: %s: no such program\n", line);
             continue;
         }
-        wait(static_cast<uint32_t>(id));
+        wait(id.value());
     }
 }

@@ -4,14 +4,14 @@
 
 int main() {
     using namespace exopi;
-    int64_t child = spawn("spinforever");
-    assert(child > 0);
-    printf("spin: started child %08lx\n", child);
+    auto child = spawn("spinforever");
+    assert(child.ok());
+    printf("spin: started child %08x\n", child.value());
     for (int i = 0; i < 3; ++i) {
         sys::yield();
     }
     printf("spin: killing child\n");
-    assert(sys::env_destroy(static_cast<uint32_t>(child)) == 0);
+    assert(sys::env_destroy(child.value()) == 0);
     printf("spin: done\n");
     return 0;
 }

@@ -6,9 +6,9 @@ int main() {
     constexpr int kChildren = 20;
     uint32_t ids[kChildren];
     for (int i = 0; i < kChildren; ++i) {
-        int64_t id = spawn("yielder");
-        assert(id > 0);
-        ids[i] = static_cast<uint32_t>(id);
+        auto id = spawn("yielder");
+        assert(id.ok());
+        ids[i] = id.value();
     }
     for (uint32_t id : ids) {
         wait(id);

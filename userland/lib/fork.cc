@@ -101,14 +101,15 @@ int64_t share_pages(uint32_t child) {
 
 uint64_t cow_faults() { return g_cow_faults; }
 
-int64_t fork() {
+Result<uint32_t> fork() {
     set_pgfault_handler(cow_fault);
     int64_t child = sys::exofork();
-    if (child <= 0) {
-        if (child == 0) {
-            detail::forget_envid();
-        }
-        return child;
+    if (child < 0) {
+        return exo::Err{static_cast<Error>(child)};
+    }
+    if (child == 0) {
+        detail::forget_envid();
+        return 0U;
     }
     auto id = static_cast<uint32_t>(child);
     int64_t r = sys::page_alloc(0, kForkQueryPage, PERM_R | PERM_W);
@@ -128,9 +129,9 @@ int64_t fork() {
     }
     if (r < 0) {
         sys::env_destroy(id);
-        return r;
+        return exo::Err{static_cast<Error>(r)};
     }
-    return child;
+    return id;
 }
 
 } // namespace exopi

@@ -10,14 +10,14 @@ constexpr uint64_t kScratch = kDumbforkScratch;
 
 } // namespace
 
-int64_t dumbfork() {
+Result<uint32_t> dumbfork() {
     int64_t child = sys::exofork();
     if (child < 0) {
-        return child;
+        return exo::Err{static_cast<Error>(child)};
     }
     if (child == 0) {
         detail::forget_envid(); // the cached id is the parent's
-        return 0;
+        return 0U;
     }
     auto id = static_cast<uint32_t>(child);
     // Copy every mapped page: learn the mappings in batches, not one call per page.
@@ -27,7 +27,8 @@ int64_t dumbfork() {
             (kUserTop - va) / kPageSize < kQueryBatch ? (kUserTop - va) / kPageSize : kQueryBatch;
         int64_t mapped = sys::page_query(0, va, n, perms);
         if (mapped < 0) {
-            return mapped;
+            sys::env_destroy(id);
+            return exo::Err{static_cast<Error>(mapped)};
         }
         for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
             if (perms[i] == 0) {
@@ -45,7 +46,7 @@ int64_t dumbfork() {
             }
             if (r != 0) {
                 sys::env_destroy(id);
-                return r;
+                return exo::Err{static_cast<Error>(r)};
             }
             const auto* src = reinterpret_cast<const uint64_t*>(page);
             auto* dst = reinterpret_cast<uint64_t*>(kScratch);
@@ -59,7 +60,11 @@ int64_t dumbfork() {
         }
     }
     int64_t r = sys::env_set_status(id, EnvStatus::kRunnable);
-    return r < 0 ? r : child;
+    if (r < 0) {
+        sys::env_destroy(id);
+        return exo::Err{static_cast<Error>(r)};
+    }
+    return id;
 }
 
 void wait(uint32_t id) {
@@ -71,12 +76,12 @@ void wait(uint32_t id) {
     }
 }
 
-int64_t spawn(const char* name) {
-    size_t n = 0;
-    while (name[n] != '\0') {
-        ++n;
+Result<uint32_t> spawn(const char* name) {
+    int64_t r = sys::env_create(name, strlen(name));
+    if (r < 0) {
+        return exo::Err{static_cast<Error>(r)};
     }
-    return sys::env_create(name, n);
+    return static_cast<uint32_t>(r);
 }
 
 int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {

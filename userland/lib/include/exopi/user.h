@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "exopi/syscall.h"
+#include "lib/result.h"
 
 struct IpcResult {
     uint64_t from;
@@ -88,6 +89,9 @@ inline constexpr uint64_t kNoPage = kUserTop;
 inline constexpr uint64_t kDumbforkScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
 inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
 inline constexpr uint64_t kForkScratch = kExceptionStackTop - 2 * kPageSize;
+/// The heap (malloc) grows up from here; the program's image lies below.
+inline constexpr uint64_t kHeapBase = 0x10000000;
+inline constexpr uint64_t kHeapLimit = 0x20000000;
 inline constexpr uint64_t kForkQueryPage = kExceptionStackTop - 3 * kPageSize;
 /// Below this, pages belong to the program and fork shares them (copy-on-write).
 inline constexpr uint64_t kPrivateBase = kForkQueryPage;
@@ -101,26 +105,34 @@ void set_pgfault_handler(PgfaultHandler fn);
 /// "read, not present" etc., for messages.
 const char* fault_cause_name(uint64_t cause);
 
+/// Errors as values: a Result holds either a T or an exopi::Error.
+template <typename T> using Result = exo::Result<T, Error>;
+
 int printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/// The heap: memory from page_alloc, first fit, freed blocks merged. nullptr when out of memory.
+void* malloc(size_t n);
+void free(void* p);
+size_t strlen(const char* s);
+int strcmp(const char* a, const char* b);
 int puts(const char* s); ///< writes s and a newline
 [[noreturn]] void exit();
 /// The caller's environment id (asked once, then cached).
 uint32_t thisenv();
 
 /// Fork with copy-on-write: the child shares every page, writable ones copy-on-write, and
-/// copies a page when either side first writes it. Returns the child's id in the parent, 0 in
-/// the child, or a negative error.
-int64_t fork();
+/// copies a page when either side first writes it. The child's id in the parent, 0 in the
+/// child, or the error.
+Result<uint32_t> fork();
 /// Page faults served by the copy-on-write handler in this environment so far.
 uint64_t cow_faults();
 
-/// Fork by copying every mapped page into the child (eagerly). Returns the child's id in the
-/// parent, 0 in the child, or a negative error.
-int64_t dumbfork();
+/// Fork by copying every mapped page into the child (eagerly). The child's id in the parent,
+/// 0 in the child, or the error.
+Result<uint32_t> dumbfork();
 /// Waits (yielding) until environment `id`, a child of the caller, has exited.
 void wait(uint32_t id);
-/// Starts the embedded program `name` as a child; returns its id or a negative error.
-int64_t spawn(const char* name);
+/// Starts the embedded program `name` as a child: its id, or the error.
+Result<uint32_t> spawn(const char* name);
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
 /// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Returns 0
