@@ -137,7 +137,7 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
     return e;
 }
 
-exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id) {
+exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg) {
     const Program* prog = find_program(name);
     if (prog == nullptr) {
         return exo::Err{exopi::E_INVAL};
@@ -147,7 +147,7 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id) {
         return r;
     }
     Env* e = r.value();
-    Error err = load_program(e, *prog);
+    Error err = load_program(e, *prog, arg);
     if (err != exopi::kOk) {
         env_destroy(e);
         return exo::Err{err};

@@ -39,8 +39,9 @@ exo::Result<Env*, exopi::Error> env_lookup(uint64_t id, bool check_perm);
 
 /// A new environment with an empty address space, child of `parent_id`, not runnable.
 exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
-/// A new environment running the embedded program `name`, runnable.
-exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id);
+/// A new environment running the embedded program `name`, runnable; `arg` is the first
+/// argument of its entry point.
+exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0);
 /// Frees everything it owns. If it is the current environment, schedules another one and
 /// does not return.
 void env_destroy(Env* e);

@@ -50,7 +50,7 @@ const Program* find_program(exo::Str name) {
     return nullptr;
 }
 
-exopi::Error load_program(Env* e, const Program& prog) {
+exopi::Error load_program(Env* e, const Program& prog, uint64_t arg) {
     auto elf = exo::Elf::parse(prog.image, prog.size, arch::kElfMachine, exopi::kUserBase,
                                exopi::kUserStackTop - exopi::kUserStackPages * kPageSize);
     if (!elf) {
@@ -89,7 +89,7 @@ exopi::Error load_program(Env* e, const Program& prog) {
             return err;
         }
     }
-    arch::init_user_frame(e->tf, elf.value().entry(), exopi::kUserStackTop, 0);
+    arch::init_user_frame(e->tf, elf.value().entry(), exopi::kUserStackTop, arg);
     for (unsigned i = 0; i + 1 < sizeof e->name && prog.name[i] != '\0'; ++i) {
         e->name[i] = prog.name[i];
     }

@@ -23,8 +23,8 @@ const Program* programs(uint64_t* count);
 
 /// Maps the program's segments with their own permissions (text R-X, rodata R, data and bss
 /// RW, bss zeroed), a stack of exopi::kUserStackPages pages below exopi::kUserStackTop, and
-/// sets the entry point. On error the environment keeps what was mapped (the caller destroys
-/// it).
-exopi::Error load_program(Env* e, const Program& p);
+/// sets the entry point with `arg` as its first argument. On error the environment keeps what was
+/// mapped (the caller destroys it).
+exopi::Error load_program(Env* e, const Program& p, uint64_t arg);
 
 } // namespace kernel

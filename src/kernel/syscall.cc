@@ -127,7 +127,7 @@ int64_t sys_exofork(Env* cur) {
     return child->id;
 }
 
-int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len) {
+int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg) {
     char name[32];
     if (len == 0 || len >= sizeof name) {
         return exopi::E_INVAL;
@@ -135,7 +135,7 @@ int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len) {
     if (!copy_from_user(cur, name, name_va, len)) {
         return exopi::E_FAULT;
     }
-    auto r = env_create(exo::Str(name, len), cur->id);
+    auto r = env_create(exo::Str(name, len), cur->id, arg);
     return r ? r.value()->id : r.error();
 }
 
@@ -355,7 +355,7 @@ void syscall(arch::TrapFrame& tf) {
     case exopi::Sys::kYield: arch::set_result(tf, 0, 0); yield_current();
     case exopi::Sys::kExofork: r = sys_exofork(cur); break;
     case exopi::Sys::kEnvSetStatus: r = sys_env_set_status(a(0), a(1)); break;
-    case exopi::Sys::kEnvCreate: r = sys_env_create(cur, a(0), a(1)); break;
+    case exopi::Sys::kEnvCreate: r = sys_env_create(cur, a(0), a(1), a(2)); break;
     case exopi::Sys::kEnvSetPgfaultUpcall: r = sys_set_upcall(a(0), a(1), a(2)); break;
     case exopi::Sys::kPageAlloc: r = sys_page_alloc(a(0), a(1), a(2)); break;
     case exopi::Sys::kPageMap: r = sys_page_map(a(0), a(1), a(2), a(3), a(4)); break;

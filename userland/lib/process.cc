@@ -76,8 +76,8 @@ void wait(uint32_t id) {
     }
 }
 
-Result<uint32_t> spawn(const char* name) {
-    int64_t r = sys::env_create(name, strlen(name));
+Result<uint32_t> spawn(const char* name, uint64_t arg) {
+    int64_t r = sys::env_create(name, strlen(name), arg);
     if (r < 0) {
         return exo::Err{static_cast<Error>(r)};
     }

@@ -11,6 +11,7 @@ namespace exopi {
 namespace {
 
 uint32_t g_envid = 0;
+uint64_t g_arg = 0;
 
 // Output is gathered per call and written with one system call, so lines from different
 // environments do not interleave mid-line.
@@ -62,7 +63,10 @@ uint32_t thisenv() {
 
 namespace detail {
 void forget_envid() { g_envid = 0; }
+void set_arg(uint64_t a) { g_arg = a; }
 } // namespace detail
+
+uint64_t arg() { return g_arg; }
 
 void exit() {
     sys::env_destroy(0);
@@ -82,8 +86,10 @@ void panic_at(const char* file, int line, const char* fmt, ...) {
 
 } // namespace exopi
 
-/// Called by _start (entry.S): static constructors, main, exit.
-extern "C" [[noreturn]] void exopi_start() {
+/// Called by _start (entry.S) with the argument the kernel passed: static constructors, main,
+/// exit.
+extern "C" [[noreturn]] void exopi_start(uint64_t arg) {
+    exopi::detail::set_arg(arg);
     for (void (**f)() = __init_array_start; f != __init_array_end; ++f) {
         (*f)();
     }

@@ -42,8 +42,8 @@ inline int64_t exofork() { return call(Sys::kExofork); }
 inline int64_t env_set_status(uint32_t id, EnvStatus s) {
     return call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s));
 }
-inline int64_t env_create(const char* name, size_t len) {
-    return call(Sys::kEnvCreate, u(name), len);
+inline int64_t env_create(const char* name, size_t len, uint64_t arg = 0) {
+    return call(Sys::kEnvCreate, u(name), len, arg);
 }
 inline int64_t env_set_pgfault_upcall(uint32_t id, uint64_t entry, uint64_t xstack_top) {
     return call(Sys::kEnvSetPgfaultUpcall, id, entry, xstack_top);
@@ -131,8 +131,11 @@ uint64_t cow_faults();
 Result<uint32_t> dumbfork();
 /// Waits (yielding) until environment `id`, a child of the caller, has exited.
 void wait(uint32_t id);
-/// Starts the embedded program `name` as a child: its id, or the error.
-Result<uint32_t> spawn(const char* name);
+/// Starts the embedded program `name` as a child, passing it `arg` (see arg()): its id, or the
+/// error.
+Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
+/// The argument this program was started with (0 for the first program).
+uint64_t arg();
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
 /// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Returns 0
@@ -142,6 +145,7 @@ int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t
 namespace detail {
 /// After a fork, in the child: the cached id belongs to the parent.
 void forget_envid();
+void set_arg(uint64_t a);
 } // namespace detail
 
 [[noreturn]] void panic_at(const char* file, int line, const char* fmt, ...)
