@@ -24,6 +24,7 @@
 // mapping goes).
 #include "exopi/user.h"
 #include "lib/mem.h"
+#include "mappings.h"
 
 namespace exopi {
 namespace {
@@ -62,39 +63,15 @@ void cow_fault(FaultRecord* f) {
 }
 
 int64_t share_pages(uint32_t child) {
-    for (uint64_t va = kUserBase; va < kUserStackTop; va += kQueryBatch * kPageSize) {
-        uint64_t n = (kUserStackTop - va) / kPageSize;
-        n = n < kQueryBatch ? n : kQueryBatch;
-        int64_t mapped = sys::page_query(0, va, n, g_perms);
-        if (mapped < 0) {
-            return mapped;
-        }
-        for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
-            uint8_t perm = g_perms[i];
-            if (perm == 0) {
-                continue;
-            }
-            --mapped;
-            uint64_t page = va + i * kPageSize;
-            if (page >= kPrivateBase && page < kUserStackTop - kUserStackPages * kPageSize) {
-                continue; // the exception stack and scratch pages are per environment
-            }
-            int64_t r = 0;
+    return detail::for_each_shareable_page(
+        g_perms, kQueryBatch, [child](uint64_t page, uint64_t perm) {
             if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
-                r = sys::page_map(0, page, child, page, perm);
-            } else {
-                uint64_t cow = (perm & ~uint64_t{PERM_W}) | PERM_COW;
-                r = sys::page_map(0, page, child, page, cow);
-                if (r == 0) {
-                    r = sys::page_map(0, page, 0, page, cow);
-                }
+                return sys::page_map(0, page, child, page, perm);
             }
-            if (r < 0) {
-                return r;
-            }
-        }
-    }
-    return 0;
+            uint64_t cow = (perm & ~uint64_t{PERM_W}) | PERM_COW;
+            int64_t r = sys::page_map(0, page, child, page, cow); // the child first
+            return r < 0 ? r : sys::page_map(0, page, 0, page, cow);
+        });
 }
 
 } // namespace

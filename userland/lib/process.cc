@@ -1,5 +1,7 @@
 // Creating and waiting for environments, and IPC helpers.
 #include "exopi/user.h"
+#include "lib/mem.h"
+#include "mappings.h"
 
 namespace exopi {
 namespace {
@@ -20,44 +22,27 @@ Result<uint32_t> dumbfork() {
         return 0U;
     }
     auto id = static_cast<uint32_t>(child);
-    // Copy every mapped page: learn the mappings in batches, not one call per page.
+    // Copy every mapped page (this parent's pages stay writable, so a stack buffer will do).
     uint8_t perms[kQueryBatch];
-    for (uint64_t va = kUserBase; va < kUserTop; va += kQueryBatch * kPageSize) {
-        uint64_t n =
-            (kUserTop - va) / kPageSize < kQueryBatch ? (kUserTop - va) / kPageSize : kQueryBatch;
-        int64_t mapped = sys::page_query(0, va, n, perms);
-        if (mapped < 0) {
-            sys::env_destroy(id);
-            return exo::Err{static_cast<Error>(mapped)};
-        }
-        for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
-            if (perms[i] == 0) {
-                continue;
-            }
-            --mapped;
-            uint64_t page = va + i * kPageSize;
-            if (page >= kPrivateBase && page < kUserStackTop - kUserStackPages * kPageSize) {
-                continue; // exception stack and scratch pages stay the parent's
-            }
-            uint64_t perm = perms[i] & (PERM_R | PERM_W | PERM_X);
+    int64_t copied =
+        detail::for_each_shareable_page(perms, kQueryBatch, [id](uint64_t page, uint64_t perm) {
+            perm &= PERM_R | PERM_W | PERM_X;
             int64_t r = sys::page_alloc(id, page, perm | PERM_W);
             if (r == 0) {
                 r = sys::page_map(id, page, 0, kScratch, PERM_R | PERM_W);
             }
-            if (r != 0) {
-                sys::env_destroy(id);
-                return exo::Err{static_cast<Error>(r)};
+            if (r < 0) {
+                return r;
             }
-            const auto* src = reinterpret_cast<const uint64_t*>(page);
-            auto* dst = reinterpret_cast<uint64_t*>(kScratch);
-            for (uint64_t w = 0; w < kPageSize / 8; ++w) {
-                dst[w] = src[w];
-            }
+            memcpy(reinterpret_cast<void*>(kScratch), reinterpret_cast<const void*>(page),
+                   kPageSize);
             sys::page_unmap(0, kScratch);
-            if ((perm & PERM_W) == 0) {
-                sys::page_map(id, page, id, page, perm); // back to its own permissions
-            }
-        }
+            // Back to its own permissions if it was not writable.
+            return (perm & PERM_W) != 0 ? 0 : sys::page_map(id, page, id, page, perm);
+        });
+    if (copied < 0) {
+        sys::env_destroy(id);
+        return exo::Err{static_cast<Error>(copied)};
     }
     int64_t r = sys::env_set_status(id, EnvStatus::kRunnable);
     if (r < 0) {
