@@ -1,7 +1,8 @@
-// The kernel's one lock abstraction. Shared kernel state (the environment table, the frame
-// allocator, the console buffer) is touched under a SpinLock held through a LockGuard, which
-// also keeps interrupts off on this CPU. Exopi runs on one CPU with interrupts off in the
-// kernel, so today a lock never spins; the guards mark where SMP will need real locking.
+// The kernel's one lock abstraction: a SpinLock, held through a LockGuard. The frame allocator
+// (kernel::Frames) and the console input buffer take one on every operation. Exopi runs on
+// one CPU, with interrupts off whenever it is in the kernel, so today a lock never spins;
+// the environment table and the run queue, which are only touched with interrupts off on the
+// one CPU, will need one too when secondary CPUs start (docs/syscalls.md).
 #pragma once
 
 #include <stdint.h>

@@ -23,6 +23,7 @@ constexpr uint64_t kBlock2M = 2 * kMiB;
 constexpr uint64_t kBlock1G = 1024 * kMiB;
 
 constinit exo::BuddyAllocator g_frames;
+constinit Frames g_locked_frames(&g_frames);
 constinit KernelTableEnv g_env;
 constinit PageTable g_kernel_table;
 
@@ -73,7 +74,7 @@ void map_image(PageTable& pt) {
 } // namespace
 
 exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
-    auto r = g_frames.alloc(0);
+    auto r = g_locked_frames.alloc(0);
     if (r) {
         auto* t = phys_ptr<uint64_t>(r.value());
         for (unsigned i = 0; i < 512; ++i) {
@@ -84,12 +85,12 @@ exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
 }
 
 void KernelTableEnv::free_table(PhysAddr pa) {
-    if (!g_frames.release(pa)) {
+    if (!g_locked_frames.release(pa)) {
         panic("vm: freeing table frame %#lx that is not allocated", pa.value);
     }
 }
 
-exo::BuddyAllocator& frames() { return g_frames; }
+Frames& frames() { return g_locked_frames; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 

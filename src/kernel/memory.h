@@ -8,6 +8,7 @@
 #include "boot_info.h"
 #include "lib/buddy.h"
 #include "lib/paging/page_table.h"
+#include "lock.h"
 #include "phys.h"
 
 namespace kernel {
@@ -29,7 +30,34 @@ inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint6
 /// it (which removes the boot identity mapping). Prints the memory map.
 void memory_init(const BootInfo& info);
 
-exo::BuddyAllocator& frames();
+/// The frame allocator as the kernel uses it: every operation under one lock (shared by all
+/// CPUs once there are several; the buddy allocator itself knows nothing of locking).
+class Frames {
+  public:
+    exo::Result<exo::PhysAddr, exo::MemError> alloc(unsigned order = 0) {
+        LockGuard g(lock_);
+        return buddy_->alloc(order);
+    }
+    exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
+        LockGuard g(lock_);
+        return buddy_->release(pa);
+    }
+    exo::Result<uint32_t, exo::MemError> retain(exo::PhysAddr pa) {
+        LockGuard g(lock_);
+        return buddy_->retain(pa);
+    }
+    uint64_t free_pages() {
+        LockGuard g(lock_);
+        return buddy_->free_pages();
+    }
+    constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
+
+  private:
+    exo::BuddyAllocator* buddy_;
+    SpinLock lock_;
+};
+
+Frames& frames();
 KernelTableEnv& table_env();
 PageTable& kernel_page_table();
 

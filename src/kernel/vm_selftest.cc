@@ -17,7 +17,7 @@ void vm_selftest() {
     constexpr uint16_t kAsid = 1;
     constexpr uint64_t kPattern = 0x6578'6f70'6921'0001; // "exopi!"
 
-    exo::BuddyAllocator& fa = frames();
+    Frames& fa = frames();
     const uint64_t free_before = fa.free_pages();
 
     auto created = PageTable::create(&table_env());
