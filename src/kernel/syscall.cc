@@ -223,7 +223,8 @@ int64_t sys_page_unmap(uint64_t id, uint64_t va) {
 }
 
 /// Writes one permission byte per page (0 = unmapped) for `count` pages from `va`, at most
-/// 4096 per call. Returns how many are mapped.
+/// 4096 per call. Returns how many are mapped. One walk over the range; the output buffer is
+/// checked (and zeroed) first, then each mapped page's byte is written where it belongs.
 int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint64_t out) {
     auto e = env_lookup(id, true);
     if (!e) {
@@ -232,24 +233,22 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
     if (!user_page_va(va) || count > 4096 || count > (exopi::kUserTop - va) / kPageSize) {
         return exopi::E_INVAL;
     }
-    uint8_t buf[256];
-    int64_t mapped = 0;
+    static constexpr uint8_t kZeros[256] = {};
     for (uint64_t done = 0; done < count;) {
-        uint64_t n = count - done < sizeof buf ? count - done : sizeof buf;
-        for (uint64_t i = 0; i < n; ++i) {
-            buf[i] = 0;
-        }
-        uint64_t lo = va + done * kPageSize;
-        e.value()->pt.for_each_leaf(
-            VirtAddr(lo), VirtAddr(lo + n * kPageSize), [&](VirtAddr v, exo::Mapping m) {
-                buf[(v.value - lo) / kPageSize] = to_user_perm(m.attrs.perm);
-                ++mapped;
-            });
-        if (!copy_to_user(cur, out + done, buf, n)) {
+        uint64_t n = count - done < sizeof kZeros ? count - done : sizeof kZeros;
+        if (!copy_to_user(cur, out + done, kZeros, n)) {
             return exopi::E_FAULT;
         }
         done += n;
     }
+    int64_t mapped = 0;
+    e.value()->pt.for_each_leaf(
+        VirtAddr(va), VirtAddr(va + count * kPageSize), [&](VirtAddr v, exo::Mapping m) {
+            uint8_t perm = to_user_perm(m.attrs.perm);
+            // Cannot fail: the whole buffer was just written.
+            (void)copy_to_user(cur, out + (v.value - va) / kPageSize, &perm, 1);
+            ++mapped;
+        });
     return mapped;
 }
 

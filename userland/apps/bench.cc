@@ -43,6 +43,17 @@ int main() {
                                                *reinterpret_cast<volatile uint64_t*>(kPage) = 1;
                                                sys::page_unmap(0, kPage);
                                            }) - empty);
+    // Forks, once each, counted in the parent until the call returns (the child exits at once).
+    for (int kind = 0; kind < 2; ++kind) {
+        uint64_t begin = exopi_instructions();
+        auto child = kind == 0 ? fork() : dumbfork();
+        if (child.ok() && child.value() == 0) {
+            exit();
+        }
+        uint64_t cost = exopi_instructions() - begin;
+        report(kind == 0 ? "fork (copy-on-write)" : "dumbfork (eager copy)", cost);
+        wait(child.value());
+    }
     // IPC round trip between two environments: send, the partner receives and replies.
     auto forked = dumbfork();
     assert(forked.ok());

@@ -214,15 +214,29 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     // removes leaves and frees tables that are wholly inside [lo, hi).
     template <typename Fn> void walk(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo,
                                      uint64_t hi, Fn& fn, bool clear) const {
+        if (hi <= lo) {
+            return;
+        }
         uint64_t* table = env_->table(pa);
         uint64_t size = leaf_size(level);
         uint64_t upper = lo & ~kTranslatedMask;
-        for (unsigned i = 0; i < kEntries; ++i) {
-            uint64_t start = upper | (base + i * size);
-            uint64_t last = start + (size - 1);
-            if (last < lo || start >= hi || !P::is_valid(table[i])) {
+        // Only the entries that overlap [lo, hi): a small range costs a few entries per level,
+        // not a scan of every table it passes through.
+        uint64_t lo_t = lo & kTranslatedMask;
+        uint64_t last_t = (hi - 1) & kTranslatedMask;
+        uint64_t span_last = base + (kEntries * size - 1);
+        if (last_t < base || lo_t > span_last) {
+            return;
+        }
+        unsigned first = lo_t > base ? static_cast<unsigned>((lo_t - base) / size) : 0;
+        unsigned final =
+            last_t < span_last ? static_cast<unsigned>((last_t - base) / size) : kEntries - 1;
+        for (unsigned i = first; i <= final; ++i) {
+            if (!P::is_valid(table[i])) {
                 continue;
             }
+            uint64_t start = upper | (base + i * size);
+            uint64_t last = start + (size - 1);
             if (level < kLevels - 1 && P::is_table(table[i], level)) {
                 PhysAddr next = P::output_address(table[i]);
                 walk(next, level + 1, base + i * size, lo, hi, fn, clear);
