@@ -22,7 +22,17 @@ template <typename Fn> uint64_t per_call(Fn fn) {
 void report(const char* what, uint64_t n) { printf("bench: %-28s %6lu instructions\n", what, n); }
 
 void touch_handler(FaultRecord* f) {
-    sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W);
+    assert(sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W).ok());
+}
+
+void alloc_and_unmap() {
+    (void)sys::page_alloc(0, kPage, PERM_R | PERM_W);
+    (void)sys::page_unmap(0, kPage);
+}
+
+void touch_and_unmap() {
+    *reinterpret_cast<volatile uint64_t*>(kPage) = 1;
+    (void)sys::page_unmap(0, kPage);
 }
 
 } // namespace
@@ -31,23 +41,19 @@ int main() {
     uint64_t empty = per_call([] { asm volatile("" ::: "memory"); });
     report("loop overhead", empty);
     // An unknown call number: trap in, dispatch, error out. The floor of every system call.
-    report("null syscall (E_NO_SYS)", per_call([] { sys::call(static_cast<Sys>(999)); }) - empty);
-    report("getenvid", per_call([] { sys::getenvid(); }) - empty);
+    report("null syscall (E_NO_SYS)",
+           per_call([] { (void)sys::call(static_cast<Sys>(999)); }) - empty);
+    report("getenvid", per_call([] { (void)sys::getenvid(); }) - empty);
     report("yield (alone)", per_call([] { sys::yield(); }) - empty);
-    report("page_alloc + page_unmap", per_call([] {
-                                          sys::page_alloc(0, kPage, PERM_R | PERM_W);
-                                          sys::page_unmap(0, kPage);
-                                      }) - empty);
+    report("page_alloc + page_unmap", per_call(alloc_and_unmap) - empty);
     set_pgfault_handler(touch_handler);
-    report("page fault + upcall + resume", per_call([] {
-                                               *reinterpret_cast<volatile uint64_t*>(kPage) = 1;
-                                               sys::page_unmap(0, kPage);
-                                           }) - empty);
+    report("page fault + upcall + resume", per_call(touch_and_unmap) - empty);
     // Forks, once each, counted in the parent until the call returns (the child exits at once).
     for (int kind = 0; kind < 2; ++kind) {
         uint64_t begin = exopi_instructions();
         auto child = kind == 0 ? fork() : dumbfork();
-        if (child.ok() && child.value() == 0) {
+        assert(child.ok());
+        if (child.value() == 0) {
             exit();
         }
         uint64_t cost = exopi_instructions() - begin;
@@ -57,24 +63,21 @@ int main() {
     // IPC round trip between two environments: send, the partner receives and replies.
     auto forked = dumbfork();
     assert(forked.ok());
-    uint32_t child = forked.value();
-    if (child == 0) {
+    uint32_t partner = forked.value();
+    if (partner == 0) {
         for (;;) {
-            IpcResult r{};
-            sys::ipc_recv(kNoPage, &r);
-            if (r.value == 0) {
+            auto r = sys::ipc_recv(kNoPage);
+            if (!r || r.value().value == 0) {
                 return 0;
             }
-            ipc_send(static_cast<uint32_t>(r.from), r.value);
+            (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value);
         }
     }
-    uint32_t partner = child;
     report("IPC round trip", per_call([partner] {
-                                 ipc_send(partner, 1);
-                                 IpcResult r{};
-                                 sys::ipc_recv(kNoPage, &r);
+                                 (void)ipc_send(partner, 1);
+                                 (void)sys::ipc_recv(kNoPage);
                              }) - empty);
-    ipc_send(partner, 0);
+    (void)ipc_send(partner, 0);
     wait(partner);
     return 0;
 }

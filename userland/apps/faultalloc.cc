@@ -8,9 +8,8 @@ void handler(exopi::FaultRecord* f) {
     using namespace exopi;
     printf("fault %lx\n", f->addr);
     uint64_t page = f->addr & ~(kPageSize - 1);
-    int64_t r = sys::page_alloc(0, page, PERM_R | PERM_W);
-    if (r < 0) {
-        panic("allocating at %lx in page fault handler: %ld", f->addr, r);
+    if (auto r = sys::page_alloc(0, page, PERM_R | PERM_W); !r) {
+        panic("allocating at %lx in page fault handler: %ld", f->addr, code(r));
     }
     exo::snformat(reinterpret_cast<char*>(f->addr), 100, "this string was faulted in at %lx",
                   f->addr);
@@ -25,6 +24,6 @@ int main() {
     // The kernel does not fault on user pointers, so it cannot serve them through the
     // handler: a system call given an unmapped buffer fails instead.
     printf("cputs of unmapped memory: %ld\n",
-           sys::cputs(reinterpret_cast<const char*>(0x6eadbeef), 8));
+           code(sys::cputs(reinterpret_cast<const char*>(0x6eadbeef), 8)));
     return 0;
 }

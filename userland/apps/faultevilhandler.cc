@@ -3,12 +3,12 @@
 
 int main() {
     using namespace exopi;
-    sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
+    assert(sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W).ok());
     printf("faultevilhandler: upcall at a kernel address: %ld\n",
-           sys::env_set_pgfault_upcall(0, 0xffffffc080200000, kExceptionStackTop));
+           code(sys::env_set_pgfault_upcall(0, 0xffffffc080200000, kExceptionStackTop)));
     printf("faultevilhandler: exception stack at a kernel address: %ld\n",
-           sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
-                                       0xffffffc080200000));
+           code(sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
+                                            0xffffffc080200000)));
     *reinterpret_cast<volatile uint64_t*>(0) = 0;
     printf("faultevilhandler: should have died\n");
     return 0;

@@ -25,7 +25,7 @@ void handler(FaultRecord* f) {
     g_at_fault = f->regs;
     g_fault_addr = f->addr;
     g_fault_cause = f->cause;
-    if (sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W) != 0) {
+    if (!sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W)) {
         panic("faultregs: cannot map %lx", f->addr);
     }
 }

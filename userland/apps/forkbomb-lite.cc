@@ -17,8 +17,7 @@ int main() {
             break;
         }
         if (id.value() == 0) {
-            IpcResult r{};
-            sys::ipc_recv(kNoPage, &r); // wait to be destroyed
+            (void)sys::ipc_recv(kNoPage); // wait to be destroyed
             return 0;
         }
         g_children[n++] = id.value();
@@ -28,10 +27,11 @@ int main() {
            : err == E_NO_MEM    ? "E_NO_MEM"
                                 : "?");
     for (unsigned i = 0; i < n; ++i) {
-        sys::env_destroy(g_children[i]);
+        assert(sys::env_destroy(g_children[i]).ok());
     }
-    SysInfo after{};
-    sys::sys_info(&after);
+    auto info = sys::sys_info();
+    assert(info.ok());
+    SysInfo after = info.value();
     printf("forkbomb-lite: all children destroyed, %lu environment left\n", after.envs_in_use);
     return 0;
 }

@@ -11,8 +11,8 @@ int main() {
         "faultbadhandler", "faultevilhandler", "forkbomb-lite"};
     int failed = 0;
     for (const char* name : demos) {
-        SysInfo before{};
-        sys::sys_info(&before);
+        auto before = sys::sys_info();
+        assert(before.ok());
         printf("init: running %s\n", name);
         auto id = spawn(name);
         if (!id) {
@@ -22,12 +22,14 @@ int main() {
         }
         wait(id.value());
         // Children of the demo may still be finishing: wait until only init is left.
-        SysInfo after{};
-        for (sys::sys_info(&after); after.envs_in_use > 1; sys::sys_info(&after)) {
+        auto after = sys::sys_info();
+        while (after.ok() && after.value().envs_in_use > 1) {
             sys::yield();
+            after = sys::sys_info();
         }
-        int64_t lost =
-            static_cast<int64_t>(before.free_pages) - static_cast<int64_t>(after.free_pages);
+        assert(after.ok());
+        int64_t lost = static_cast<int64_t>(before.value().free_pages) -
+                       static_cast<int64_t>(after.value().free_pages);
         if (lost == 0) {
             printf("init: %s: ok\n", name);
         } else {

@@ -10,13 +10,18 @@ using namespace exopi;
 constexpr uint64_t kLimit = 1900; // primes up to 1889, past 1877
 
 uint64_t recv_from(uint32_t* from) {
-    IpcResult r{};
-    int64_t e = sys::ipc_recv(kNoPage, &r);
-    if (e < 0) {
-        panic("ipc_recv: %ld", e);
+    auto r = sys::ipc_recv(kNoPage);
+    if (!r) {
+        panic("ipc_recv: %ld", code(r));
     }
-    *from = static_cast<uint32_t>(r.from);
-    return r.value;
+    *from = static_cast<uint32_t>(r.value().from);
+    return r.value().value;
+}
+
+void send(uint32_t to, uint64_t n) {
+    if (auto r = ipc_send(to, n); !r) {
+        panic("ipc_send: %ld", code(r));
+    }
 }
 
 uint32_t g_generator = 0;
@@ -25,7 +30,7 @@ uint32_t g_generator = 0;
     uint32_t from = 0;
     uint64_t p = recv_from(&from);
     if (p == 0) {
-        ipc_send(g_generator, 0); // the end of the pipeline: all primes are out
+        send(g_generator, 0); // the end of the pipeline: all primes are out
         exit();
     }
     printf("prime %lu\n", p);
@@ -40,7 +45,7 @@ uint32_t g_generator = 0;
     for (;;) {
         uint64_t n = recv_from(&from);
         if (n == 0 || n % p != 0) {
-            ipc_send(next, n);
+            send(next, n);
         }
         if (n == 0) {
             exit();
@@ -59,9 +64,9 @@ int main() {
         stage();
     }
     for (uint64_t n = 2; n <= kLimit; ++n) {
-        ipc_send(first, n);
+        send(first, n);
     }
-    ipc_send(first, 0);
+    send(first, 0);
     uint32_t from = 0;
     recv_from(&from);
     printf("primes: done\n");

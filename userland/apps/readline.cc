@@ -7,18 +7,18 @@ int main() {
     size_t n = 0;
     printf("readline: type a line\n");
     for (;;) {
-        int64_t c = sys::cgetc();
-        assert(c >= 0);
-        if (c == '\r' || c == '\n') {
+        auto c = sys::cgetc();
+        assert(c.ok());
+        if (c.value() == '\r' || c.value() == '\n') {
             break;
         }
         if (n + 1 < sizeof line) {
-            line[n++] = static_cast<char>(c);
+            line[n++] = static_cast<char>(c.value());
         }
     }
     line[n] = '\0';
     printf("readline: got \"%s\"\n", line);
     // The input was one line: nothing more is buffered.
-    printf("readline: non-blocking read: %ld\n", sys::cgetc(kCgetcNonBlocking));
+    printf("readline: non-blocking read: %ld\n", code(sys::cgetc(kCgetcNonBlocking)));
     return 0;
 }

@@ -28,22 +28,24 @@ int main() {
     uint32_t who = forked.value();
     auto* page = reinterpret_cast<char*>(kPage);
     if (who == 0) {
-        IpcResult r{};
-        assert(sys::ipc_recv(kPage, &r) == 0);
+        auto msg = sys::ipc_recv(kPage);
+        assert(msg.ok());
+        IpcResult r = msg.value();
         printf("child got a page (perm %#lx): %s\n", r.perm, page);
         assert(r.perm == (PERM_R | PERM_W) && same(page, kToChild));
         copy(page, kToParent);
-        assert(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W) == 0);
+        assert(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W).ok());
         return 0;
     }
-    assert(sys::page_alloc(0, kPage, PERM_R | PERM_W) == 0);
+    assert(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
     copy(page, kToChild);
-    assert(ipc_send(who, 0, kPage, PERM_R | PERM_W) == 0);
-    assert(sys::page_unmap(0, kPage) == 0);
-    IpcResult r{};
-    assert(sys::ipc_recv(kPage, &r) == 0);
+    assert(ipc_send(who, 0, kPage, PERM_R | PERM_W).ok());
+    assert(sys::page_unmap(0, kPage).ok());
+    auto back = sys::ipc_recv(kPage);
+    assert(back.ok());
+    IpcResult r = back.value();
     printf("parent got the page back (perm %#lx): %s\n", r.perm, page);
     assert(same(page, kToParent));
-    assert(sys::page_unmap(0, kPage) == 0);
+    assert(sys::page_unmap(0, kPage).ok());
     return 0;
 }

@@ -14,10 +14,11 @@ bool equal(const char* a, const char* b) { return strcmp(a, b) == 0; }
 bool read_line(char* buf, size_t size) {
     size_t n = 0;
     for (;;) {
-        int64_t c = sys::cgetc();
-        if (c < 0) {
+        auto got = sys::cgetc();
+        if (!got) {
             return false;
         }
+        int c = got.value();
         if (c == '\r' || c == '\n') {
             printf("\n");
             buf[n] = '\0';
@@ -35,7 +36,7 @@ bool read_line(char* buf, size_t size) {
 
 void list_programs() {
     char name[32];
-    for (uint64_t i = 0; sys::program_name(i, name, sizeof name) >= 0; ++i) {
+    for (uint64_t i = 0; sys::program_name(i, name, sizeof name).ok(); ++i) {
         printf("%s%s", i == 0 ? "" : " ", name);
     }
     printf("\n");

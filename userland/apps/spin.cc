@@ -11,7 +11,7 @@ int main() {
         sys::yield();
     }
     printf("spin: killing child\n");
-    assert(sys::env_destroy(child.value()) == 0);
+    assert(sys::env_destroy(child.value()).ok());
     printf("spin: done\n");
     return 0;
 }

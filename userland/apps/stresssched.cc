@@ -13,8 +13,9 @@ int main() {
     for (uint32_t id : ids) {
         wait(id);
     }
-    SysInfo info;
-    assert(sys::sys_info(&info) == 0);
-    printf("stresssched: %d children done, %lu environments left\n", kChildren, info.envs_in_use);
+    auto info = sys::sys_info();
+    assert(info.ok());
+    printf("stresssched: %d children done, %lu environments left\n", kChildren,
+           info.value().envs_in_use);
     return 0;
 }

@@ -42,35 +42,33 @@ void cow_fault(FaultRecord* f) {
               f->regs.pc, fault_cause_name(f->cause));
     }
     uint8_t perm = 0;
-    if (sys::page_query(0, page, 1, &perm) < 0 || (perm & PERM_COW) == 0) {
+    if (!sys::page_query(0, page, 1, &perm) || (perm & PERM_COW) == 0) {
         panic("page fault at %lx (pc %lx): %s, and the page is not copy-on-write", f->addr,
               f->regs.pc, fault_cause_name(f->cause));
     }
     uint64_t writable = (perm & ~uint64_t{PERM_COW}) | PERM_W;
-    int64_t r = sys::page_alloc(0, kForkScratch, PERM_R | PERM_W);
-    if (r < 0) {
-        panic("copy-on-write at %lx: no page: %ld", f->addr, r);
+    if (auto r = sys::page_alloc(0, kForkScratch, PERM_R | PERM_W); !r) {
+        panic("copy-on-write at %lx: no page: %ld", f->addr, static_cast<int64_t>(r.error()));
     }
     memcpy(reinterpret_cast<void*>(kForkScratch), reinterpret_cast<const void*>(page), kPageSize);
-    r = sys::page_map(0, kForkScratch, 0, page, writable);
-    if (r < 0) {
-        panic("copy-on-write at %lx: remap: %ld", f->addr, r);
+    if (auto r = sys::page_map(0, kForkScratch, 0, page, writable); !r) {
+        panic("copy-on-write at %lx: remap: %ld", f->addr, static_cast<int64_t>(r.error()));
     }
-    sys::page_unmap(0, kForkScratch);
+    (void)sys::page_unmap(0, kForkScratch);
     // Counted after the copy: the counter's own page may be copy-on-write too, and its first
     // write here then nests one more (counted) fault, which is served before this one returns.
     ++g_cow_faults;
 }
 
-int64_t share_pages(uint32_t child) {
+Result<Ok> share_pages(uint32_t child) {
     return detail::for_each_shareable_page(
         g_perms, kQueryBatch, [child](uint64_t page, uint64_t perm) {
             if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
                 return sys::page_map(0, page, child, page, perm);
             }
             uint64_t cow = (perm & ~uint64_t{PERM_W}) | PERM_COW;
-            int64_t r = sys::page_map(0, page, child, page, cow); // the child first
-            return r < 0 ? r : sys::page_map(0, page, 0, page, cow);
+            auto r = sys::page_map(0, page, child, page, cow); // the child first
+            return r ? sys::page_map(0, page, 0, page, cow) : r;
         });
 }
 
@@ -80,33 +78,32 @@ uint64_t cow_faults() { return g_cow_faults; }
 
 Result<uint32_t> fork() {
     set_pgfault_handler(cow_fault);
-    int64_t child = sys::exofork();
-    if (child < 0) {
-        return exo::Err{static_cast<Error>(child)};
+    auto child = sys::exofork();
+    if (!child || child.value() == 0) {
+        if (child) {
+            detail::forget_envid();
+        }
+        return child;
     }
-    if (child == 0) {
-        detail::forget_envid();
-        return 0U;
-    }
-    auto id = static_cast<uint32_t>(child);
-    int64_t r = sys::page_alloc(0, kForkQueryPage, PERM_R | PERM_W);
-    if (r == 0) {
+    uint32_t id = child.value();
+    Result<Ok> r = sys::page_alloc(0, kForkQueryPage, PERM_R | PERM_W);
+    if (r) {
         r = share_pages(id);
-        sys::page_unmap(0, kForkQueryPage);
+        (void)sys::page_unmap(0, kForkQueryPage);
     }
-    if (r == 0) {
+    if (r) {
         r = sys::page_alloc(id, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
     }
-    if (r == 0) {
+    if (r) {
         r = sys::env_set_pgfault_upcall(id, reinterpret_cast<uint64_t>(&__exopi_upcall),
                                         kExceptionStackTop);
     }
-    if (r == 0) {
+    if (r) {
         r = sys::env_set_status(id, EnvStatus::kRunnable);
     }
-    if (r < 0) {
-        sys::env_destroy(id);
-        return exo::Err{static_cast<Error>(r)};
+    if (!r) {
+        (void)sys::env_destroy(id);
+        return exo::Err{r.error()};
     }
     return id;
 }

@@ -9,16 +9,17 @@ namespace exopi::detail {
 
 /// Calls fn(va, perm) for every mapped page from kUserBase up to kUserStackTop that a child
 /// may share. `buf` holds `batch` permission bytes and must stay writable throughout (the
-/// kernel writes it). Returns 0, the first negative result of fn, or a page_query error.
-template <typename Fn> int64_t for_each_shareable_page(uint8_t* buf, uint64_t batch, Fn fn) {
+/// kernel writes it). fn returns a Result<Ok>; the first error stops the walk and is returned.
+template <typename Fn> Result<Ok> for_each_shareable_page(uint8_t* buf, uint64_t batch, Fn fn) {
     const uint64_t stack_bottom = kUserStackTop - kUserStackPages * kPageSize;
     for (uint64_t va = kUserBase; va < kUserStackTop; va += batch * kPageSize) {
         uint64_t n = (kUserStackTop - va) / kPageSize;
         n = n < batch ? n : batch;
-        int64_t mapped = sys::page_query(0, va, n, buf);
-        if (mapped < 0) {
-            return mapped;
+        auto queried = sys::page_query(0, va, n, buf);
+        if (!queried) {
+            return exo::Err{queried.error()};
         }
+        uint64_t mapped = queried.value();
         for (uint64_t i = 0; mapped > 0 && i < n; ++i) {
             if (buf[i] == 0) {
                 continue;
@@ -28,13 +29,13 @@ template <typename Fn> int64_t for_each_shareable_page(uint8_t* buf, uint64_t ba
             if (page >= kPrivateBase && page < stack_bottom) {
                 continue;
             }
-            int64_t r = fn(page, static_cast<uint64_t>(buf[i]));
-            if (r < 0) {
+            Result<Ok> r = fn(page, static_cast<uint64_t>(buf[i]));
+            if (!r) {
                 return r;
             }
         }
     }
-    return 0;
+    return Ok{};
 }
 
 } // namespace exopi::detail

@@ -15,14 +15,13 @@ PgfaultHandler g_handler = nullptr;
 
 void set_pgfault_handler(PgfaultHandler fn) {
     if (g_handler == nullptr) {
-        int64_t r = sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
-        if (r < 0) {
-            panic("set_pgfault_handler: no exception stack: %ld", r);
+        if (auto r = sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W); !r) {
+            panic("set_pgfault_handler: no exception stack: %ld", static_cast<int64_t>(r.error()));
         }
-        r = sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
-                                        kExceptionStackTop);
-        if (r < 0) {
-            panic("set_pgfault_handler: %ld", r);
+        if (auto r = sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
+                                                 kExceptionStackTop);
+            !r) {
+            panic("set_pgfault_handler: %ld", static_cast<int64_t>(r.error()));
         }
     }
     g_handler = fn;
@@ -43,6 +42,6 @@ const char* fault_cause_name(uint64_t cause) {
 
 extern "C" void __exopi_upcall(exopi::FaultRecord* fault) {
     exopi::g_handler(fault);
-    exopi::sys::env_set_trapframe(0, &fault->regs);
+    (void)exopi::sys::env_set_trapframe(0, &fault->regs);
     panic("env_set_trapframe returned");
 }

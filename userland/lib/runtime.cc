@@ -20,7 +20,7 @@ struct LineBuffer {
     size_t n = 0;
     void flush() {
         if (n > 0) {
-            sys::cputs(buf, n);
+            (void)sys::cputs(buf, n);
             n = 0;
         }
     }
@@ -69,7 +69,7 @@ void set_arg(uint64_t a) { g_arg = a; }
 uint64_t arg() { return g_arg; }
 
 void exit() {
-    sys::env_destroy(0);
+    (void)sys::env_destroy(0);
     for (;;) {
     }
 }

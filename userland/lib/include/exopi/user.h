@@ -23,6 +23,21 @@ extern "C" uint64_t exopi_instructions();
 /// The page-fault upcall entry the library registers (userland/lib/pgfault.cc).
 extern "C" [[noreturn]] void __exopi_upcall(exopi::FaultRecord* fault);
 
+namespace exopi {
+
+/// Errors as values: a Result holds either a T or an exopi::Error.
+template <typename T> using Result = exo::Result<T, Error>;
+/// The value of a call that returns nothing but success.
+struct Ok {};
+/// 0 for success, else the error's (negative) number: for messages and tests.
+template <typename T> constexpr int64_t code(const exo::Result<T, Error>& r) {
+    return r ? 0 : static_cast<int64_t>(r.error());
+}
+
+} // namespace exopi
+
+/// Typed wrappers, one per system call: typed arguments, and the result as a Result (a value,
+/// or the Error the kernel returned). `call` is the raw ABI underneath.
 namespace exopi::sys {
 
 inline int64_t call(Sys n, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
@@ -30,45 +45,82 @@ inline int64_t call(Sys n, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, ui
     return __exopi_syscall(a0, a1, a2, a3, a4, 0, static_cast<uint64_t>(n));
 }
 template <typename T> inline uint64_t u(T* p) { return reinterpret_cast<uint64_t>(p); }
+inline Result<Ok> status(int64_t r) {
+    if (r < 0) {
+        return exo::Err{static_cast<Error>(r)};
+    }
+    return Ok{};
+}
+template <typename T> inline Result<T> value(int64_t r) {
+    if (r < 0) {
+        return exo::Err{static_cast<Error>(r)};
+    }
+    return static_cast<T>(r);
+}
 
-inline int64_t cputs(const char* s, size_t n) { return call(Sys::kCputs, u(s), n); }
-inline int64_t cgetc(uint64_t flags = 0) { return call(Sys::kCgetc, flags); }
+inline Result<Ok> cputs(const char* s, size_t n) { return status(call(Sys::kCputs, u(s), n)); }
+/// A character; blocks unless flags has kCgetcNonBlocking (then E_WOULD_BLOCK if none).
+inline Result<uint8_t> cgetc(uint64_t flags = 0) {
+    return value<uint8_t>(call(Sys::kCgetc, flags));
+}
 inline uint32_t getenvid() { return static_cast<uint32_t>(call(Sys::kGetenvid)); }
-inline int64_t env_destroy(uint32_t id) { return call(Sys::kEnvDestroy, id); }
+inline Result<Ok> env_destroy(uint32_t id) { return status(call(Sys::kEnvDestroy, id)); }
 inline void yield() { call(Sys::kYield); }
 /// A directed yield: lets `id` run next if it is runnable (else a plain yield).
 inline void yield_to(uint32_t id) { call(Sys::kYield, id); }
-inline int64_t exofork() { return call(Sys::kExofork); }
-inline int64_t env_set_status(uint32_t id, EnvStatus s) {
-    return call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s));
+/// The child's id in the parent, 0 in the child.
+inline Result<uint32_t> exofork() { return value<uint32_t>(call(Sys::kExofork)); }
+inline Result<Ok> env_set_status(uint32_t id, EnvStatus s) {
+    return status(call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s)));
 }
-inline int64_t env_create(const char* name, size_t len, uint64_t arg = 0) {
-    return call(Sys::kEnvCreate, u(name), len, arg);
+inline Result<uint32_t> env_create(const char* name, size_t len, uint64_t arg = 0) {
+    return value<uint32_t>(call(Sys::kEnvCreate, u(name), len, arg));
 }
-inline int64_t env_set_pgfault_upcall(uint32_t id, uint64_t entry, uint64_t xstack_top) {
-    return call(Sys::kEnvSetPgfaultUpcall, id, entry, xstack_top);
+inline Result<Ok> env_set_pgfault_upcall(uint32_t id, uint64_t entry, uint64_t xstack_top) {
+    return status(call(Sys::kEnvSetPgfaultUpcall, id, entry, xstack_top));
 }
-inline int64_t page_alloc(uint32_t id, uint64_t va, uint64_t perm) {
-    return call(Sys::kPageAlloc, id, va, perm);
+inline Result<Ok> page_alloc(uint32_t id, uint64_t va, uint64_t perm) {
+    return status(call(Sys::kPageAlloc, id, va, perm));
 }
-inline int64_t page_map(uint32_t src, uint64_t srcva, uint32_t dst, uint64_t dstva, uint64_t perm) {
-    return call(Sys::kPageMap, src, srcva, dst, dstva, perm);
+inline Result<Ok> page_map(uint32_t src, uint64_t srcva, uint32_t dst, uint64_t dstva,
+                           uint64_t perm) {
+    return status(call(Sys::kPageMap, src, srcva, dst, dstva, perm));
 }
-inline int64_t page_unmap(uint32_t id, uint64_t va) { return call(Sys::kPageUnmap, id, va); }
-inline int64_t page_query(uint32_t id, uint64_t va, uint64_t count, uint8_t* perms) {
-    return call(Sys::kPageQuery, id, va, count, u(perms));
+inline Result<Ok> page_unmap(uint32_t id, uint64_t va) {
+    return status(call(Sys::kPageUnmap, id, va));
 }
-inline int64_t ipc_try_send(uint32_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
-    return call(Sys::kIpcTrySend, id, value, srcva, perm);
+/// Permission bytes for `count` pages from `va` into perms; the number of mapped pages.
+inline Result<uint64_t> page_query(uint32_t id, uint64_t va, uint64_t count, uint8_t* perms) {
+    return value<uint64_t>(call(Sys::kPageQuery, id, va, count, u(perms)));
 }
-inline int64_t ipc_recv(uint64_t dstva, IpcResult* out) { return __exopi_ipc_recv(dstva, out); }
-inline int64_t env_set_trapframe(uint32_t id, const UserRegs* regs) {
-    return call(Sys::kEnvSetTrapframe, id, u(regs));
+inline Result<Ok> ipc_try_send(uint32_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
+    return status(call(Sys::kIpcTrySend, id, value, srcva, perm));
+}
+/// Blocks until a message arrives: sender, value, and the permission of the page that came
+/// with it (0 if none) — which then is mapped at dstva.
+inline Result<IpcResult> ipc_recv(uint64_t dstva) {
+    IpcResult r{};
+    int64_t e = __exopi_ipc_recv(dstva, &r);
+    if (e < 0) {
+        return exo::Err{static_cast<Error>(e)};
+    }
+    return r;
+}
+inline Result<Ok> env_set_trapframe(uint32_t id, const UserRegs* regs) {
+    return status(call(Sys::kEnvSetTrapframe, id, u(regs)));
 }
 inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
-inline int64_t sys_info(SysInfo* out) { return call(Sys::kSysInfo, u(out)); }
-inline int64_t program_name(uint64_t index, char* buf, size_t len) {
-    return call(Sys::kProgramName, index, u(buf), len);
+inline Result<SysInfo> sys_info() {
+    SysInfo info{};
+    int64_t e = call(Sys::kSysInfo, u(&info));
+    if (e < 0) {
+        return exo::Err{static_cast<Error>(e)};
+    }
+    return info;
+}
+/// The name of embedded program `index` into buf; its length (E_INVAL past the last).
+inline Result<size_t> program_name(uint64_t index, char* buf, size_t len) {
+    return value<size_t>(call(Sys::kProgramName, index, u(buf), len));
 }
 
 } // namespace exopi::sys
@@ -105,9 +157,6 @@ void set_pgfault_handler(PgfaultHandler fn);
 /// "read, not present" etc., for messages.
 const char* fault_cause_name(uint64_t cause);
 
-/// Errors as values: a Result holds either a T or an exopi::Error.
-template <typename T> using Result = exo::Result<T, Error>;
-
 int printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 /// The heap: memory from page_alloc, first fit, freed blocks merged. nullptr when out of memory.
 void* malloc(size_t n);
@@ -138,9 +187,9 @@ Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
 uint64_t arg();
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
-/// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Returns 0
-/// or a negative error other than E_IPC_NOT_RECV.
-int64_t ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
+/// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Any error
+/// other than E_IPC_NOT_RECV is returned.
+Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
 
 namespace detail {
 /// After a fork, in the child: the cached id belongs to the parent.
