@@ -53,7 +53,7 @@ void run_remove(Env* e) {
 }
 
 uint16_t asid_for(uint32_t slot) {
-    unsigned bits = arch::asid_bits();
+    unsigned bits = asid_bits();
     uint32_t n = bits >= 16 ? 0xffff : (1u << bits) - 1; // ASIDs 1..n; 0 is the kernel's
     return static_cast<uint16_t>(slot % n + 1);
 }

@@ -26,6 +26,7 @@ constinit exo::BuddyAllocator g_frames;
 constinit Frames g_locked_frames(&g_frames);
 constinit KernelTableEnv g_env;
 constinit PageTable g_kernel_table;
+constinit unsigned g_asid_bits = 0;
 
 // Maps [pa, end) at its direct-map address with the largest leaves that are aligned, fit,
 // and do not overlap [avoid, avoid_end) (mapped separately with pages).
@@ -91,6 +92,7 @@ void KernelTableEnv::free_table(PhysAddr pa) {
 }
 
 Frames& frames() { return g_locked_frames; }
+unsigned asid_bits() { return g_asid_bits; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 
@@ -150,6 +152,7 @@ void memory_init(const BootInfo& info) {
                    Attrs{Perm::kRead | Perm::kWrite, MemType::kDevice}, 0, 0);
     }
     arch::install_kernel_table(g_kernel_table.root());
+    g_asid_bits = arch::asid_bits();
 
     kprintf("memory: RAM %#lx-%#lx (%lu MiB)\n", ram.base, ram_end, ram.size / kMiB);
     kprintf("memory: reserved %#lx-%#lx (firmware, kernel %#lx-%#lx, frame records)\n", ram.base,
@@ -162,7 +165,7 @@ void memory_init(const BootInfo& info) {
                 devices.items[i].base + devices.items[i].size);
     }
     kprintf("vm: kernel at %p, direct map at %#lx, %u-bit ASIDs, %lu page-table frames\n",
-            static_cast<void*>(__kernel_start), arch::kDirectMapBase, arch::asid_bits(),
+            static_cast<void*>(__kernel_start), arch::kDirectMapBase, g_asid_bits,
             free_at_start - g_frames.free_pages());
     kprintf("memory: free pages: %lu (%lu MiB)\n", g_frames.free_pages(),
             g_frames.free_pages() * exo::kPageSize / kMiB);

@@ -58,6 +58,8 @@ class Frames {
 };
 
 Frames& frames();
+/// ASID bits the CPU offers (probed once, at boot, with only the kernel table installed).
+unsigned asid_bits();
 KernelTableEnv& table_env();
 PageTable& kernel_page_table();
 

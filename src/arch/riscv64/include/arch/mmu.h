@@ -40,7 +40,8 @@ inline void install_kernel_table(exo::PhysAddr root) {
 }
 
 /// How many ASID bits the hart implements (0..16): write all ones to satp.ASID and see which
-/// stick ([riscv-priv] satp: "ASIDLEN"). Call with the kernel table installed.
+/// stick ([riscv-priv] satp: "ASIDLEN"). Rewrites satp: call once, at boot, with only the
+/// kernel table installed (kernel::asid_bits() keeps the answer).
 inline unsigned asid_bits() {
     uint64_t old = ARCH_CSR_READ(satp);
     ARCH_CSR_WRITE(satp, satp::ASID::set(old, 0xffff));
