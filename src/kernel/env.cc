@@ -9,6 +9,7 @@
 #include "panic.h"
 #include "percpu.h"
 #include "platform.h"
+#include "trap.h"
 
 namespace kernel {
 namespace {
@@ -60,8 +61,9 @@ uint16_t asid_for(uint32_t slot) {
 
 [[noreturn]] void all_done() {
     uint64_t free_now = frames().free_pages();
-    kprintf("kernel: no environments left: %lu run, %lu free pages (%lu at boot)\n", g_created,
-            free_now, g_boot_free);
+    kprintf("kernel: no environments left: %lu run, %lu free pages (%lu at boot), %lu spurious "
+            "interrupts\n",
+            g_created, free_now, g_boot_free, spurious_interrupts());
     if (free_now != g_boot_free) {
         kprintf("kernel: %ld pages leaked\n", static_cast<int64_t>(g_boot_free - free_now));
         platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
