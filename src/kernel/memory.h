@@ -46,6 +46,10 @@ class Frames {
         LockGuard g(lock_);
         return buddy_->retain(pa);
     }
+    exo::Result<uint32_t, exo::MemError> refcount(exo::PhysAddr pa) {
+        LockGuard g(lock_);
+        return buddy_->refcount(pa);
+    }
     uint64_t free_pages() {
         LockGuard g(lock_);
         return buddy_->free_pages();

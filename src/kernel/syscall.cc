@@ -181,9 +181,17 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     if (!m) {
         return exopi::E_INVAL;
     }
-    // Never more access than the source has: no write to a read-only (or COW) page.
+    // Never more access than the source has: no write to a read-only (or COW) page. One
+    // exception, for copy-on-write: an environment may make its own COW page writable in place
+    // when no other mapping shares the frame — nobody else can see the writes, so the copy
+    // would be wasted.
     if ((perm & exopi::PERM_W) != 0 && !exo::has(m.value().attrs.perm, Perm::kWrite)) {
-        return exopi::E_INVAL;
+        bool sole_cow = src == dst && srcva == dstva &&
+                        exo::has(m.value().attrs.perm, Perm::kCow) &&
+                        frames().refcount(m.value().pa).value_or(0) == 1;
+        if (!sole_cow) {
+            return exopi::E_INVAL;
+        }
     }
     if (!frames().retain(m.value().pa)) {
         return exopi::E_INVAL;

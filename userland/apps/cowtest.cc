@@ -1,6 +1,7 @@
 // After fork, parent and child write the same pages; each must see only its own writes, and
 // the pages must be copied lazily: one copy-on-write fault per page written, none for pages
-// only read.
+// only read — and each page copied once in all: whoever writes it second holds the frame
+// alone, and the kernel lets it make the page writable in place.
 #include "exopi/user.h"
 
 namespace {
@@ -9,6 +10,7 @@ using namespace exopi;
 constexpr int kPages = 8;
 constexpr int kWritten = 4;
 alignas(4096) char g_pages[kPages][4096];
+uint32_t g_parent = 0;
 
 int check(const char* who, char mine) {
     int bad = 0;
@@ -30,26 +32,46 @@ int main() {
             g_pages[p][i] = static_cast<char>('a' + p);
         }
     }
+    g_parent = thisenv();
     auto forked = fork();
     assert(forked.ok());
     uint32_t child = forked.value();
     const char* who = child == 0 ? "child" : "parent";
+    if (child != 0) {
+        // Still shared with the child: making it writable in place must be refused.
+        auto page = reinterpret_cast<uint64_t>(g_pages[kPages - 1]);
+        printf("cowtest: in-place write access to a shared page: %ld\n",
+               code(sys::page_map(0, page, 0, page, PERM_R | PERM_W)));
+    }
     char mine = child == 0 ? 'C' : 'P';
     // Let the other side run first half the time, so writes interleave.
     sys::yield();
-    uint64_t before = cow_faults();
+    uint64_t faults_before = cow_faults();
+    uint64_t in_place_before = cow_in_place();
     for (int p = 0; p < kWritten; ++p) {
         for (int i = 0; i < 4096; ++i) {
             g_pages[p][i] = mine;
         }
         sys::yield();
     }
-    uint64_t copied = cow_faults() - before;
+    uint64_t faults = cow_faults() - faults_before;
+    uint64_t in_place = cow_in_place() - in_place_before;
     int bad = check(who, mine);
-    printf("cowtest: %s copied %lu pages for %d written\n", who, copied, kWritten);
-    if (child != 0) {
-        wait(child);
-        printf("cowtest: %s\n", bad == 0 && copied == kWritten ? "ok" : "FAILED");
+    printf("cowtest: %s took %lu faults for %d pages written\n", who, faults, kWritten);
+    if (child == 0) {
+        // Report to the parent: faults and in-place upgrades.
+        assert(ipc_send(g_parent, (faults << 32) | in_place).ok());
+        return 0;
     }
+    auto report = sys::ipc_recv(kNoPage);
+    assert(report.ok());
+    uint64_t child_faults = report.value().value >> 32;
+    uint64_t child_in_place = report.value().value & 0xffffffff;
+    uint64_t copies = (faults - in_place) + (child_faults - child_in_place);
+    wait(child);
+    printf("cowtest: pages copied in all: %lu, made writable in place: %lu\n", copies,
+           in_place + child_in_place);
+    bool ok = bad == 0 && faults == kWritten && child_faults == kWritten && copies == kWritten;
+    printf("cowtest: %s\n", ok ? "ok" : "FAILED");
     return 0;
 }

@@ -174,6 +174,8 @@ uint32_t thisenv();
 Result<uint32_t> fork();
 /// Page faults served by the copy-on-write handler in this environment so far.
 uint64_t cow_faults();
+/// Of those, the ones where the frame was no longer shared: made writable in place, no copy.
+uint64_t cow_in_place();
 
 /// Fork by copying every mapped page into the child (eagerly). The child's id in the parent,
 /// 0 in the child, or the error.
