@@ -203,21 +203,12 @@ void save_current() {
     }
 }
 
-void yield_current(Env* to) {
+void yield_current() {
     Env* cur = current_env();
     save_current();
     if (cur->status == EnvStatus::kRunning) {
         cur->status = EnvStatus::kRunnable;
         run_enqueue(cur);
-    }
-    if (to != nullptr && to != cur && to->queued) {
-        // To the front of the run queue.
-        run_remove(to);
-        to->queued = true;
-        to->prev = nullptr;
-        to->next = g_run_head;
-        (g_run_head != nullptr ? g_run_head->prev : g_run_tail) = to;
-        g_run_head = to;
     }
     schedule();
 }

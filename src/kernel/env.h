@@ -55,9 +55,8 @@ void env_activate(Env* e);
 /// the run when none is left. Never returns. The caller has saved the current environment's
 /// registers (or it is gone).
 [[noreturn]] void schedule();
-/// The current environment gives up the CPU: saves it and schedules. A runnable `to` (not
-/// the caller) runs next — a directed yield.
-[[noreturn]] void yield_current(Env* to = nullptr);
+/// The current environment gives up the CPU: saves it and schedules.
+[[noreturn]] void yield_current();
 /// Saves the running environment's registers from the top frame into it.
 void save_current();
 

@@ -49,15 +49,14 @@ Result<uint32_t> dumbfork() {
 }
 
 void wait(uint32_t id) {
-    // A query on an environment that is gone fails with E_BAD_ENV. In between, let the child
-    // itself run (a directed yield): waiting must not take turns away from what it waits for.
+    // A query on an environment that is gone fails with E_BAD_ENV; yield in between.
     uint8_t perm = 0;
     for (;;) {
         auto r = sys::page_query(id, kUserBase, 1, &perm);
         if (!r && r.error() == E_BAD_ENV) {
             return;
         }
-        sys::yield_to(id);
+        sys::yield();
     }
 }
 
@@ -71,7 +70,7 @@ Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) 
         if (r || r.error() != E_IPC_NOT_RECV) {
             return r;
         }
-        sys::yield_to(to);
+        sys::yield();
     }
 }
 

@@ -66,8 +66,6 @@ inline Result<uint8_t> cgetc(uint64_t flags = 0) {
 inline uint32_t getenvid() { return static_cast<uint32_t>(call(Sys::kGetenvid)); }
 inline Result<Ok> env_destroy(uint32_t id) { return status(call(Sys::kEnvDestroy, id)); }
 inline void yield() { call(Sys::kYield); }
-/// A directed yield: lets `id` run next if it is runnable (else a plain yield).
-inline void yield_to(uint32_t id) { call(Sys::kYield, id); }
 /// The child's id in the parent, 0 in the child.
 inline Result<uint32_t> exofork() { return value<uint32_t>(call(Sys::kExofork)); }
 inline Result<Ok> env_set_status(uint32_t id, EnvStatus s) {
@@ -188,9 +186,9 @@ Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
 /// The argument this program was started with (0 for the first program).
 uint64_t arg();
 
-/// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying while it is
-/// not yet receiving — yielding to `to` in between, so that it gets to its ipc_recv. Any error
-/// other than E_IPC_NOT_RECV is returned.
+/// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying (with a
+/// yield in between) while it is not yet receiving. Any error other than E_IPC_NOT_RECV is
+/// returned.
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
 
 namespace detail {
