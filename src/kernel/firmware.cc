@@ -26,6 +26,13 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
                 info.cmdline = args.value().string().value_or(exo::Str());
             }
         }
+        if (auto cpus = dt.find("/cpus")) {
+            uint32_t hz = 0;
+            if (auto tb = dt.prop(cpus.value(), "timebase-frequency");
+                tb && tb.value().cell(0, &hz)) {
+                info.timebase_hz = hz;
+            }
+        }
         if (auto mem = dt.find("/memory")) {
             if (auto reg = dt.reg(dt.root(), mem.value(), 0)) {
                 info.has_memory = true;

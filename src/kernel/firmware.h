@@ -14,7 +14,8 @@ struct FirmwareInfo {
     uint64_t memory_base = 0;
     uint64_t memory_size = 0;
     exo::Str cmdline;
-    uint64_t blob_size = 0; ///< bytes the boot data occupies (to keep it out of the allocator)
+    uint64_t blob_size = 0;   ///< bytes the boot data occupies (to keep it out of the allocator)
+    uint64_t timebase_hz = 0; ///< DTB /cpus "timebase-frequency" (riscv timer), 0 if absent
 };
 
 /// The largest boot blob the kernel will read. Real device trees are tens of KiB.

@@ -45,7 +45,9 @@ constexpr const char kDefaultInit[] = "init";
 
 void kernel_main(const BootInfo& info) {
     percpu_init(info.cpu_id);
-    platform::early_init(info);
+    // The firmware's description of the machine, read once (DTB or ATAGs, bounds-checked).
+    const FirmwareInfo firmware = read_firmware_info(info.firmware_data);
+    platform::early_init(info, firmware);
     arch::trap_init();
 
     platform::MemoryRange mem = platform::memory();
@@ -55,7 +57,7 @@ void kernel_main(const BootInfo& info) {
     exo::Str cmdline = platform::cmdline();
     kprintf("cmdline: \"%.*s\"\n", static_cast<int>(cmdline.size), cmdline.data);
 
-    memory_init(info);
+    memory_init(info, firmware);
     vm_selftest();
 
     if (auto test = exo::cmdline_get(cmdline, "ktest")) {

@@ -1,7 +1,6 @@
 #include "memory.h"
 
 #include "console.h"
-#include "firmware.h"
 #include "lib/bits.h"
 #include "panic.h"
 #include "platform.h"
@@ -96,7 +95,7 @@ unsigned asid_bits() { return g_asid_bits; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 
-void memory_init(const BootInfo& info) {
+void memory_init(const BootInfo& info, const FirmwareInfo& firmware) {
     platform::MemoryRange ram = platform::memory();
     uint64_t ram_end = ram.base + ram.size;
     uint64_t image_start = virt_to_phys(__kernel_start).value;
@@ -125,7 +124,7 @@ void memory_init(const BootInfo& info) {
     // The firmware's boot data may also sit anywhere in RAM (OpenSBI puts the DTB near its
     // end): the free ranges are those around it.
     uint64_t blob = info.firmware_data;
-    uint64_t firmware_blob_size = read_firmware_info(blob).blob_size;
+    uint64_t firmware_blob_size = firmware.blob_size;
     uint64_t blob_lo = exo::align_down(blob, exo::kPageSize);
     uint64_t blob_hi = exo::align_up(blob + firmware_blob_size, exo::kPageSize);
     if (firmware_blob_size != 0 && blob_lo >= records_end && blob_hi <= ram_end) {

@@ -6,6 +6,7 @@
 
 #include "arch/mmu.h"
 #include "boot_info.h"
+#include "firmware.h"
 #include "lib/buddy.h"
 #include "lib/paging/page_table.h"
 #include "lock.h"
@@ -28,7 +29,7 @@ inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint6
 
 /// Discovers RAM, starts the frame allocator, builds the kernel page table and switches to
 /// it (which removes the boot identity mapping). Prints the memory map.
-void memory_init(const BootInfo& info);
+void memory_init(const BootInfo& info, const FirmwareInfo& firmware);
 
 /// The frame allocator as the kernel uses it: every operation under one lock (shared by all
 /// CPUs once there are several; the buddy allocator itself knows nothing of locking).

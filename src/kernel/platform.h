@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "boot_info.h"
+#include "firmware.h"
 #include "lib/str.h"
 
 namespace platform {
@@ -28,8 +29,9 @@ struct DeviceRanges {
 
 /// Board name for the banner, e.g. "QEMU virt".
 const char* name();
-/// Brings up the console UART and reads the firmware data. Runs first, with the MMU off.
-void early_init(const kernel::BootInfo& info);
+/// Brings up the console UART and takes what it needs from the firmware's data (read once,
+/// by kernel_main). Runs first, on the boot page tables.
+void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmware);
 /// Polled console output of one byte (the console layer adds '\r' before '\n').
 void console_putc(char c);
 /// The main RAM range.

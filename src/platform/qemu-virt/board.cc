@@ -6,10 +6,8 @@
 #include "kernel/firmware.h"
 #include "kernel/mmio.h"
 #include "kernel/panic.h"
-#include "kernel/phys.h"
 #include "kernel/platform.h"
 #include "kernel/trap.h"
-#include "lib/fdt.h"
 #include "platform/memory_map.h"
 #include "plic.h"
 #include "uart_ns16550.h"
@@ -40,20 +38,11 @@ constexpr DeviceRange kDevices[] = {
 
 const char* name() { return "QEMU virt"; }
 
-void early_init(const kernel::BootInfo& info) {
-    g_firmware = kernel::read_firmware_info(info.firmware_data);
+void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmware) {
+    g_firmware = firmware;
     g_boot_hart = info.cpu_id;
-    auto dt = exo::Fdt::parse(kernel::phys_ptr<const uint8_t>(exo::PhysAddr(info.firmware_data)),
-                              kernel::kMaxFirmwareBlob);
-    if (dt) {
-        if (auto cpus = dt.value().find("/cpus")) {
-            if (auto tb = dt.value().prop(cpus.value(), "timebase-frequency")) {
-                uint32_t hz = 0;
-                if (tb.value().cell(0, &hz) && hz != 0) {
-                    g_timebase_hz = hz;
-                }
-            }
-        }
+    if (firmware.timebase_hz != 0) {
+        g_timebase_hz = firmware.timebase_hz;
     }
     if (!g_firmware.has_memory) {
         // Without the device tree the kernel does not know where RAM is: nothing to do but

@@ -29,9 +29,9 @@ constexpr DeviceRange kDevices[] = {
 
 const char* name() { return "Raspberry Pi 3B"; }
 
-void early_init(const kernel::BootInfo& info) {
+void early_init(const kernel::BootInfo& /*info*/, const kernel::FirmwareInfo& firmware) {
     rpi::pl011_init();
-    g_firmware = kernel::read_firmware_info(info.firmware_data);
+    g_firmware = firmware;
     // The firmware's own answer is authoritative for the ARM/GPU split; the boot data's
     // memory entry (QEMU's ATAG_MEM covers the GPU's part too) is only a fallback.
     rpi::ArmMemory arm{};
