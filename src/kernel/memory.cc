@@ -2,6 +2,7 @@
 
 #include "console.h"
 #include "lib/bits.h"
+#include "lib/mem.h"
 #include "panic.h"
 #include "platform.h"
 
@@ -73,15 +74,16 @@ void map_image(PageTable& pt) {
 
 } // namespace
 
-exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
-    auto r = g_locked_frames.alloc(0);
+exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
+    auto r = alloc(0);
     if (r) {
-        auto* t = phys_ptr<uint64_t>(r.value());
-        for (unsigned i = 0; i < 512; ++i) {
-            t[i] = 0;
-        }
+        memset(phys_ptr<uint8_t>(r.value()), 0, exo::kPageSize);
     }
     return r;
+}
+
+exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
+    return g_locked_frames.alloc_zeroed_page();
 }
 
 void KernelTableEnv::free_table(PhysAddr pa) {

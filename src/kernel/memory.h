@@ -39,6 +39,8 @@ class Frames {
         LockGuard g(lock_);
         return buddy_->alloc(order);
     }
+    /// One frame, filled with zeros (page tables, and every page given to user space).
+    exo::Result<exo::PhysAddr, exo::MemError> alloc_zeroed_page();
     exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
         LockGuard g(lock_);
         return buddy_->release(pa);

@@ -5,7 +5,6 @@
 #include "console.h"
 #include "console_in.h"
 #include "env.h"
-#include "lib/mem.h"
 #include "loader.h"
 #include "percpu.h"
 #include "trap.h"
@@ -164,11 +163,10 @@ int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
     if (!user_page_va(va) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
     }
-    auto frame = frames().alloc(0);
+    auto frame = frames().alloc_zeroed_page();
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    memset(phys_ptr<uint64_t>(frame.value()), 0, kPageSize);
     return install_page(e.value(), va, frame.value(), attrs);
 }
 
