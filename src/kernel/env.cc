@@ -117,14 +117,12 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
         return exo::Err{exopi::E_NO_FREE_ENV};
     }
     g_next_slot = (slot + 1) % kMaxEnvs;
-    auto pt = PageTable::create(&table_env());
+    auto pt = new_user_page_table();
     if (!pt) {
         return exo::Err{exopi::E_NO_MEM};
     }
     *e = Env{};
     e->pt = pt.value();
-    arch::prepare_user_root(table_env().table(e->pt.root()),
-                            table_env().table(kernel_page_table().root()));
     // Generation 0 is never used, so no id is 0.
     g_generation[slot] = (g_generation[slot] + 1) & ((1u << (31 - kEnvIdShift)) - 1);
     if (g_generation[slot] == 0) {

@@ -97,6 +97,15 @@ unsigned asid_bits() { return g_asid_bits; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 
+exo::Result<PageTable, exo::MemError> new_user_page_table() {
+    auto pt = PageTable::create(&g_env);
+    if (!pt) {
+        return exo::Err{exo::MemError::kNoMemory};
+    }
+    arch::prepare_user_root(g_env.table(pt.value().root()), g_env.table(g_kernel_table.root()));
+    return pt.value();
+}
+
 void memory_init(const BootInfo& info, const FirmwareInfo& firmware) {
     platform::MemoryRange ram = platform::memory();
     uint64_t ram_end = ram.base + ram.size;

@@ -69,6 +69,9 @@ Frames& frames();
 unsigned asid_bits();
 KernelTableEnv& table_env();
 PageTable& kernel_page_table();
+/// A new, empty user address space: a root table that also reaches the kernel half where the
+/// ISA needs that (riscv64's one root per address space; nothing on aarch64's TTBR0).
+exo::Result<PageTable, exo::MemError> new_user_page_table();
 
 /// Maps, writes and reads a page through a user mapping and checks every frame comes back;
 /// panics on any failure.

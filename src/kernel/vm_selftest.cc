@@ -20,11 +20,9 @@ void vm_selftest() {
     Frames& fa = frames();
     const uint64_t free_before = fa.free_pages();
 
-    auto created = PageTable::create(&table_env());
+    auto created = new_user_page_table();
     KASSERT(created.ok());
     PageTable user = created.value();
-    arch::prepare_user_root(table_env().table(user.root()),
-                            table_env().table(kernel_page_table().root()));
 
     auto frame = fa.alloc(0);
     KASSERT(frame.ok());
