@@ -108,6 +108,8 @@ struct SysInfo {
     uint64_t envs_in_use;
     uint64_t envs_run; ///< environments created since boot
     uint64_t boot_free_pages;
+    uint64_t asid_bits;      ///< ASID bits in use (the hardware's, or fewer: `asid_bits=N`)
+    uint64_t asid_rollovers; ///< ASID generations exhausted since boot (each flushed the TLB)
 };
 
 } // namespace exopi

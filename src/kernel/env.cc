@@ -25,8 +25,6 @@ constinit uint64_t g_created = 0;
 constinit uint64_t g_boot_free = 0;
 constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
-/// Who last ran under each ASID; an environment that finds someone else there flushes it.
-constinit uint32_t g_asid_owner[1u << 16];
 constinit uint32_t g_next_slot = 0;
 
 void run_enqueue(Env* e) {
@@ -53,17 +51,12 @@ void run_remove(Env* e) {
     (e->next != nullptr ? e->next->prev : g_run_tail) = e->prev;
 }
 
-uint16_t asid_for(uint32_t slot) {
-    unsigned bits = asid_bits();
-    uint32_t n = bits >= 16 ? 0xffff : (1u << bits) - 1; // ASIDs 1..n; 0 is the kernel's
-    return static_cast<uint16_t>(slot % n + 1);
-}
-
 [[noreturn]] void all_done() {
     uint64_t free_now = frames().free_pages();
     kprintf("kernel: no environments left: %lu run, %lu free pages (%lu at boot), %lu spurious "
             "interrupts\n",
             g_created, free_now, g_boot_free, spurious_interrupts());
+    kprintf("vm: %u-bit ASIDs, %lu rollovers\n", asids().bits(), asids().rollovers());
     if (free_now != g_boot_free) {
         kprintf("kernel: %ld pages leaked\n", static_cast<int64_t>(g_boot_free - free_now));
         platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
@@ -117,12 +110,10 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
         return exo::Err{exopi::E_NO_FREE_ENV};
     }
     g_next_slot = (slot + 1) % kMaxEnvs;
-    auto pt = new_user_page_table();
-    if (!pt) {
+    *e = Env{};
+    if (!e->as.init()) {
         return exo::Err{exopi::E_NO_MEM};
     }
-    *e = Env{};
-    e->pt = pt.value();
     // Generation 0 is never used, so no id is 0.
     g_generation[slot] = (g_generation[slot] + 1) & ((1u << (31 - kEnvIdShift)) - 1);
     if (g_generation[slot] == 0) {
@@ -130,7 +121,6 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
     }
     e->id = (g_generation[slot] << kEnvIdShift) | slot;
     e->parent = parent_id;
-    e->asid = asid_for(slot);
     e->status = EnvStatus::kNotRunnable;
     ++g_in_use;
     ++g_created;
@@ -170,28 +160,14 @@ void env_destroy(Env* e) {
     release_console_waiter(e);
     bool was_current = e == current_env();
     if (was_current) {
-        // Stop running on its tables before they go.
-        arch::deactivate_user_table(kernel_page_table().root());
         this_cpu().current = nullptr;
     }
-    e->pt.clear_range(exo::VirtAddr(0), exo::VirtAddr(arch::kUserTop),
-                      [](exo::VirtAddr, exo::Mapping m) { (void)frames().release(m.pa); });
-    table_env().free_table(e->pt.root());
-    arch::tlb_flush_asid(e->asid);
-    g_asid_owner[e->asid] = 0;
+    e->as.destroy(); // leaves the CPU first if it is running there
     e->status = EnvStatus::kFree;
     --g_in_use;
     if (was_current) {
         schedule();
     }
-}
-
-void env_activate(Env* e) {
-    if (g_asid_owner[e->asid] != e->id) {
-        arch::tlb_flush_asid(e->asid);
-        g_asid_owner[e->asid] = e->id;
-    }
-    arch::activate_user_table(e->pt.root(), e->asid);
 }
 
 void save_current() {
@@ -219,7 +195,7 @@ void schedule() {
             Env* cur = current_env();
             if (cur != next || cur == nullptr) {
                 *top_frame() = next->tf;
-                env_activate(next);
+                next->as.activate();
             } else {
                 *top_frame() = next->tf; // resuming the same one: it was saved too
             }

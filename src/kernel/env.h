@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "address_space.h"
 #include "arch/context.h"
 #include "exopi/syscall.h"
 #include "lib/result.h"
@@ -20,8 +21,7 @@ struct Env {
     uint32_t id = 0;
     uint32_t parent = 0;
     EnvStatus status = EnvStatus::kFree;
-    PageTable pt; ///< user half (on riscv64 also a copy of the kernel half's root)
-    uint16_t asid = 0;
+    AddressSpace as;         ///< user half (on riscv64 its root also reaches the kernel half)
     uint64_t upcall = 0;     ///< page-fault upcall entry, 0 if none
     uint64_t xstack_top = 0; ///< top of the exception stack
     // IPC: set while blocked in ipc_recv.
@@ -47,9 +47,6 @@ exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, ui
 void env_destroy(Env* e);
 
 void env_set_status(Env* e, EnvStatus s);
-
-/// Makes sure the TLB holds nothing of another environment under `e`'s ASID.
-void env_activate(Env* e);
 
 /// Picks the next runnable environment and runs it; idles (wfi) when none is runnable; ends
 /// the run when none is left. Never returns. The caller has saved the current environment's

@@ -23,13 +23,11 @@ exopi::Error map_new_page(Env* e, uint64_t va, Perm perm, PhysAddr* out) {
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    if (e->pt.map(VirtAddr(va), frame.value(), kPageSize, exo::Attrs{perm | Perm::kUser}) !=
-        exo::PtError::kNone) {
-        (void)frames().release(frame.value());
-        return exopi::E_NO_MEM;
+    exopi::Error err = e->as.map(VirtAddr(va), frame.value(), exo::Attrs{perm | Perm::kUser});
+    if (err == exopi::kOk) {
+        *out = frame.value();
     }
-    *out = frame.value();
-    return exopi::kOk;
+    return err;
 }
 
 } // namespace

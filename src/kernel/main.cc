@@ -21,6 +21,23 @@ namespace {
 /// The first program when the command line names none.
 constexpr const char kDefaultInit[] = "init";
 
+/// The command line, copied out of the firmware's blob before anything can reuse that memory
+/// (the DTB's pages are kept out of the allocator today, but the kernel should not depend on
+/// it). A longer line is cut, and says so.
+constexpr size_t kCmdlineMax = 512;
+constinit char g_cmdline[kCmdlineMax];
+
+exo::Str copy_cmdline(exo::Str from) {
+    size_t n = from.size < kCmdlineMax ? from.size : kCmdlineMax;
+    if (n < from.size) {
+        kprintf("cmdline: longer than %zu bytes, cut\n", kCmdlineMax);
+    }
+    for (size_t i = 0; i < n; ++i) {
+        g_cmdline[i] = from[i];
+    }
+    return exo::Str(g_cmdline, n);
+}
+
 [[noreturn]] void start_first_environment(exo::Str cmdline) {
     exo::Str name = exo::cmdline_get(cmdline, "init").value_or(exo::Str(kDefaultInit));
     set_boot_free_pages(frames().free_pages());
@@ -54,10 +71,10 @@ void kernel_main(const BootInfo& info) {
     kprintf("Exopi on %s: %s, %s, boot %s %lu, RAM %lu MiB at 0x%lx\n", platform::name(),
             arch::kIsaName, arch::privilege_name(), arch::kCpuNoun, info.cpu_id, mem.size >> 20,
             mem.base);
-    exo::Str cmdline = platform::cmdline();
+    exo::Str cmdline = copy_cmdline(platform::cmdline());
     kprintf("cmdline: \"%.*s\"\n", static_cast<int>(cmdline.size), cmdline.data);
 
-    memory_init(info, firmware);
+    memory_init(info, firmware, cmdline);
     vm_selftest();
 
     if (auto test = exo::cmdline_get(cmdline, "ktest")) {

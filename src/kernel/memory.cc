@@ -1,5 +1,8 @@
 #include "memory.h"
 
+#include "address_space.h"
+#include "lib/cmdline.h"
+
 #include "console.h"
 #include "lib/bits.h"
 #include "lib/mem.h"
@@ -26,7 +29,6 @@ constinit exo::BuddyAllocator g_frames;
 constinit Frames g_locked_frames(&g_frames);
 constinit KernelTableEnv g_env;
 constinit PageTable g_kernel_table;
-constinit unsigned g_asid_bits = 0;
 
 // Maps [pa, end) at its direct-map address with the largest leaves that are aligned, fit,
 // and do not overlap [avoid, avoid_end) (mapped separately with pages).
@@ -93,7 +95,6 @@ void KernelTableEnv::free_table(PhysAddr pa) {
 }
 
 Frames& frames() { return g_locked_frames; }
-unsigned asid_bits() { return g_asid_bits; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 
@@ -106,7 +107,25 @@ exo::Result<PageTable, exo::MemError> new_user_page_table() {
     return pt.value();
 }
 
-void memory_init(const BootInfo& info, const FirmwareInfo& firmware) {
+// The ASID width: the hardware's, or fewer if the command line asks (tests use 0, 1 and 2 bits
+// to exercise the no-ASID path and rollover). Probed with only the kernel table installed.
+unsigned choose_asid_bits(exo::Str cmdline) {
+    unsigned hw = arch::hw_asid_bits();
+    auto forced = exo::cmdline_get(cmdline, "asid_bits");
+    if (!forced) {
+        return hw;
+    }
+    auto n = exo::parse_u64(forced.value());
+    if (!n || n.value() > hw) {
+        kprintf("vm: ignoring asid_bits=%.*s (0..%u)\n", static_cast<int>(forced.value().size),
+                forced.value().data, hw);
+        return hw;
+    }
+    kprintf("vm: ASIDs limited to %lu bits by the command line (hardware: %u)\n", n.value(), hw);
+    return static_cast<unsigned>(n.value());
+}
+
+void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cmdline) {
     platform::MemoryRange ram = platform::memory();
     uint64_t ram_end = ram.base + ram.size;
     uint64_t image_start = virt_to_phys(__kernel_start).value;
@@ -162,7 +181,9 @@ void memory_init(const BootInfo& info, const FirmwareInfo& firmware) {
                    Attrs{Perm::kRead | Perm::kWrite, MemType::kDevice}, 0, 0);
     }
     arch::install_kernel_table(g_kernel_table.root());
-    g_asid_bits = arch::asid_bits();
+    unsigned asid_bits = choose_asid_bits(cmdline);
+    asids().init(asid_bits);
+    arch::configure_asids(asid_bits);
 
     kprintf("memory: RAM %#lx-%#lx (%lu MiB)\n", ram.base, ram_end, ram.size / kMiB);
     kprintf("memory: reserved %#lx-%#lx (firmware, kernel %#lx-%#lx, frame records)\n", ram.base,
@@ -175,7 +196,7 @@ void memory_init(const BootInfo& info, const FirmwareInfo& firmware) {
                 devices.items[i].base + devices.items[i].size);
     }
     kprintf("vm: kernel at %p, direct map at %#lx, %u-bit ASIDs, %lu page-table frames\n",
-            static_cast<void*>(__kernel_start), arch::kDirectMapBase, g_asid_bits,
+            static_cast<void*>(__kernel_start), arch::kDirectMapBase, asid_bits,
             free_at_start - g_frames.free_pages());
     kprintf("memory: free pages: %lu (%lu MiB)\n", g_frames.free_pages(),
             g_frames.free_pages() * exo::kPageSize / kMiB);

@@ -28,8 +28,9 @@ using PageTable = exo::PageTable<arch::PagingPolicy, KernelTableEnv>;
 inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint64_t{1} << 37);
 
 /// Discovers RAM, starts the frame allocator, builds the kernel page table and switches to
-/// it (which removes the boot identity mapping). Prints the memory map.
-void memory_init(const BootInfo& info, const FirmwareInfo& firmware);
+/// it (which removes the boot identity mapping), and sets up the ASIDs (`asid_bits=N` on the
+/// command line uses at most N of the hardware's bits). Prints the memory map.
+void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cmdline);
 
 /// The frame allocator as the kernel uses it: every operation under one lock (shared by all
 /// CPUs once there are several; the buddy allocator itself knows nothing of locking).
@@ -65,8 +66,6 @@ class Frames {
 };
 
 Frames& frames();
-/// ASID bits the CPU offers (probed once, at boot, with only the kernel table installed).
-unsigned asid_bits();
 KernelTableEnv& table_env();
 PageTable& kernel_page_table();
 /// A new, empty user address space: a root table that also reaches the kernel half where the

@@ -17,10 +17,13 @@
 namespace kernel {
 
 struct Env;
+class AddressSpace;
 
 struct PerCpu {
-    Env* current = nullptr; ///< the environment whose registers are in top_frame()
-    uint64_t cpu_id = 0;
+    Env* current = nullptr;        ///< the environment whose registers are in top_frame()
+    AddressSpace* space = nullptr; ///< the user address space installed on this CPU
+    uint64_t cpu_id = 0;           ///< the hardware's number (hart id, MPIDR Aff0)
+    uint32_t index = 0;            ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
 };
 
 inline constexpr size_t kKernelStackSize = 16384;

@@ -50,21 +50,6 @@ uint8_t to_user_perm(Perm p) {
     return r;
 }
 
-/// Maps `frame` (already referenced for this mapping) at `va` in `e`, replacing and releasing
-/// what was there, and flushes the old translation.
-Error install_page(Env* e, uint64_t va, exo::PhysAddr frame, Attrs attrs) {
-    exo::Mapping old;
-    if (e->pt.map(VirtAddr(va), frame, kPageSize, attrs, &old) != exo::PtError::kNone) {
-        (void)frames().release(frame);
-        return exopi::E_NO_MEM;
-    }
-    if (old.size != 0) {
-        (void)frames().release(old.pa);
-        arch::tlb_flush_page(va, e->asid);
-    }
-    return exopi::kOk;
-}
-
 int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
     char chunk[128];
     while (len > 0) {
@@ -167,7 +152,7 @@ int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    return install_page(e.value(), va, frame.value(), attrs);
+    return e.value()->as.map(VirtAddr(va), frame.value(), attrs);
 }
 
 int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm) {
@@ -175,14 +160,17 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
     }
-    auto m = src->pt.query(VirtAddr(srcva));
+    auto m = src->as.query(VirtAddr(srcva));
     if (!m) {
         return exopi::E_INVAL;
     }
-    // Never more access than the source has: no write to a read-only (or COW) page. One
-    // exception, for copy-on-write: an environment may make its own COW page writable in place
-    // when no other mapping shares the frame — nobody else can see the writes, so the copy
-    // would be wasted.
+    // Never more access than the source has: no execute from a page that is not executable,
+    // no write to a read-only (or COW) page. One exception, for copy-on-write: an environment
+    // may make its own COW page writable in place when no other mapping shares the frame —
+    // nobody else can see the writes, so the copy would be wasted.
+    if ((perm & exopi::PERM_X) != 0 && !exo::has(m.value().attrs.perm, Perm::kExec)) {
+        return exopi::E_INVAL;
+    }
     if ((perm & exopi::PERM_W) != 0 && !exo::has(m.value().attrs.perm, Perm::kWrite)) {
         bool sole_cow = src == dst && srcva == dstva &&
                         exo::has(m.value().attrs.perm, Perm::kCow) &&
@@ -194,7 +182,7 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     if (!frames().retain(m.value().pa)) {
         return exopi::E_INVAL;
     }
-    return install_page(dst, dstva, m.value().pa, attrs);
+    return dst->as.map(VirtAddr(dstva), m.value().pa, attrs);
 }
 
 int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
@@ -204,12 +192,7 @@ int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t ds
     if (!src || !dst) {
         return exopi::E_BAD_ENV;
     }
-    int64_t r = map_from(src.value(), srcva, dst.value(), dstva, perm);
-    // The source may be the caller itself, remapping its own page (fork marks pages COW).
-    if (r == 0 && src.value() == dst.value() && srcva == dstva) {
-        arch::tlb_flush_page(dstva, dst.value()->asid);
-    }
-    return r;
+    return map_from(src.value(), srcva, dst.value(), dstva, perm);
 }
 
 int64_t sys_page_unmap(uint64_t id, uint64_t va) {
@@ -220,11 +203,7 @@ int64_t sys_page_unmap(uint64_t id, uint64_t va) {
     if (!user_page_va(va)) {
         return exopi::E_INVAL;
     }
-    auto old = e.value()->pt.unmap(VirtAddr(va));
-    if (old) {
-        (void)frames().release(old.value().pa);
-        arch::tlb_flush_page(va, e.value()->asid);
-    }
+    (void)e.value()->as.unmap(VirtAddr(va));
     return 0; // unmapping nothing succeeds
 }
 
@@ -248,7 +227,7 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
         done += n;
     }
     int64_t mapped = 0;
-    e.value()->pt.for_each_leaf(
+    e.value()->as.for_each_leaf(
         VirtAddr(va), VirtAddr(va + count * kPageSize), [&](VirtAddr v, exo::Mapping m) {
             uint8_t perm = to_user_perm(m.attrs.perm);
             // Cannot fail: the whole buffer was just written.
@@ -313,7 +292,8 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
 }
 
 int64_t sys_info(Env* cur, uint64_t out) {
-    exopi::SysInfo info{frames().free_pages(), envs_in_use(), envs_created(), boot_free_pages()};
+    exopi::SysInfo info{frames().free_pages(), envs_in_use(),  envs_created(),
+                        boot_free_pages(),     asids().bits(), asids().rollovers()};
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 

@@ -38,7 +38,7 @@ const char* access_name(uint32_t access) {
 void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     Env* e = current_env();
     uint32_t cause = access;
-    if (addr < exopi::kUserTop && e->pt.query(exo::VirtAddr(addr))) {
+    if (addr < exopi::kUserTop && e->as.query(exo::VirtAddr(addr))) {
         cause |= exopi::FAULT_PRESENT;
     }
     if (e->upcall == 0) {

@@ -15,7 +15,7 @@ template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm n
         return false;
     }
     while (n > 0) {
-        auto m = e->pt.query(exo::VirtAddr(va));
+        auto m = e->as.query(exo::VirtAddr(va));
         if (!m || !exo::has(m.value().attrs.perm, need | Perm::kUser)) {
             return false;
         }

@@ -26,4 +26,22 @@ Result<Str, bool> cmdline_get(Str cmdline, Str key) {
     return found;
 }
 
+Result<uint64_t, bool> parse_u64(Str s) {
+    if (s.empty()) {
+        return Err{false};
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.size; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return Err{false};
+        }
+        uint64_t d = static_cast<uint64_t>(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) {
+            return Err{false};
+        }
+        v = v * 10 + d;
+    }
+    return v;
+}
+
 } // namespace exo

@@ -43,3 +43,18 @@ TEST(Cmdline, RespectsTheViewLength) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ParseU64, DecimalOnly) {
+    EXPECT_EQ(exo::parse_u64("0").value(), 0u);
+    EXPECT_EQ(exo::parse_u64("16").value(), 16u);
+    EXPECT_EQ(exo::parse_u64("18446744073709551615").value(), UINT64_MAX);
+    EXPECT_FALSE(exo::parse_u64("18446744073709551616").ok()) << "overflow";
+    EXPECT_FALSE(exo::parse_u64("").ok());
+    EXPECT_FALSE(exo::parse_u64("-1").ok());
+    EXPECT_FALSE(exo::parse_u64("1x").ok());
+    EXPECT_FALSE(exo::parse_u64(" 1").ok());
+}
+
+} // namespace

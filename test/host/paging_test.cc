@@ -53,8 +53,21 @@ class SimMemory {
     int tables_ = 0;
 };
 static_assert(TableEnv<SimMemory>);
-static_assert(PagingPolicy<Sv39Policy>);
-static_assert(PagingPolicy<Aarch64Policy>);
+
+// The descriptor formats with a barrier hook that counts, so tests can check the walker
+// publishes every invalid->valid store (the kernel's hook is a real barrier, arch/mmu.h).
+struct Barriers {
+    static inline int count = 0;
+};
+struct TestSv39 : Sv39Policy {
+    static void pte_write_barrier() { ++Barriers::count; }
+};
+struct TestAarch64 : Aarch64Policy {
+    static void pte_write_barrier() { ++Barriers::count; }
+};
+static_assert(PagingPolicy<TestSv39>);
+static_assert(PagingPolicy<TestAarch64>);
+static_assert(!PagingPolicy<Sv39Policy>, "a format without a barrier hook is not a policy");
 
 constexpr Attrs kUserRw{Perm::kRead | Perm::kWrite | Perm::kUser, MemType::kNormal};
 constexpr Attrs kUserRo{Perm::kRead | Perm::kUser, MemType::kNormal};
@@ -77,7 +90,7 @@ template <typename P> class PageTableTest : public ::testing::Test {
     PT pt_;
     uint64_t free_at_start_ = 0;
 };
-using Policies = ::testing::Types<Sv39Policy, Aarch64Policy>;
+using Policies = ::testing::Types<TestSv39, TestAarch64>;
 TYPED_TEST_SUITE(PageTableTest, Policies);
 
 TYPED_TEST(PageTableTest, MapQueryUnmapRoundTrip) {
@@ -95,6 +108,40 @@ TYPED_TEST(PageTableTest, MapQueryUnmapRoundTrip) {
     EXPECT_EQ(u.value().pa, PhysAddr(0x80001000));
     EXPECT_EQ(pt.query(VirtAddr(0x400000)).error(), PtError::kNotMapped);
     EXPECT_EQ(pt.unmap(VirtAddr(0x400000)).error(), PtError::kNotMapped);
+}
+
+TYPED_TEST(PageTableTest, EveryNewEntryIsPublishedWithABarrier) {
+    auto& pt = this->pt_;
+    Barriers::count = 0;
+    // Two new tables and a leaf: one barrier after the last store, before map returns.
+    ASSERT_EQ(pt.map(VirtAddr(0x400000), PhysAddr(0x80001000), 4 * kKiB, kUserRw), PtError::kNone);
+    EXPECT_EQ(Barriers::count, 1);
+    ASSERT_EQ(pt.protect(VirtAddr(0x400000), kUserRo), PtError::kNone);
+    EXPECT_EQ(Barriers::count, 2);
+    // A failed map that created tables on its way still publishes them.
+    ASSERT_EQ(pt.map(VirtAddr(0x40000000), PhysAddr(0x80002000), 4 * kKiB, kUserRw),
+              PtError::kNone);
+    int before = Barriers::count;
+    EXPECT_EQ(pt.map(VirtAddr(0x40000000), PhysAddr(0x80003000), 4 * kKiB, kUserRw),
+              PtError::kAlreadyMapped);
+    EXPECT_EQ(Barriers::count, before) << "nothing new was stored";
+    ASSERT_TRUE(pt.unmap(VirtAddr(0x400000)).ok());
+    ASSERT_TRUE(pt.unmap(VirtAddr(0x40000000)).ok());
+}
+
+TYPED_TEST(PageTableTest, PhysicalAddressBeyondTheDescriptorIsAnError) {
+    auto& pt = this->pt_;
+    const uint64_t too_far = uint64_t{1} << TypeParam::kOutputAddressBits;
+    EXPECT_EQ(pt.map(VirtAddr(0x400000), PhysAddr(too_far), 4 * kKiB, kUserRw),
+              PtError::kBadAddress);
+    EXPECT_EQ(pt.map(VirtAddr(0x400000), PhysAddr(too_far | 0x5000), 4 * kKiB, kUserRw),
+              PtError::kBadAddress);
+    EXPECT_EQ(pt.query(VirtAddr(0x400000)).error(), PtError::kNotMapped);
+    // The highest page that fits still maps and reads back exactly.
+    PhysAddr last(too_far - 4 * kKiB);
+    ASSERT_EQ(pt.map(VirtAddr(0x400000), last, 4 * kKiB, kUserRw), PtError::kNone);
+    EXPECT_EQ(pt.query(VirtAddr(0x400000)).value().pa, last);
+    ASSERT_TRUE(pt.unmap(VirtAddr(0x400000)).ok());
 }
 
 TYPED_TEST(PageTableTest, EveryPermissionCombinationRoundTrips) {
@@ -273,10 +320,10 @@ uint64_t entry_at(SimMemory& sim, PhysAddr root, uint64_t va, unsigned level) {
 
 TEST(Sv39Bits, TablesCarryOnlyValidAndPpn) {
     SimMemory sim;
-    auto pt = PageTable<Sv39Policy, SimMemory>::create(&sim).value();
+    auto pt = PageTable<TestSv39, SimMemory>::create(&sim).value();
     ASSERT_EQ(pt.map(VirtAddr(0x1000), PhysAddr(0x80001000), 4 * kKiB, kUserRw), PtError::kNone);
     for (unsigned level = 0; level < 2; ++level) {
-        uint64_t e = entry_at<Sv39Policy>(sim, pt.root(), 0x1000, level);
+        uint64_t e = entry_at<TestSv39>(sim, pt.root(), 0x1000, level);
         EXPECT_EQ(e & 0x3ff, 0x001u) << "level " << level << ": only V; U, A, D must be clear";
         EXPECT_EQ(e >> 54, 0u) << "reserved bits";
     }

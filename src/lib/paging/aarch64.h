@@ -8,8 +8,12 @@
 
 namespace exo {
 
+/// The AArch64 descriptor format. arch::PagingPolicy adds the CPU's barrier hook to make it a
+/// PagingPolicy (see page_table.h).
 struct Aarch64Policy {
     static constexpr unsigned kLevels = 3;
+    /// OutputAddress is bits [47:12]: 48-bit physical addresses (without FEAT_LPA).
+    static constexpr unsigned kOutputAddressBits = 48;
 
     /// Descriptor fields.
     using Valid = Bit<0>;

@@ -13,6 +13,7 @@ const char* to_string(PtError e) {
     case PtError::kNotMapped: return "not mapped";
     case PtError::kBlockInTheWay: return "a block mapping is in the way";
     case PtError::kNoMemory: return "out of memory for page tables";
+    case PtError::kBadAddress: return "physical address out of range";
     }
     return "?";
 }

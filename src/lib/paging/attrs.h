@@ -54,6 +54,7 @@ enum class [[nodiscard]] PtError{
     kNotMapped,
     kBlockInTheWay, ///< a larger block covers the address; it would have to be split
     kNoMemory,      ///< no frame for an intermediate table
+    kBadAddress,    ///< physical address beyond what the descriptor can hold
 };
 const char* to_string(PtError e);
 

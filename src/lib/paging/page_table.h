@@ -10,8 +10,13 @@
 // entry is invalid, a pointer to the next table, or a leaf (page, or block above the last
 // level).
 //
-// The walker changes memory only; TLB maintenance after a change is the caller's job (it knows
-// the ASID and whether the table is live), see docs/memory.md.
+// The walker changes memory only. What it owes the hardware walker it says through the policy:
+// every entry store is one single-copy-atomic 64-bit store (a concurrent hardware walk sees the
+// old or the new descriptor, never a torn one), and after an entry goes from invalid to valid
+// (a new table or a new leaf) it calls P::pte_write_barrier() before returning, which makes the
+// store visible to the table walker ([arm-arm] needs `dsb ishst`). TLB maintenance after a
+// valid entry changes or goes is the caller's job — it knows the ASID and whether the table is
+// live: kernel::AddressSpace does it, see docs/memory.md.
 #pragma once
 
 #include <stddef.h>
@@ -25,10 +30,15 @@
 
 namespace exo {
 
+/// A descriptor format (Sv39Policy, Aarch64Policy in lib/paging/) plus the one thing only the CPU
+/// running the code knows: the barrier that publishes a new entry to the hardware table walker
+/// (`pte_write_barrier`). The arch layer adds it (arch::PagingPolicy); host tests add a counter.
 template <typename P>
 concept PagingPolicy = requires(uint64_t entry, PhysAddr pa, Attrs attrs, unsigned level,
                                 uint64_t va) {
     requires P::kLevels >= 2;
+    { P::pte_write_barrier() } -> same_as<void>;
+    { P::kOutputAddressBits } -> convertible_to<unsigned>;
     { P::is_canonical(va) } -> same_as<bool>;
     { P::can_express(attrs) } -> same_as<bool>;
     { P::is_valid(entry) } -> same_as<bool>;
@@ -76,7 +86,9 @@ template <PagingPolicy P, TableEnv E> class PageTable {
 
     /// Maps [va, va + size) to [pa, pa + size) with `attrs`, as one leaf of `size` (4 KiB or a
     /// block size). An existing leaf of the same size at va is an error, unless `replaced` is
-    /// given: then it is overwritten and reported there (size 0 if there was none).
+    /// given: then it is overwritten and reported there (size 0 if there was none). Overwriting
+    /// a valid leaf in place is not break-before-make: only for tables no CPU is using (live
+    /// tables go through kernel::AddressSpace, which unmaps and invalidates first).
     PtError map(VirtAddr va, PhysAddr pa, uint64_t size, Attrs attrs, Mapping* replaced = nullptr) {
         unsigned leaf_level = kLevels;
         for (unsigned l = 0; l < kLevels; ++l) {
@@ -96,15 +108,24 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         if (!P::can_express(attrs)) {
             return PtError::kBadPerm;
         }
+        if (pa.value >> P::kOutputAddressBits != 0 ||
+            (pa.value + (size - 1)) >> P::kOutputAddressBits != 0) {
+            return PtError::kBadAddress; // the descriptor's output-address field cannot hold it
+        }
         uint64_t* table = env_->table(root_);
+        bool published = false;
         for (unsigned l = 0; l < leaf_level; ++l) {
             uint64_t& e = table[index(va.value, l)];
-            if (!P::is_valid(e)) {
+            if (!P::is_valid(load(e))) {
                 auto frame = env_->alloc_table();
                 if (!frame) {
+                    if (published) {
+                        P::pte_write_barrier();
+                    }
                     return PtError::kNoMemory;
                 }
-                e = P::make_table(frame.value());
+                store(e, P::make_table(frame.value()));
+                published = true;
             } else if (!P::is_table(e, l)) {
                 return PtError::kBlockInTheWay;
             }
@@ -116,13 +137,17 @@ template <PagingPolicy P, TableEnv E> class PageTable {
                 return PtError::kAlreadyMapped; // smaller mappings live below
             }
             if (replaced == nullptr) {
+                if (published) {
+                    P::pte_write_barrier();
+                }
                 return PtError::kAlreadyMapped;
             }
             *replaced = Mapping{P::output_address(leaf), P::leaf_attrs(leaf), size};
         } else if (replaced != nullptr) {
             *replaced = Mapping{};
         }
-        leaf = P::make_leaf(pa, attrs, leaf_level);
+        store(leaf, P::make_leaf(pa, attrs, leaf_level));
+        P::pte_write_barrier();
         return PtError::kNone;
     }
 
@@ -149,7 +174,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             return Err{PtError::kBlockInTheWay};
         }
         Mapping old{P::output_address(*e), P::leaf_attrs(*e), size};
-        *e = 0;
+        store(*e, 0);
         return old;
     }
 
@@ -166,7 +191,8 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         if ((va.value & (leaf_size(level) - 1)) != 0) {
             return PtError::kBlockInTheWay;
         }
-        *e = P::make_leaf(P::output_address(*e), attrs, level);
+        store(*e, P::make_leaf(P::output_address(*e), attrs, level));
+        P::pte_write_barrier();
         return PtError::kNone;
     }
 
@@ -185,6 +211,13 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     }
 
   private:
+    // Entries are read and written as single 64-bit accesses that the compiler may neither
+    // split nor merge: a hardware walker may read them at any time ([arm-arm] "single-copy
+    // atomicity" of translation-table accesses; [riscv-priv] Sv32 "Virtual Address Translation
+    // Process" reads each PTE as one access).
+    static uint64_t load(const uint64_t& e) { return __atomic_load_n(&e, __ATOMIC_RELAXED); }
+    static void store(uint64_t& e, uint64_t v) { __atomic_store_n(&e, v, __ATOMIC_RELAXED); }
+
     // The translated VA bits: [12 + 9 * kLevels - 1 : 0] (39 bits with three levels).
     static constexpr uint64_t kTranslatedMask = (uint64_t{1} << (12 + 9 * kLevels)) - 1;
 
@@ -241,14 +274,14 @@ template <PagingPolicy P, TableEnv E> class PageTable {
                 PhysAddr next = P::output_address(table[i]);
                 walk(next, level + 1, base + i * size, lo, hi, fn, clear);
                 if (clear && start >= lo && last < hi) {
-                    table[i] = 0;
+                    store(table[i], 0);
                     env_->free_table(next);
                 }
             } else if (start >= lo) {
                 fn(VirtAddr(start),
                    Mapping{P::output_address(table[i]), P::leaf_attrs(table[i]), size});
                 if (clear) {
-                    table[i] = 0;
+                    store(table[i], 0);
                 }
             }
         }

@@ -8,8 +8,12 @@
 
 namespace exo {
 
+/// The Sv39 descriptor format. arch::PagingPolicy adds the CPU's barrier hook to make it a
+/// PagingPolicy (see page_table.h).
 struct Sv39Policy {
     static constexpr unsigned kLevels = 3;
+    /// PPN[2:0] is 44 bits: physical addresses of up to 56 bits.
+    static constexpr unsigned kOutputAddressBits = 56;
 
     /// [riscv-priv] Sv39 page table entry.
     using V = Bit<0>; ///< valid

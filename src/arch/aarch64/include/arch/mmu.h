@@ -10,7 +10,16 @@
 
 namespace arch {
 
-using PagingPolicy = exo::Aarch64Policy;
+/// The AArch64 descriptor format, and how a new entry is published to the table walker: a
+/// `dsb ishst` completes the store for the walker before anything that may walk through it
+/// ([arm-arm] D8.2 "Translation table walks": "Ordering of memory accesses from translation
+/// table walks" — a walk is not ordered after a preceding store without a DSB). An invalid entry
+/// is never held in a TLB, so no invalidation is needed for invalid -> valid. The return to EL0
+/// (ERET) is the context synchronization event that makes later user accesses use it; the kernel
+/// itself reaches user memory through the direct map, never through the new entry.
+struct PagingPolicy : exo::Aarch64Policy {
+    static void pte_write_barrier() { asm volatile("dsb ishst" ::: "memory"); }
+};
 
 /// TTBR1_EL1 translates the top 512 GiB (T1SZ = 25): [0xffffff8000000000, 2^64). The kernel
 /// maps all of physical memory there, VA = PA + kDirectMapBase, and links its own image at the
@@ -34,8 +43,16 @@ using ORGN1 = exo::Field<27, 26>;
 using SH1 = exo::Field<29, 28>;
 using TG1 = exo::Field<31, 30>; ///< 0b10: 4 KiB
 using IPS = exo::Field<34, 32>; ///< 0b010: 40-bit physical addresses (Cortex-A53)
-using AS = exo::Bit<36>;        ///< 0: 8-bit ASIDs
+using AS = exo::Bit<36>;        ///< 1: 16-bit ASIDs (if ID_AA64MMFR0_EL1.ASIDBits says so)
 } // namespace reg::tcr_el1
+
+namespace reg::id_aa64mmfr0_el1 {
+/// [arm-arm] ID_AA64MMFR0_EL1
+using ASIDBits = exo::Field<7, 4>; ///< 0b0000: 8 bits, 0b0010: 16 bits
+} // namespace reg::id_aa64mmfr0_el1
+
+/// TCR_EL1.AS as chosen at boot (configure_asids); 0 until then, as the boot tables need.
+inline constinit uint64_t g_tcr_as = 0;
 
 namespace reg::ttbr {
 /// [arm-arm] TTBR0_EL1 / TTBR1_EL1
@@ -44,12 +61,12 @@ using BADDR = exo::Field<47, 1>;
 } // namespace reg::ttbr
 
 /// TCR_EL1 for Exopi: 39-bit halves, 4 KiB granule, write-back inner-shareable walks.
-/// `user_walks` false sets EPD0 (no user address space installed).
-constexpr uint64_t tcr_value(bool user_walks) {
+/// `user_walks` false sets EPD0 (no user address space installed); `asid16` sets AS.
+constexpr uint64_t tcr_value(bool user_walks, uint64_t asid16 = 0) {
     using namespace reg::tcr_el1;
     return T0SZ::make(25) | EPD0::make(user_walks ? 0 : 1) | IRGN0::make(1) | ORGN0::make(1) |
            SH0::make(3) | TG0::make(0) | T1SZ::make(25) | IRGN1::make(1) | ORGN1::make(1) |
-           SH1::make(3) | TG1::make(2) | IPS::make(0b010) | AS::make(0);
+           SH1::make(3) | TG1::make(2) | IPS::make(0b010) | AS::make(asid16);
 }
 
 extern "C" void aarch64_switch_ttbr1(uint64_t root); // switch_ttbr1.S
@@ -73,13 +90,21 @@ inline void install_kernel_table(exo::PhysAddr root) {
                  "isb\n"
                  "tlbi vmalle1is\n"
                  "dsb ish\n"
-                 "isb" ::"r"(tcr_value(false))
+                 "isb" ::"r"(tcr_value(false, g_tcr_as))
                  : "memory");
 }
 
-/// ASID bits in use: 8. The Cortex-A53 has 16 (ID_AA64MMFR0_EL1.ASIDBits = 0b0010), but
-/// TCR_EL1.AS = 0 keeps 8, plenty for the environment counts Exopi runs with.
-inline unsigned asid_bits() { return 8; }
+/// ASID bits the core implements: 16 on the Cortex-A53 (ID_AA64MMFR0_EL1.ASIDBits = 0b0010),
+/// else 8.
+inline unsigned hw_asid_bits() {
+    return reg::id_aa64mmfr0_el1::ASIDBits::get(ARCH_SYSREG_READ(id_aa64mmfr0_el1)) == 0b0010 ? 16
+                                                                                              : 8;
+}
+
+/// Uses 16-bit ASIDs when more than 8 bits are wanted (TCR_EL1.AS). Called once at boot, before
+/// any user address space ran (so no non-global TLB entry exists yet); takes effect at the next
+/// TCR_EL1 write, which every address-space switch does.
+inline void configure_asids(unsigned bits) { g_tcr_as = bits > 8 ? 1 : 0; }
 
 /// Runs an address space: TTBR0 = its root, tagged with its ASID.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
@@ -87,7 +112,7 @@ inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
     asm volatile("msr ttbr0_el1, %0\n"
                  "msr tcr_el1, %1\n"
                  "isb" ::"r"(ttbr0),
-                 "r"(tcr_value(true))
+                 "r"(tcr_value(true, g_tcr_as))
                  : "memory");
 }
 
@@ -96,21 +121,29 @@ inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
 inline void deactivate_user_table(exo::PhysAddr /*kernel_root*/) {
     asm volatile("msr ttbr0_el1, xzr\n"
                  "msr tcr_el1, %0\n"
-                 "isb" ::"r"(tcr_value(false))
+                 "isb" ::"r"(tcr_value(false, g_tcr_as))
                  : "memory");
 }
 
-/// After changing or removing one user mapping in a live address space: TLBI VALE1IS (by VA,
-/// last level, this ASID, inner shareable), between barriers that order it after the table
-/// store and before later accesses.
-inline void tlb_flush_page(uint64_t va, uint16_t asid) {
+/// After a user leaf entry was changed or cleared: TLBI VALE1IS (by VA, last level, this ASID,
+/// inner shareable). The `dsb ishst` before orders it after the table store; the `dsb ish` after
+/// waits until the invalidation is complete on every core, so the caller may then reuse the old
+/// frame or write a new entry (break-before-make); the `isb` makes this core's later
+/// instructions see it. [arm-arm] D8.13 "TLB maintenance", "Ordering and completion of TLB
+/// maintenance instructions".
+inline void tlb_invalidate_page(uint64_t va, uint16_t asid) {
     uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & ((uint64_t{1} << 44) - 1));
     asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
 }
-/// Before reusing an ASID: every translation it tagged goes.
-inline void tlb_flush_asid(uint16_t asid) {
+/// Every translation tagged with `asid`, at every level (walk caches included): before the
+/// tables of an address space are freed or its ASID handed on.
+inline void tlb_invalidate_asid(uint16_t asid) {
     asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48)
                  : "memory");
+}
+/// Every EL1&0 translation (an ASID rollover). Kernel entries go too and are refilled.
+inline void tlb_invalidate_all_user() {
+    asm volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
 }
 
 /// AArch64 keeps the kernel half in TTBR1: a user root holds user mappings only.

@@ -10,7 +10,16 @@
 
 namespace arch {
 
-using PagingPolicy = exo::Sv39Policy;
+/// The Sv39 descriptor format. Publishing a new entry needs no barrier of its own: the
+/// hardware walker's reads are ordered after earlier stores only by SFENCE.VMA ([riscv-priv]
+/// 4.2.1 "Supervisor Memory-Management Fence Instruction"), and without one a hart may at worst
+/// take a page fault on the new entry. That fault is told apart and retried
+/// (kernel::user_page_fault: the mapping already allows the access -> sfence.vma that page and
+/// return), which costs less than a fence after every new mapping. The PTE store itself is
+/// single-copy atomic (page_table.h).
+struct PagingPolicy : exo::Sv39Policy {
+    static void pte_write_barrier() {}
+};
 
 /// Sv39's upper half starts at 0xffffffc000000000 (bits 63..38 set). The kernel maps all of
 /// physical memory there, VA = PA + kDirectMapBase, and links its own image at the direct-map
@@ -41,8 +50,8 @@ inline void install_kernel_table(exo::PhysAddr root) {
 
 /// How many ASID bits the hart implements (0..16): write all ones to satp.ASID and see which
 /// stick ([riscv-priv] satp: "ASIDLEN"). Rewrites satp: call once, at boot, with only the
-/// kernel table installed (kernel::asid_bits() keeps the answer).
-inline unsigned asid_bits() {
+/// kernel table installed.
+inline unsigned hw_asid_bits() {
     uint64_t old = ARCH_CSR_READ(satp);
     ARCH_CSR_WRITE(satp, satp::ASID::set(old, 0xffff));
     uint64_t probed = satp::ASID::get(ARCH_CSR_READ(satp));
@@ -54,6 +63,9 @@ inline unsigned asid_bits() {
     }
     return n;
 }
+
+/// Nothing to configure: satp.ASID is as wide as the hart makes it.
+inline void configure_asids(unsigned /*bits*/) {}
 
 /// Runs an address space: `root` holds its user half and a copy of the kernel half.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
@@ -69,14 +81,24 @@ inline void deactivate_user_table(exo::PhysAddr kernel_root) {
     asm volatile("csrw satp, %0" ::"r"(v) : "memory");
 }
 
-/// After changing or removing one user mapping in a live address space.
-inline void tlb_flush_page(uint64_t va, uint16_t asid) {
-    asm volatile("sfence.vma %0, %1" ::"r"(va), "r"(uint64_t{asid}) : "memory");
+/// After a user leaf entry was changed or cleared: SFENCE.VMA va, asid orders the earlier
+/// table store before later implicit walks and drops the cached leaf for that page and ASID;
+/// once it has executed the old frame may be reused ([riscv-priv] 4.2.1 "Supervisor
+/// Memory-Management Fence Instruction"). The ASID goes in a register even when it is 0: rs2 =
+/// x0 would mean "every address space, global entries too".
+inline void tlb_invalidate_page(uint64_t va, uint16_t asid) {
+    uint64_t a = asid;
+    asm volatile("sfence.vma %0, %1" ::"r"(va), "r"(a) : "memory");
 }
-/// Before reusing an ASID: every translation it tagged goes.
-inline void tlb_flush_asid(uint16_t asid) {
-    asm volatile("sfence.vma zero, %0" ::"r"(uint64_t{asid}) : "memory");
+/// Every non-global translation tagged with `asid` (rs1 = x0, rs2 = the ASID): before the tables
+/// of an address space are freed or its ASID handed on. Same section: with rs1 = x0 the fence
+/// orders accesses to every level of the page tables for that address space.
+inline void tlb_invalidate_asid(uint16_t asid) {
+    uint64_t a = asid;
+    asm volatile("sfence.vma zero, %0" ::"r"(a) : "memory");
 }
+/// Every translation (an ASID rollover): rs1 = rs2 = x0.
+inline void tlb_invalidate_all_user() { asm volatile("sfence.vma zero, zero" ::: "memory"); }
 
 /// A new user root gets the kernel half of the kernel's root (Sv39 has one root per address
 /// space, unlike AArch64's separate TTBR1).

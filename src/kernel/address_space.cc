@@ -1,0 +1,116 @@
+#include "address_space.h"
+
+#include "panic.h"
+#include "percpu.h"
+
+namespace kernel {
+namespace {
+
+using exo::PhysAddr;
+using exo::VirtAddr;
+
+constinit exo::AsidAllocator g_asids;
+
+} // namespace
+
+exo::AsidAllocator& asids() { return g_asids; }
+
+void release_frame(PhysAddr pa) {
+    auto r = frames().release(pa);
+    if (!r) {
+        panic("vm: releasing frame %#lx: %s", pa.value, exo::to_string(r.error()));
+    }
+}
+
+bool AddressSpace::init() {
+    auto pt = new_user_page_table();
+    if (!pt) {
+        return false;
+    }
+    pt_ = pt.value();
+    asid_tag_ = 0;
+    cpus_ = 0;
+    return true;
+}
+
+void AddressSpace::invalidate_page(VirtAddr va) {
+    // A stale ASID tag means a rollover flushed everything since this space last ran: nothing
+    // of it can be cached. (With SMP: only if it ran nowhere else since — see asid.h.)
+    if (has_current_asid()) {
+        arch::tlb_invalidate_page(va.value, asid());
+    }
+}
+
+exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
+    auto old = pt_.query(va);
+    if (old && old.value().pa == frame) {
+        // The same frame again (fork marking its own pages copy-on-write, a page made writable
+        // in place): a permission change, which needs no break-before-make. The mapping keeps
+        // the reference it had; the caller's goes.
+        if (pt_.protect(va, attrs) != exo::PtError::kNone) {
+            release_frame(frame);
+            return exopi::E_INVAL;
+        }
+        invalidate_page(va);
+        release_frame(frame);
+        return exopi::kOk;
+    }
+    if (old) {
+        // Break: the old entry goes and every TLB copy of it, before the new one is written.
+        auto gone = pt_.unmap(va);
+        if (!gone) {
+            panic("vm: unmapping %#lx: %s", va.value, exo::to_string(gone.error()));
+        }
+        invalidate_page(va);
+        release_frame(gone.value().pa);
+    }
+    if (pt_.map(va, frame, exopi::kPageSize, attrs) != exo::PtError::kNone) {
+        release_frame(frame);
+        return exopi::E_NO_MEM;
+    }
+    return exopi::kOk;
+}
+
+bool AddressSpace::unmap(VirtAddr va) {
+    auto old = pt_.unmap(va);
+    if (!old) {
+        return false;
+    }
+    invalidate_page(va);
+    release_frame(old.value().pa);
+    return true;
+}
+
+void AddressSpace::activate() {
+    auto grant = g_asids.acquire(&asid_tag_);
+    if (grant.flush_all) {
+        arch::tlb_invalidate_all_user();
+    }
+    arch::activate_user_table(pt_.root(), grant.asid);
+    cpus_ |= uint32_t{1} << this_cpu().index;
+    this_cpu().space = this;
+}
+
+void AddressSpace::deactivate() {
+    arch::deactivate_user_table(kernel_page_table().root());
+    this_cpu().space = nullptr;
+}
+
+void AddressSpace::destroy() {
+    if (this_cpu().space == this) {
+        deactivate();
+    }
+    // No CPU runs it now; drop every translation it may have left (leaves and, on aarch64, walk
+    // caches), then nothing can reach its frames or tables through a TLB.
+    if (has_current_asid()) {
+        arch::tlb_invalidate_asid(asid());
+    }
+    g_asids.release(&asid_tag_);
+    cpus_ = 0;
+    pt_.clear_range(VirtAddr(0), VirtAddr(arch::kUserTop),
+                    [](VirtAddr, exo::Mapping m) { release_frame(m.pa); });
+    table_env().free_table(pt_.root());
+    pt_ = PageTable();
+}
+
+} // namespace kernel

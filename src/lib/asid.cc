@@ -1,0 +1,53 @@
+#include "asid.h"
+
+namespace exo {
+
+void AsidAllocator::init(unsigned bits) {
+    bits_ = bits > kMaxBits ? kMaxBits : bits;
+    count_ = uint32_t{1} << bits_;
+    cursor_ = 1;
+    generation_ = 1;
+    rollovers_ = 0;
+    for (uint64_t& w : used_) {
+        w = 0;
+    }
+}
+
+AsidAllocator::Grant AsidAllocator::acquire(uint64_t* tag) {
+    if (is_current(*tag)) {
+        return Grant{asid_of(*tag), false};
+    }
+    // A free ASID of this generation, searched from where the last one was found.
+    for (uint32_t n = 1; n < count_; ++n) {
+        uint32_t a = cursor_;
+        cursor_ = cursor_ + 1 < count_ ? cursor_ + 1 : 1;
+        if (!test(a)) {
+            mark(a);
+            *tag = generation_ << 16 | a;
+            return Grant{static_cast<uint16_t>(a), false};
+        }
+    }
+    // None left (or none at all, with 0 bits): a new generation. Every address space holding an
+    // ASID of the old one gets a new ASID when it next runs; the caller flushes all of them now.
+    ++generation_;
+    ++rollovers_;
+    for (uint64_t& w : used_) {
+        w = 0;
+    }
+    uint32_t a = count_ > 1 ? 1 : 0;
+    if (a != 0) {
+        mark(a);
+        cursor_ = count_ > 2 ? 2 : 1;
+    }
+    *tag = generation_ << 16 | a;
+    return Grant{static_cast<uint16_t>(a), true};
+}
+
+void AsidAllocator::release(uint64_t* tag) {
+    if (is_current(*tag) && asid_of(*tag) != 0) {
+        unmark(asid_of(*tag));
+    }
+    *tag = 0;
+}
+
+} // namespace exo
