@@ -11,7 +11,7 @@
 namespace exopi {
 
 enum class Sys : uint64_t {
-    kCputs = 0,               ///< (const char* buf, size_t len) -> 0
+    kCputs = 0,               ///< (const char* buf, size_t len) -> bytes written, <= kCputsMax
     kCgetc = 1,               ///< (flags) -> character; blocks unless flags & kCgetcNonBlocking
     kGetenvid = 2,            ///< () -> id of the caller
     kEnvDestroy = 3,          ///< (id) -> 0; the caller or a child
@@ -66,6 +66,8 @@ enum class EnvStatus : uint64_t {
 };
 
 inline constexpr uint64_t kCgetcNonBlocking = 1;
+/// The most bytes one cputs writes; it may write fewer (the UART is full), even 0.
+inline constexpr uint64_t kCputsMax = 256;
 
 /// Where user space lives: [kUserBase, kUserTop). Identical on both ISAs.
 inline constexpr uint64_t kUserBase = 0x10000;

@@ -48,6 +48,10 @@ class AddressSpace {
     /// Removes the page at `va` (invalidated, then its frame released). False if none.
     bool unmap(exo::VirtAddr va);
 
+    /// Drops whatever the TLB holds for page `va` (a spurious fault: the entry is valid but the
+    /// hardware had not seen it yet).
+    void refresh(exo::VirtAddr va) { invalidate_page(va); }
+
     /// Installs this address space on this CPU (ASID from the allocator; a rollover flushes).
     void activate();
     /// Back to the kernel's table alone on this CPU.

@@ -14,6 +14,21 @@ void console_write(const char* s, size_t n) {
     }
 }
 
+size_t console_write_nowait(const char* s, size_t n) {
+    size_t i = 0;
+    for (; i < n; ++i) {
+        // "\n" needs two slots; if the '\r' goes and the '\n' not, the next call writes the
+        // '\r' again, which a terminal ignores.
+        if (s[i] == '\n' && !platform::console_try_putc('\r')) {
+            break;
+        }
+        if (!platform::console_try_putc(s[i])) {
+            break;
+        }
+    }
+    return i;
+}
+
 namespace {
 void console_sink(void* /*ctx*/, const char* s, size_t n) { console_write(s, n); }
 } // namespace

@@ -51,6 +51,20 @@ void run_remove(Env* e) {
     (e->next != nullptr ? e->next->prev : g_run_tail) = e->prev;
 }
 
+// Loads `next`'s UserExtra registers, saving those of the environment that owned them. Lazily:
+// an environment that runs again on a CPU where nobody else ran meanwhile costs nothing.
+void switch_extra(Env* next) {
+    PerCpu& cpu = this_cpu();
+    if (cpu.extra_owner == next) {
+        return;
+    }
+    if (cpu.extra_owner != nullptr) {
+        arch::save_user_extra(cpu.extra_owner->extra);
+    }
+    arch::load_user_extra(next->extra);
+    cpu.extra_owner = next;
+}
+
 [[noreturn]] void all_done() {
     uint64_t free_now = frames().free_pages();
     kprintf("kernel: no environments left: %lu run, %lu free pages (%lu at boot), %lu spurious "
@@ -162,6 +176,9 @@ void env_destroy(Env* e) {
     if (was_current) {
         this_cpu().current = nullptr;
     }
+    if (this_cpu().extra_owner == e) {
+        this_cpu().extra_owner = nullptr; // its registers are dead: nothing to save
+    }
     e->as.destroy(); // leaves the CPU first if it is running there
     e->status = EnvStatus::kFree;
     --g_in_use;
@@ -196,6 +213,7 @@ void schedule() {
             if (cur != next || cur == nullptr) {
                 *top_frame() = next->tf;
                 next->as.activate();
+                switch_extra(next);
             } else {
                 *top_frame() = next->tf; // resuming the same one: it was saved too
             }

@@ -16,14 +16,19 @@ namespace kernel {
 
 using exopi::EnvStatus;
 
+/// No fault address: user addresses are below kUserTop.
+inline constexpr uint64_t kNoSpuriousVa = ~uint64_t{0};
+
 struct Env {
-    arch::TrapFrame tf; ///< registers while not running (while running: in top_frame())
+    arch::TrapFrame tf;    ///< registers while not running (while running: in top_frame())
+    arch::UserExtra extra; ///< other user registers, while another environment's are loaded
     uint32_t id = 0;
     uint32_t parent = 0;
     EnvStatus status = EnvStatus::kFree;
     AddressSpace as;         ///< user half (on riscv64 its root also reaches the kernel half)
     uint64_t upcall = 0;     ///< page-fault upcall entry, 0 if none
     uint64_t xstack_top = 0; ///< top of the exception stack
+    uint64_t spurious_va = kNoSpuriousVa; ///< last fault retried as spurious (user_trap.cc)
     // IPC: set while blocked in ipc_recv.
     uint64_t ipc_dstva = 0;
     // Run queue links (runnable environments only).

@@ -62,6 +62,7 @@ exo::Str copy_cmdline(exo::Str from) {
 
 void kernel_main(const BootInfo& info) {
     percpu_init(info.cpu_id);
+    arch::cpu_init();
     // The firmware's description of the machine, read once (DTB or ATAGs, bounds-checked).
     const FirmwareInfo firmware = read_firmware_info(info.firmware_data);
     platform::early_init(info, firmware);

@@ -34,6 +34,8 @@ const char* name();
 void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmware);
 /// Polled console output of one byte (the console layer adds '\r' before '\n').
 void console_putc(char c);
+/// Console output of one byte if the UART can take it without waiting; false if not.
+bool console_try_putc(char c);
 /// The main RAM range.
 MemoryRange memory();
 /// The device register ranges the kernel needs mapped.

@@ -50,18 +50,23 @@ uint8_t to_user_perm(Perm p) {
     return r;
 }
 
+/// Writes what the UART takes now, at most kCputsMax bytes, and returns how many: the kernel never
+/// waits for the UART with interrupts off, so a long or slow write cannot hold the CPU (the
+/// library calls again, yielding while the UART is full). The whole buffer is checked first:
+/// a bad one prints nothing.
 int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
-    char chunk[128];
-    while (len > 0) {
-        uint64_t n = len < sizeof chunk ? len : sizeof chunk;
-        if (!copy_from_user(cur, chunk, buf, n)) {
-            return exopi::E_FAULT;
-        }
-        console_write(chunk, n);
-        buf += n;
-        len -= n;
+    if (len == 0) {
+        return 0;
     }
-    return 0;
+    if (!user_range_ok(cur, buf, len, Perm::kRead)) {
+        return exopi::E_FAULT;
+    }
+    char chunk[exopi::kCputsMax];
+    uint64_t n = len < sizeof chunk ? len : sizeof chunk;
+    if (!copy_from_user(cur, chunk, buf, n)) {
+        return exopi::E_FAULT;
+    }
+    return static_cast<int64_t>(console_write_nowait(chunk, n));
 }
 
 int64_t sys_cgetc(Env* cur, uint64_t flags) {
@@ -105,6 +110,7 @@ int64_t sys_exofork(Env* cur) {
     Env* child = r.value();
     child->tf = *top_frame();
     arch::set_result(child->tf, 0, 0);
+    arch::save_user_extra(child->extra); // the caller's, live in the registers
     for (unsigned i = 0; i + 1 < sizeof child->name && cur->name[i] != '\0'; ++i) {
         child->name[i] = cur->name[i];
     }

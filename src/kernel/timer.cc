@@ -3,6 +3,7 @@
 // (arch/timer.h); their frequency comes from the board.
 #include "arch/timer.h"
 #include "env.h"
+#include "panic.h"
 #include "platform.h"
 #include "trap.h"
 
@@ -23,6 +24,11 @@ void arm_next() { arch::timer_set_deadline(arch::timer_now() + g_quantum_ticks);
 
 void timer_init() {
     g_hz = platform::timer_hz();
+    if (g_hz == 0) {
+        // time_ns() divides by it; a board whose firmware left CNTFRQ_EL0 or the DTB's
+        // timebase-frequency at 0 cannot keep time.
+        panic("timer: the counter frequency is 0 (firmware left it unset)");
+    }
     g_quantum_ticks = g_hz * kQuantumUs / 1000000;
     arm_next();
     arch::timer_enable_interrupt();

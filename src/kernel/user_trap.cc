@@ -33,14 +33,36 @@ const char* access_name(uint32_t access) {
     __builtin_unreachable();
 }
 
+// True if `m` allows `access` from user mode.
+bool permits(const exo::Mapping& m, uint32_t access) {
+    exo::Perm need = exo::Perm::kUser | exo::Perm::kRead;
+    need = need | ((access & exopi::FAULT_WRITE) != 0 ? exo::Perm::kWrite : exo::Perm::kNone);
+    need = need | ((access & exopi::FAULT_EXEC) != 0 ? exo::Perm::kExec : exo::Perm::kNone);
+    return exo::has(m.attrs.perm, need);
+}
+
 } // namespace
 
 void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     Env* e = current_env();
     uint32_t cause = access;
-    if (addr < exopi::kUserTop && e->as.query(exo::VirtAddr(addr))) {
+    auto m = addr < exopi::kUserTop
+                 ? e->as.query(exo::VirtAddr(addr))
+                 : exo::Result<exo::Mapping, exo::PtError>(exo::Err{exo::PtError::kNotMapped});
+    if (m) {
         cause |= exopi::FAULT_PRESENT;
+        // A fault on a mapping that allows the access is spurious: the hart walked before it saw
+        // the new entry (riscv64 publishes new entries without a fence, arch/mmu.h). Drop what
+        // the TLB may hold for the page and run the instruction again — once: if the same
+        // address faults again at once, the hardware disagrees with the table and the
+        // environment's handler hears of it.
+        if (permits(m.value(), access) && e->spurious_va != addr) {
+            e->spurious_va = addr;
+            e->as.refresh(exo::VirtAddr(addr & ~(exopi::kPageSize - 1)));
+            return;
+        }
     }
+    e->spurious_va = kNoSpuriousVa;
     if (e->upcall == 0) {
         kill(e, "page fault, no upcall", addr, access);
     }

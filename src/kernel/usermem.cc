@@ -32,6 +32,10 @@ template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm n
 
 } // namespace
 
+bool user_range_ok(Env* e, uint64_t va, size_t n, Perm need) {
+    return for_user_range(e, va, n, need, [](const uint8_t*, size_t) {});
+}
+
 bool copy_from_user(Env* e, void* dst, uint64_t va, size_t n) {
     auto* d = static_cast<uint8_t*>(dst);
     return for_user_range(e, va, n, Perm::kRead, [&](const uint8_t* p, size_t len) {

@@ -57,6 +57,32 @@ int main() {
     expect("bad env id", sys::env_destroy(0x7fffffff), E_BAD_ENV);
     expect("status of self", sys::env_set_status(0, EnvStatus::kRunnable), E_INVAL);
     expect("unknown syscall", sys::call(static_cast<Sys>(999)), E_NO_SYS);
+    // cputs checks the whole buffer before it prints: a string that runs into an unmapped page
+    // prints nothing (the line must read "AB", not "ALLLL...B"; the old kernel printed the
+    // first 128-byte chunk).
+    if (auto r = sys::page_alloc(0, kUnmapped, PERM_R | PERM_W); !r) {
+        panic("page_alloc: %ld", code(r));
+    }
+    char* page_end = reinterpret_cast<char*>(kUnmapped + kPageSize);
+    for (int i = 1; i <= 196; ++i) {
+        page_end[-i] = 'L';
+    }
+    printf("badptr: A");
+    expect("cputs into an unmapped page", sys::cputs_some(page_end - 196, 200), E_FAULT);
+    printf("B\n");
+    (void)sys::page_unmap(0, kUnmapped);
+    // One call writes at most kCputsMax bytes and says how many; the wrapper writes the rest.
+    static char line[600];
+    for (char& c : line) {
+        c = 'x';
+    }
+    line[sizeof line - 1] = '\n';
+    auto some = sys::cputs_some(line, sizeof line);
+    if (!some || some.value() == 0 || some.value() > kCputsMax) {
+        ++g_failures;
+        printf("\nbadptr: cputs_some wrote %ld of %zu\n", code(some), sizeof line);
+    }
+    (void)sys::cputs(line + some.value_or(0), sizeof line - some.value_or(0));
     printf("badptr: %d failures, kernel alive\n", g_failures);
     return 0;
 }

@@ -52,6 +52,7 @@ void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmwa
 }
 
 void console_putc(char c) { virt::uart_putc(c); }
+bool console_try_putc(char c) { return virt::uart_try_putc(c); }
 
 uint64_t timer_hz() { return g_timebase_hz; }
 

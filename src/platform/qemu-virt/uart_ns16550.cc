@@ -27,6 +27,14 @@ void uart_putc(char c) {
     kernel::mmio_write<uint8_t>(kUart0 + kThr, static_cast<uint8_t>(c));
 }
 
+bool uart_try_putc(char c) {
+    if (lsr::THRE::get(kernel::mmio_read<uint8_t>(kUart0 + kLsr)) == 0) {
+        return false;
+    }
+    kernel::mmio_write<uint8_t>(kUart0 + kThr, static_cast<uint8_t>(c));
+    return true;
+}
+
 void uart_enable_rx_interrupt() { kernel::mmio_write<uint8_t>(kUart0 + kIer, ERBFI::make(1)); }
 
 int uart_getc() {

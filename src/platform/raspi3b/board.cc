@@ -45,6 +45,7 @@ void early_init(const kernel::BootInfo& /*info*/, const kernel::FirmwareInfo& fi
 }
 
 void console_putc(char c) { rpi::pl011_putc(c); }
+bool console_try_putc(char c) { return rpi::pl011_try_putc(c); }
 
 uint64_t timer_hz() { return arch::timer_frequency(); }
 

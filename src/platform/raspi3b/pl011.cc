@@ -88,6 +88,14 @@ void pl011_putc(char c) {
     mmio_write<uint32_t>(kUart0 + kDr, static_cast<uint8_t>(c));
 }
 
+bool pl011_try_putc(char c) {
+    if (fr::TXFF::get(mmio_read<uint32_t>(kUart0 + kFr)) != 0) {
+        return false;
+    }
+    mmio_write<uint32_t>(kUart0 + kDr, static_cast<uint8_t>(c));
+    return true;
+}
+
 void pl011_enable_rx_interrupt() {
     mmio_write<uint32_t>(kUart0 + kImsc, RXIM::make(1) | RTIM::make(1));
 }

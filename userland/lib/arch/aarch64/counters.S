@@ -6,3 +6,21 @@ exopi_instructions:
     isb
     mrs     x0, pmevcntr0_el0
     ret
+
+// uint64_t exopi_thread_pointer() / void exopi_set_thread_pointer(uint64_t): TPIDR_EL0.
+    .globl  exopi_thread_pointer
+exopi_thread_pointer:
+    mrs     x0, tpidr_el0
+    ret
+    .globl  exopi_set_thread_pointer
+exopi_set_thread_pointer:
+    msr     tpidr_el0, x0
+    ret
+
+// void exopi_counter_write(): tries to stop and zero the PMU's counters from EL0 (PMCR_EL0.E = 0,
+// PMEVCNTR0_EL0 = 0). The kernel must trap it (PMUSERENR_EL0.EN = 0): tests only.
+    .globl  exopi_counter_write
+exopi_counter_write:
+    msr     pmcr_el0, xzr
+    msr     pmevcntr0_el0, xzr
+    ret

@@ -20,6 +20,11 @@ extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64
 extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
 /// Instructions retired so far (all modes): exact and reproducible under QEMU -icount.
 extern "C" uint64_t exopi_instructions();
+/// The user thread pointer (TPIDR_EL0 / tp): the program's own, kept across switches.
+extern "C" uint64_t exopi_thread_pointer();
+extern "C" void exopi_set_thread_pointer(uint64_t v);
+/// Tries to write the instruction counter from user mode; the kernel must not let it (tests).
+extern "C" void exopi_counter_write();
 /// The page-fault upcall entry the library registers (userland/lib/pgfault.cc).
 extern "C" [[noreturn]] void __exopi_upcall(exopi::FaultRecord* fault);
 
@@ -58,7 +63,25 @@ template <typename T> inline Result<T> value(int64_t r) {
     return static_cast<T>(r);
 }
 
-inline Result<Ok> cputs(const char* s, size_t n) { return status(call(Sys::kCputs, u(s), n)); }
+/// The raw call: writes a prefix of s[0..n) (at most kCputsMax bytes) and says how long.
+inline Result<uint64_t> cputs_some(const char* s, size_t n) {
+    return value<uint64_t>(call(Sys::kCputs, u(s), n));
+}
+/// All of s[0..n), yielding while the console is full.
+inline Result<Ok> cputs(const char* s, size_t n) {
+    while (n > 0) {
+        auto r = cputs_some(s, n);
+        if (!r) {
+            return exo::Err{r.error()};
+        }
+        if (r.value() == 0) {
+            call(Sys::kYield);
+        }
+        s += r.value();
+        n -= r.value();
+    }
+    return Ok{};
+}
 /// A character; blocks unless flags has kCgetcNonBlocking (then E_WOULD_BLOCK if none).
 inline Result<uint8_t> cgetc(uint64_t flags = 0) {
     return value<uint8_t>(call(Sys::kCgetc, flags));

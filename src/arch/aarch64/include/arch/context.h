@@ -62,6 +62,14 @@ inline void from_user_regs(TrapFrame& tf, const exopi::UserRegs& r) {
     tf.spsr = user_spsr(reg::spsr::NZCV::get(r.flags));
 }
 
+/// User state outside the trap frame: the thread pointer TPIDR_EL0, which EL0 writes freely. It
+/// is switched only when another environment runs (kernel::schedule), not on every trap.
+struct UserExtra {
+    uint64_t tpidr_el0 = 0;
+};
+inline void save_user_extra(UserExtra& x) { x.tpidr_el0 = ARCH_SYSREG_READ(tpidr_el0); }
+inline void load_user_extra(const UserExtra& x) { ARCH_SYSREG_WRITE(tpidr_el0, x.tpidr_el0); }
+
 extern "C" [[noreturn]] void aarch64_return_to_user(TrapFrame* top);
 [[noreturn]] inline void return_to_user(TrapFrame* top) { aarch64_return_to_user(top); }
 

@@ -24,19 +24,46 @@ inline const char* privilege_name() {
 inline void* cpu_local() { return reinterpret_cast<void*>(ARCH_SYSREG_READ(tpidr_el1)); }
 inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_cast<uint64_t>(p)); }
 
-/// Interrupts on, wait for one, interrupts off: the idle loop's step.
+/// The idle loop's step: wait for an interrupt with interrupts *masked*, then unmask briefly so
+/// that the pending one is taken. WFI wakes on a pending IRQ whatever PSTATE.I says ([arm-arm]
+/// D1.6.2 "Wait for Interrupt": a physical IRQ is a WFI wake-up event "even when masked"), so
+/// an interrupt that arrives between the caller's check for work and the WFI cannot be lost
+/// (unmasking first, as before, could take it just before the WFI and then sleep until the next
+/// one). The ISB makes the unmask take effect before it is masked again.
 inline void wait_for_interrupt() {
-    asm volatile("msr daifclr, #2\n wfi\n msr daifset, #2" ::: "memory");
+    asm volatile("wfi\n msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
+}
+
+/// EL1 and EL0 state the kernel depends on, set explicitly at boot rather than left as firmware
+/// or reset made it (a real Pi's firmware, a different boot loader or a warm reset may leave any
+/// of these in another state than QEMU does):
+///  - CPACR_EL1.FPEN = trap: the kernel uses no FP/SIMD, and user FP is enabled per environment
+///    (docs/syscalls.md "Floating point");
+///  - CNTKCTL_EL1: EL0 may read the counters (like rdtime on riscv64), never program the timers,
+///    no event stream;
+///  - MDSCR_EL1 = 0: no software step, no breakpoints or watchpoints;
+///  - TPIDR_EL0 = TPIDRRO_EL0 = 0: nothing of the firmware's visible to the first program
+///    (TPIDR_EL0 is then switched per environment: arch::UserExtra).
+inline void cpu_init() {
+    ARCH_SYSREG_WRITE(cpacr_el1, reg::cpacr_el1::FPEN::make(reg::cpacr_el1::kTrapAll));
+    ARCH_SYSREG_WRITE(cntkctl_el1,
+                      reg::cntkctl_el1::EL0PCTEN::make(1) | reg::cntkctl_el1::EL0VCTEN::make(1));
+    ARCH_SYSREG_WRITE(mdscr_el1, 0);
+    ARCH_SYSREG_WRITE(tpidr_el0, 0);
+    ARCH_SYSREG_WRITE(tpidrro_el0, 0);
+    asm volatile("isb" ::: "memory");
 }
 
 /// Lets user mode count retired instructions for benchmarks: PMU event counter 0 counts
-/// INST_RETIRED (event 0x08) at every exception level, and PMUSERENR_EL0.EN/ER let EL0 read it
-/// ([arm-arm] PMCR_EL0, PMEVTYPER<n>_EL0, PMCNTENSET_EL0, PMUSERENR_EL0).
+/// INST_RETIRED (event 0x08) at every exception level ([arm-arm] PMCR_EL0, PMEVTYPER<n>_EL0,
+/// PMCNTENSET_EL0). EL0 may *read* the event counters (PMUSERENR_EL0.ER) and nothing else: with
+/// EN clear, an EL0 write to PMCR_EL0, PMEVCNTR<n>_EL0 or PMCNTENCLR_EL0 traps (EC 0x18), so no
+/// program can stop or zero the counter another one is measuring with.
 inline void enable_user_counters() {
     ARCH_SYSREG_WRITE(pmevtyper0_el0, 0x08);
     ARCH_SYSREG_WRITE(pmcntenset_el0, 1);
-    ARCH_SYSREG_WRITE(pmcr_el0, 1); // E: counters on
-    ARCH_SYSREG_WRITE(pmuserenr_el0, (1 << 0) | (1 << 3));
+    ARCH_SYSREG_WRITE(pmcr_el0, reg::pmcr_el0::E::make(1));
+    ARCH_SYSREG_WRITE(pmuserenr_el0, reg::pmuserenr_el0::ER::make(1));
     asm volatile("isb");
 }
 

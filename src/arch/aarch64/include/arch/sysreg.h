@@ -105,7 +105,38 @@ enum class Class : uint64_t {
 
 /// [arm-arm] CPACR_EL1
 namespace cpacr_el1 {
-using FPEN = exo::Field<21, 20>; ///< 0b11: FP/SIMD does not trap
+using FPEN = exo::Field<21, 20>; ///< 0b00: FP/SIMD traps at EL0 and EL1; 0b11: no trap
+inline constexpr uint64_t kTrapAll = 0b00;
+inline constexpr uint64_t kTrapNone = 0b11;
+} // namespace cpacr_el1
+
+/// [arm-arm] CNTKCTL_EL1 (with HCR_EL2.E2H == 0)
+namespace cntkctl_el1 {
+using EL0PCTEN = exo::Bit<0>; ///< EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0)
+using EL0VCTEN = exo::Bit<1>; ///< EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0)
+using EVNTEN = exo::Bit<2>;   ///< event stream
+using EL0VTEN = exo::Bit<8>;  ///< EL0 may use the virtual timer
+using EL0PTEN = exo::Bit<9>;  ///< EL0 may use the physical timer
+} // namespace cntkctl_el1
+
+/// [arm-arm] PMUSERENR_EL0
+namespace pmuserenr_el0 {
+using EN = exo::Bit<0>; ///< EL0 may access every PMU register (write included)
+using SW = exo::Bit<1>; ///< EL0 may write PMSWINC_EL0
+using CR = exo::Bit<2>; ///< EL0 may read the cycle counter
+using ER = exo::Bit<3>; ///< EL0 may read the event counters (and select with PMSELR_EL0)
+} // namespace pmuserenr_el0
+
+/// [arm-arm] PMCR_EL0
+namespace pmcr_el0 {
+using E = exo::Bit<0>; ///< counters enabled
 }
+
+/// [arm-arm] MDSCR_EL1
+namespace mdscr_el1 {
+using SS = exo::Bit<0>;   ///< software step
+using KDE = exo::Bit<13>; ///< debug exceptions at EL1
+using MDE = exo::Bit<15>; ///< breakpoint and watchpoint debug exceptions
+} // namespace mdscr_el1
 
 } // namespace arch::reg

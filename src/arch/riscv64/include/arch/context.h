@@ -61,6 +61,12 @@ inline void from_user_regs(TrapFrame& tf, const exopi::UserRegs& r) {
     tf.sstatus = kUserSstatus;
 }
 
+/// User state outside the trap frame: none on riscv64 (the thread pointer tp is a general
+/// register, saved with the others).
+struct UserExtra {};
+inline void save_user_extra(UserExtra& /*x*/) {}
+inline void load_user_extra(const UserExtra& /*x*/) {}
+
 extern "C" [[noreturn]] void riscv_return_to_user(TrapFrame* top);
 [[noreturn]] inline void return_to_user(TrapFrame* top) { riscv_return_to_user(top); }
 

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "arch/csr.h"
+
 namespace arch {
 
 inline constexpr const char kIsaName[] = "riscv64";
@@ -21,10 +23,22 @@ inline void* cpu_local() {
 }
 inline void set_cpu_local(void* p) { asm volatile("mv tp, %0" ::"r"(p)); }
 
-/// Interrupts on, wait for one, interrupts off: the idle loop's step. The interrupt is taken
-/// (and handled) between the first two instructions after wfi returns.
+/// The idle loop's step: wait with interrupts masked (sstatus.SIE = 0), then enable them for one
+/// instruction so the pending one is taken. WFI resumes when an interrupt enabled in `sie` is
+/// pending even while SIE is clear ([riscv-priv] 3.3.3 "Wait for Interrupt": WFI "must be
+/// unaffected by the global interrupt bits"), so an interrupt arriving between the caller's
+/// check for work and the WFI is not lost until the next one.
 inline void wait_for_interrupt() {
-    asm volatile("csrsi sstatus, 2\n wfi\n csrci sstatus, 2" ::: "memory");
+    asm volatile("wfi\n csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory");
+}
+
+/// S-mode state the kernel depends on, set explicitly: sstatus.SUM = 0 (user memory only through
+/// UserAccessGuard), sstatus.FS = Off (no FP until an environment uses it, docs/syscalls.md),
+/// sstatus.SIE = 0 (the kernel runs with interrupts off). [riscv-priv] 4.1.1 "Supervisor Status
+/// Register (sstatus)".
+inline void cpu_init() {
+    ARCH_CSR_CLEAR(sstatus,
+                   csr::sstatus::SUM::kMask | csr::sstatus::FS::kMask | csr::sstatus::SIE::kMask);
 }
 
 /// Lets user mode read the cycle, time and retired-instruction counters (rdcycle, rdtime,

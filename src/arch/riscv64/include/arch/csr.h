@@ -22,7 +22,8 @@ namespace arch::csr {
 namespace sstatus {
 using SIE = exo::Bit<1>;
 using SPIE = exo::Bit<5>;
-using SPP = exo::Bit<8>; ///< privilege before the trap: 0 = U, 1 = S
+using SPP = exo::Bit<8>;       ///< privilege before the trap: 0 = U, 1 = S
+using FS = exo::Field<14, 13>; ///< FP state: 0 Off, 1 Initial, 2 Clean, 3 Dirty
 using SUM = exo::Bit<18>;
 } // namespace sstatus
 
