@@ -33,6 +33,22 @@ void write_text() {
 
 void panic_now() { panic("ktest: deliberate panic"); }
 
+// Each level keeps a buffer live across the call, so the recursion cannot become a loop.
+[[gnu::noinline]] uint64_t recurse(uint64_t depth) {
+    volatile uint8_t buf[512];
+    buf[0] = static_cast<uint8_t>(depth);
+    if (depth > (uint64_t{1} << 40)) { // never: the stack runs out long before
+        return buf[0];
+    }
+    return recurse(depth + 1) + buf[0];
+}
+
+/// Unbounded recursion on the kernel stack: must hit the guard page and panic as an overflow.
+void stack_overflow() {
+    kprintf("ktest: recursing until the kernel stack runs out\n");
+    kprintf("ktest: recursion returned %lu\n", recurse(0));
+}
+
 /// Exit with a status of its own, so a test can tell that the status reaches QEMU.
 void exit_status() {
     kprintf("ktest: shutting down with status 42\n");
@@ -43,6 +59,7 @@ constexpr KTest kTests[] = {
     {"fault-load", "load from an unmapped kernel address (expects a panic)", fault_load},
     {"write-text", "store into kernel text (expects a panic)", write_text},
     {"panic", "call panic() (expects a panic)", panic_now},
+    {"stack-overflow", "overflow the kernel stack (expects a panic)", stack_overflow},
     {"exit-status", "shut down with status 42", exit_status},
 };
 

@@ -58,6 +58,22 @@ exo::Str copy_cmdline(exo::Str from) {
     schedule();
 }
 
+constinit exo::Str g_cmdline_view;
+
+[[noreturn]] void kernel_main_on_guarded_stack() {
+    exo::Str cmdline = g_cmdline_view;
+    vm_selftest();
+
+    if (auto test = exo::cmdline_get(cmdline, "ktest")) {
+        run_ktest(test.value());
+    }
+
+    platform::irq_init();
+    timer_init();
+    arch::enable_user_counters();
+    start_first_environment(cmdline);
+}
+
 } // namespace
 
 void kernel_main(const BootInfo& info) {
@@ -76,16 +92,9 @@ void kernel_main(const BootInfo& info) {
     kprintf("cmdline: \"%.*s\"\n", static_cast<int>(cmdline.size), cmdline.data);
 
     memory_init(info, firmware, cmdline);
-    vm_selftest();
-
-    if (auto test = exo::cmdline_get(cmdline, "ktest")) {
-        run_ktest(test.value());
-    }
-
-    platform::irq_init();
-    timer_init();
-    arch::enable_user_counters();
-    start_first_environment(cmdline);
+    g_cmdline_view = cmdline;
+    // The rest runs on this CPU's guarded stack (the boot stack in .bss has no guard page).
+    percpu_move_to_guarded_stack(kernel_main_on_guarded_stack);
 }
 
 } // namespace kernel

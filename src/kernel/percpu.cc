@@ -1,7 +1,21 @@
 #include "percpu.h"
 
+#include <stddef.h>
+
+#include "console.h"
+#include "lib/mem.h"
+#include "memory.h"
+#include "panic.h"
+#include "percpu_offsets.h"
+
 namespace kernel {
 namespace {
+
+static_assert(offsetof(PerCpu, scratch) == PERCPU_SCRATCH0);
+static_assert(offsetof(PerCpu, scratch) + 8 == PERCPU_SCRATCH1);
+static_assert(offsetof(PerCpu, stack_guard) == PERCPU_STACK_GUARD);
+static_assert(PERCPU_OVERFLOW_SPAN == exo::kPageSize + kStackReserve);
+static_assert(sizeof(PerCpu) <= exo::kPageSize);
 
 constinit CpuArea g_cpu0;
 
@@ -10,6 +24,31 @@ constinit CpuArea g_cpu0;
 void percpu_init(uint64_t cpu_id) {
     g_cpu0.cpu.cpu_id = cpu_id;
     arch::set_cpu_local(&g_cpu0.cpu);
+}
+
+void percpu_move_to_guarded_stack(void (*next)()) {
+    PerCpu& old = this_cpu();
+    // [guard][stack pages][PerCpu page]: the guard is simply never mapped.
+    uint64_t guard = kKernelStacksBase + old.index * kStackSlot;
+    uint64_t stack = guard + exo::kPageSize;
+    uint64_t percpu_va = stack + kKernelStackSize;
+    const exo::Attrs rw{exo::Perm::kRead | exo::Perm::kWrite};
+    for (uint64_t va = stack; va <= percpu_va; va += exo::kPageSize) {
+        auto frame = frames().alloc_zeroed_page();
+        if (!frame || kernel_page_table().map(exo::VirtAddr(va), frame.value(), exo::kPageSize,
+                                              rw) != exo::PtError::kNone) {
+            panic("percpu: cannot map the kernel stack at %#lx", va);
+        }
+    }
+    arch::sync_kernel_mappings();
+    auto* cpu = reinterpret_cast<PerCpu*>(percpu_va);
+    *cpu = old;
+    cpu->stack_guard = guard;
+    arch::set_cpu_local(cpu);
+    kprintf("percpu: cpu %u stack %#lx-%#lx, guard page at %#lx\n", cpu->index, stack, percpu_va,
+            guard);
+    // Start below the reserved top frame, where the running environment's registers go.
+    arch::run_on_stack(reinterpret_cast<uint64_t>(top_frame()), next);
 }
 
 } // namespace kernel

@@ -6,12 +6,19 @@
 // address, which is how the riscv64 trap entry finds it from the stack pointer alone. The
 // frame at the very top of the stack holds the running environment's registers while the
 // kernel handles a trap from it.
+//
+// After boot the stack and the PerCpu live in the kernel-stack area of the high half, not in
+// .bss: each CPU's slot is [guard page, unmapped][stack][PerCpu page]. Running off the bottom
+// of the stack is then a fault on the guard page, which the trap entry recognises (before it
+// pushes anything on the broken stack) and reports as a kernel stack overflow from a small
+// emergency stack (kstack_overflow in vectors.S / trap_entry.S).
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/mmu.h"
 #include "arch/trap.h"
 
 namespace kernel {
@@ -19,7 +26,10 @@ namespace kernel {
 struct Env;
 class AddressSpace;
 
+/// The first three fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
 struct PerCpu {
+    uint64_t scratch[2] = {};      ///< the trap entry's, while it checks the stack
+    uint64_t stack_guard = 0;      ///< lowest address of the guard page; 0: not guarded yet
     Env* current = nullptr;        ///< the environment whose registers are in top_frame()
     AddressSpace* space = nullptr; ///< the user address space installed on this CPU
     Env* extra_owner = nullptr;    ///< whose arch::UserExtra is in this CPU's registers
@@ -28,7 +38,16 @@ struct PerCpu {
 };
 
 inline constexpr size_t kKernelStackSize = 16384;
+/// The trap entry calls it an overflow when sp is in the guard page or in the lowest
+/// kStackReserve bytes of the stack: too little is left to handle a trap.
+inline constexpr uint64_t kStackReserve = 4096;
 
+/// Where the guarded kernel stacks live: outside the direct map, in the kernel half of both
+/// ISAs' 39-bit layouts (docs/memory.md). Slot i (CPU index i) is [base + i * kStackSlot, ...).
+inline constexpr uint64_t kKernelStacksBase = arch::kDirectMapBase + (uint64_t{3} << 36);
+inline constexpr uint64_t kStackSlot = 64 * 1024;
+
+/// The boot CPU's area before the guarded stack exists (boot stack in .bss).
 struct alignas(16) CpuArea {
     uint8_t stack[kKernelStackSize] = {};
     PerCpu cpu;
@@ -41,5 +60,10 @@ inline arch::TrapFrame* top_frame() { return reinterpret_cast<arch::TrapFrame*>(
 
 /// Sets up the boot CPU's PerCpu and points arch::cpu_local() at it.
 void percpu_init(uint64_t cpu_id);
+
+/// Maps this CPU's guarded stack and PerCpu page in the kernel-stack area, moves the PerCpu
+/// there and continues in `next` on the new stack (the old one is abandoned). Needs the frame
+/// allocator and the kernel page table.
+[[noreturn]] void percpu_move_to_guarded_stack(void (*next)());
 
 } // namespace kernel

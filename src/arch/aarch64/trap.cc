@@ -66,6 +66,9 @@ const char* fault_status_name(uint64_t fsc) {
 
 // The vector-table entry splits into what was taken and where from.
 const char* kind_type(VectorKind k) {
+    if (k == VectorKind::kKernelStackOverflow) {
+        return "synchronous";
+    }
     constexpr const char* kTypes[4] = {"synchronous", "IRQ", "FIQ", "SError"};
     return kTypes[static_cast<unsigned>(k) % 4];
 }
@@ -135,6 +138,10 @@ extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
             return;
         }
         break;
+    case VectorKind::kKernelStackOverflow:
+        dump_frame(*tf, VectorKind::kSyncSpx);
+        kernel::panic("kernel stack overflow: %s at pc %#lx, address %#lx (guard page)",
+                      class_name(tf->esr), tf->elr, tf->far);
     default: break;
     }
     // Nothing else is expected: the kernel never faults by design (user memory is reached

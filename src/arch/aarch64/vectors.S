@@ -1,6 +1,16 @@
 // aarch64 exception vector table (VBAR_EL1): 16 entries of 0x80 bytes, 2 KiB aligned.
 // Each entry saves x0/x1, loads its own index and branches to the common path, which saves
 // the rest into an arch::TrapFrame and calls aarch64_trap(frame, kind).
+//
+// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/percpu.h), so
+// running off its end is a synchronous exception at EL1 — whose entry would push the frame onto
+// the same broken stack and fault again, forever. The entry for synchronous exceptions from
+// EL1 therefore checks sp first, using no stack: x0 goes to SP_EL0 (free while the kernel runs:
+// the user's sp is already in the top frame, and every return to EL0 reloads SP_EL0 from a
+// frame), x1 to the PerCpu's scratch slot. If sp is in the guard page or the lowest
+// kStackReserve bytes above it, the frame is built on a small emergency stack instead and
+// aarch64_trap gets kind 16 (kKernelStackOverflow), which panics.
+#include "kernel/percpu_offsets.h"
 
 #define FRAME_SIZE (36 * 8)
 #define SP_EL0_OFF (31 * 8)
@@ -25,7 +35,20 @@ exception_vectors:
     VENTRY 1
     VENTRY 2
     VENTRY 3
-    VENTRY 4
+    .balign 0x80                    // 4: synchronous, current EL with SP_EL1: check sp first
+    msr     sp_el0, x0
+    mrs     x0, tpidr_el1           // this CPU's PerCpu
+    str     x1, [x0, #PERCPU_SCRATCH0]
+    ldr     x1, [x0, #PERCPU_STACK_GUARD]
+    sub     x1, sp, x1              // sp - guard (unsigned: huge if not guarded yet)
+    cmp     x1, #(PERCPU_OVERFLOW_SPAN >> 12), lsl #12
+    b.lo    kstack_overflow
+    ldr     x1, [x0, #PERCPU_SCRATCH0]
+    mrs     x0, sp_el0
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x0, #4
+    b       trap_common
     VENTRY 5
     VENTRY 6
     VENTRY 7
@@ -37,6 +60,16 @@ exception_vectors:
     VENTRY 13
     VENTRY 14
     VENTRY 15
+
+kstack_overflow:                    // x0 = PerCpu; x0 in SP_EL0, x1 in scratch
+    ldr     x1, =kstack_emergency_top
+    mov     sp, x1
+    sub     sp, sp, #FRAME_SIZE
+    ldr     x1, [x0, #PERCPU_SCRATCH0]
+    mrs     x0, sp_el0
+    stp     x0, x1, [sp, #0]
+    mov     x0, #16                 // VectorKind::kKernelStackOverflow
+    b       trap_common
 
 trap_common:
     stp     x2, x3, [sp, #16]
@@ -96,3 +129,9 @@ aarch64_return_to_user:
     ldp     x28, x29, [sp, #224]
     add     sp, sp, #FRAME_SIZE
     eret
+
+    // Where a kernel stack overflow is reported from (one CPU: one emergency stack).
+    .section .bss.stack, "aw", @nobits
+    .balign 16
+    .space  4096
+kstack_emergency_top:

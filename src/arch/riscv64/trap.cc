@@ -100,6 +100,14 @@ extern "C" void riscv_kernel_trap(TrapFrame* tf) {
                   tf->sepc, tf->stval);
 }
 
+/// A trap from S-mode found sp in the kernel stack's guard page (trap_entry.S); `tf` is on the
+/// emergency stack.
+extern "C" [[noreturn]] void riscv_kernel_stack_overflow(TrapFrame* tf) {
+    dump_frame(*tf);
+    kernel::panic("kernel stack overflow: %s at pc %#lx, address %#lx (guard page)",
+                  cause_name(tf->scause), tf->sepc, tf->stval);
+}
+
 /// Every trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
 extern "C" void riscv_user_trap(TrapFrame* tf) {
     if (handle_interrupt(*tf)) {

@@ -8,7 +8,15 @@
 // Either way the registers are saved into an arch::TrapFrame on the kernel stack. For a trap
 // from user mode that frame is the one at the very top of the stack: the running
 // environment's registers live there while the kernel handles the trap, and are copied into
-// the environment only if another one is switched in (kernel/sched.cc).
+// the environment only if another one is switched in (kernel::schedule, kernel/env.cc).
+//
+// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/percpu.h), so
+// running off its end is a page fault in S-mode — whose entry would push the frame onto the
+// same broken stack and fault again, forever. A trap from S-mode therefore checks sp before it
+// pushes anything, with t0/t1 parked in the PerCpu (tp) scratch slots: if sp is in the guard
+// page or the lowest kStackReserve bytes above it, the frame is built on a small emergency stack
+// and riscv_kernel_stack_overflow panics.
+#include "kernel/percpu_offsets.h"
 
 #define FRAME_SIZE (36 * 8)
 #define X(n) ((n) * 8)
@@ -50,6 +58,15 @@ trap_entry:
     bnez    sp, from_user
     csrrw   sp, sscratch, sp        // from the kernel: sp back, sscratch = 0 again
 
+    sd      t0, PERCPU_SCRATCH0(tp)
+    sd      t1, PERCPU_SCRATCH1(tp)
+    ld      t0, PERCPU_STACK_GUARD(tp)
+    sub     t0, sp, t0              // sp - guard (unsigned: huge if not guarded yet)
+    li      t1, PERCPU_OVERFLOW_SPAN
+    bltu    t0, t1, kstack_overflow
+    ld      t0, PERCPU_SCRATCH0(tp)
+    ld      t1, PERCPU_SCRATCH1(tp)
+
     addi    sp, sp, -FRAME_SIZE
     SAVE_GPRS_EXCEPT_SP
     addi    t0, sp, FRAME_SIZE      // the interrupted sp
@@ -64,6 +81,21 @@ trap_entry:
     RESTORE_GPRS_EXCEPT_SP
     addi    sp, sp, FRAME_SIZE
     sret
+
+kstack_overflow:
+    mv      t1, sp                  // the overflowed sp, for the frame
+    la      sp, kstack_emergency_top
+    addi    sp, sp, -FRAME_SIZE
+    sd      t1, X(2)(sp)
+    SAVE_GPRS_EXCEPT_SP             // t0 and t1 hold scratch values: put the real ones back
+    ld      t0, PERCPU_SCRATCH0(tp)
+    sd      t0, X(5)(sp)
+    ld      t0, PERCPU_SCRATCH1(tp)
+    sd      t0, X(6)(sp)
+    SAVE_CSRS
+    mv      a0, sp
+    call    riscv_kernel_stack_overflow   // panics
+1:  j       1b
 
 from_user:
     addi    sp, sp, -FRAME_SIZE     // the frame at the top of the kernel stack
@@ -91,3 +123,9 @@ riscv_return_to_user:
     RESTORE_GPRS_EXCEPT_SP
     ld      sp, X(2)(sp)
     sret
+
+    // Where a kernel stack overflow is reported from (one CPU: one emergency stack).
+    .section .bss.stack, "aw", @nobits
+    .balign 16
+    .space  4096
+kstack_emergency_top:

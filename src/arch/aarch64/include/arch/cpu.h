@@ -67,6 +67,12 @@ inline void enable_user_counters() {
     asm volatile("isb");
 }
 
+/// Continues in `fn` with the stack pointer at `sp`; the current stack is abandoned.
+[[noreturn]] inline void run_on_stack(uint64_t sp, void (*fn)()) {
+    asm volatile("mov sp, %0\n mov x29, #0\n mov x30, #0\n br %1" ::"r"(sp), "r"(fn) : "memory");
+    __builtin_unreachable();
+}
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

@@ -94,6 +94,11 @@ inline void install_kernel_table(exo::PhysAddr root) {
                  : "memory");
 }
 
+/// After new kernel-half entries were written (the guarded kernel stacks): complete the stores
+/// for the walker and synchronise this core's context before the mapping is used ([arm-arm]
+/// D8.2, a DSB then an ISB).
+inline void sync_kernel_mappings() { asm volatile("dsb ish\n isb" ::: "memory"); }
+
 /// ASID bits the core implements: 16 on the Cortex-A53 (ID_AA64MMFR0_EL1.ASIDBits = 0b0010),
 /// else 8.
 inline unsigned hw_asid_bits() {

@@ -36,6 +36,8 @@ enum class VectorKind : uint64_t {
     kIrqLower32,
     kFiqLower32,
     kSErrorLower32,
+    /// Not a vector: the synchronous-from-EL1 entry found sp in the stack's guard page.
+    kKernelStackOverflow,
 };
 
 /// Installs the kernel's vector table (VBAR_EL1).

@@ -46,6 +46,12 @@ inline void cpu_init() {
 /// (scounteren)"). OpenSBI already opens them to S-mode through mcounteren.
 inline void enable_user_counters() { asm volatile("csrw scounteren, %0" ::"r"(uint64_t{0b111})); }
 
+/// Continues in `fn` with the stack pointer at `sp`; the current stack is abandoned.
+[[noreturn]] inline void run_on_stack(uint64_t sp, void (*fn)()) {
+    asm volatile("mv sp, %0\n li fp, 0\n li ra, 0\n jr %1" ::"r"(sp), "r"(fn) : "memory");
+    __builtin_unreachable();
+}
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("csrci sstatus, 2"); // SIE

@@ -64,6 +64,10 @@ inline unsigned hw_asid_bits() {
     return n;
 }
 
+/// After new kernel-half entries were written (the guarded kernel stacks): the kernel is about to
+/// use them at once, so order the stores before the walker's reads. Global mappings: rs2 = x0.
+inline void sync_kernel_mappings() { asm volatile("sfence.vma zero, zero" ::: "memory"); }
+
 /// Nothing to configure: satp.ASID is as wide as the hart makes it.
 inline void configure_asids(unsigned /*bits*/) {}
 

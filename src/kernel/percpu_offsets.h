@@ -1,0 +1,9 @@
+// PerCpu field offsets for the trap entry assembly (vectors.S, trap_entry.S), checked against
+// the C++ layout in percpu.cc. Plain #defines: this header is included by assembly.
+#pragma once
+
+#define PERCPU_SCRATCH0 0
+#define PERCPU_SCRATCH1 8
+#define PERCPU_STACK_GUARD 16
+/// kPageSize + kStackReserve: sp - stack_guard below this is an overflow.
+#define PERCPU_OVERFLOW_SPAN 8192
