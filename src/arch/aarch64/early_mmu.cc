@@ -14,7 +14,7 @@
 //                      (peripherals) and the 1 GiB from 0x40000000 (local interrupt controller)
 //                      device memory.
 //
-// start.S then jumps to the high address of the rest of the boot code. kernel::vm_init()
+// start.S then jumps to the high address of the rest of the boot code. kernel::memory_init()
 // later builds the real kernel table (with W^X permissions) and switches TTBR1 to it, turning
 // TTBR0 walks off: the identity mapping is gone.
 #include <stdint.h>

@@ -11,7 +11,7 @@
 //               write still runs;
 //   direct map: VA = PA + 0xffffffc000000000 for physical 0..4 GiB (devices, RAM, the DTB).
 //
-// start.S then jumps to the high address of the rest of the boot code. kernel::vm_init()
+// start.S then jumps to the high address of the rest of the boot code. kernel::memory_init()
 // later builds the real kernel table (with W^X permissions and no identity mapping) and
 // switches to it; boot_root is not used after that.
 #include <stdint.h>
