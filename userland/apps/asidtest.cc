@@ -54,14 +54,7 @@ int main() {
         }
         ids[c] = id.value();
     }
-    int ok = 0;
-    for (int c = 0; c < kChildren; ++c) {
-        auto m = sys::ipc_recv(kNoPage);
-        ok += m && m.value().value == 1 ? 1 : 0;
-    }
-    for (uint32_t id : ids) {
-        wait(id);
-    }
+    int ok = gather_verdicts(ids, kChildren);
     auto after = sys::sys_info().value();
     printf("asidtest: %d of %d address spaces saw only their own pages over %d switches\n", ok,
            kChildren, kRounds);

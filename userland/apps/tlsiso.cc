@@ -36,14 +36,7 @@ int main() {
         }
         ids[c] = id.value();
     }
-    int ok = 0;
-    for (int c = 0; c < kChildren; ++c) {
-        auto m = sys::ipc_recv(kNoPage);
-        ok += m && m.value().value == 1 ? 1 : 0;
-    }
-    for (uint32_t id : ids) {
-        wait(id);
-    }
+    int ok = gather_verdicts(ids, kChildren);
     printf("tlsiso: %d of %d children inherited the thread pointer and kept their own\n", ok,
            kChildren);
     printf("tlsiso: the parent's thread pointer is %s\n",

@@ -203,6 +203,9 @@ uint64_t cow_in_place();
 Result<uint32_t> dumbfork();
 /// Waits (yielding) until environment `id`, a child of the caller, has exited.
 void wait(uint32_t id);
+/// For tests with several children: receives one IPC value from each of the `n` children in
+/// `ids` (1 means it passed), waits until all have exited, and returns how many passed.
+int gather_verdicts(const uint32_t* ids, int n);
 /// Starts the embedded program `name` as a child, passing it `arg` (see arg()): its id, or the
 /// error.
 Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
