@@ -48,10 +48,6 @@ class AddressSpace {
     /// Removes the page at `va` (invalidated, then its frame released). False if none.
     bool unmap(exo::VirtAddr va);
 
-    /// Drops whatever the TLB holds for page `va` (a spurious fault: the entry is valid but the
-    /// hardware had not seen it yet).
-    void refresh(exo::VirtAddr va) { invalidate_page(va); }
-
     /// Installs this address space on this CPU (ASID from the allocator; a rollover flushes).
     void activate();
     /// Back to the kernel's table alone on this CPU.
@@ -65,9 +61,11 @@ class AddressSpace {
     /// invalidated: where TLB entries of it may live.
     uint32_t cpus() const { return cpus_; }
 
-  private:
+    /// Drops whatever the TLB may hold for page `va` in this address space (after a change to
+    /// its entry, or for a spurious fault: the entry is valid but the hardware had not seen it).
     void invalidate_page(exo::VirtAddr va);
 
+  private:
     PageTable pt_;
     uint64_t asid_tag_ = 0;
     uint32_t cpus_ = 0;

@@ -25,7 +25,8 @@ constexpr const char kDefaultInit[] = "init";
 /// (the DTB's pages are kept out of the allocator today, but the kernel should not depend on
 /// it). A longer line is cut, and says so.
 constexpr size_t kCmdlineMax = 512;
-constinit char g_cmdline[kCmdlineMax];
+constinit char g_cmdline_buf[kCmdlineMax];
+constinit exo::Str g_cmdline; ///< the copy in g_cmdline_buf
 
 exo::Str copy_cmdline(exo::Str from) {
     size_t n = from.size < kCmdlineMax ? from.size : kCmdlineMax;
@@ -33,9 +34,10 @@ exo::Str copy_cmdline(exo::Str from) {
         kprintf("cmdline: longer than %zu bytes, cut\n", kCmdlineMax);
     }
     for (size_t i = 0; i < n; ++i) {
-        g_cmdline[i] = from[i];
+        g_cmdline_buf[i] = from[i];
     }
-    return exo::Str(g_cmdline, n);
+    g_cmdline = exo::Str(g_cmdline_buf, n);
+    return g_cmdline;
 }
 
 [[noreturn]] void start_first_environment(exo::Str cmdline) {
@@ -58,10 +60,8 @@ exo::Str copy_cmdline(exo::Str from) {
     schedule();
 }
 
-constinit exo::Str g_cmdline_view;
-
 [[noreturn]] void kernel_main_on_guarded_stack() {
-    exo::Str cmdline = g_cmdline_view;
+    exo::Str cmdline = g_cmdline;
     vm_selftest();
 
     if (auto test = exo::cmdline_get(cmdline, "ktest")) {
@@ -92,7 +92,6 @@ void kernel_main(const BootInfo& info) {
     kprintf("cmdline: \"%.*s\"\n", static_cast<int>(cmdline.size), cmdline.data);
 
     memory_init(info, firmware, cmdline);
-    g_cmdline_view = cmdline;
     // The rest runs on this CPU's guarded stack (the boot stack in .bss has no guard page).
     percpu_move_to_guarded_stack(kernel_main_on_guarded_stack);
 }

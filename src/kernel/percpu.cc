@@ -3,7 +3,6 @@
 #include <stddef.h>
 
 #include "console.h"
-#include "lib/mem.h"
 #include "memory.h"
 #include "panic.h"
 #include "percpu_offsets.h"
@@ -17,13 +16,15 @@ static_assert(offsetof(PerCpu, stack_guard) == PERCPU_STACK_GUARD);
 static_assert(PERCPU_OVERFLOW_SPAN == exo::kPageSize + kStackReserve);
 static_assert(sizeof(PerCpu) <= exo::kPageSize);
 
-constinit CpuArea g_cpu0;
+/// The boot CPU's PerCpu until percpu_move_to_guarded_stack (it runs on start.S's boot stack
+/// until then, and takes no trap from user mode: top_frame() is not used before the move).
+constinit PerCpu g_boot_cpu;
 
 } // namespace
 
 void percpu_init(uint64_t cpu_id) {
-    g_cpu0.cpu.cpu_id = cpu_id;
-    arch::set_cpu_local(&g_cpu0.cpu);
+    g_boot_cpu.cpu_id = cpu_id;
+    arch::set_cpu_local(&g_boot_cpu);
 }
 
 void percpu_move_to_guarded_stack(void (*next)()) {

@@ -47,12 +47,6 @@ inline constexpr uint64_t kStackReserve = 4096;
 inline constexpr uint64_t kKernelStacksBase = arch::kDirectMapBase + (uint64_t{3} << 36);
 inline constexpr uint64_t kStackSlot = 64 * 1024;
 
-/// The boot CPU's area before the guarded stack exists (boot stack in .bss).
-struct alignas(16) CpuArea {
-    uint8_t stack[kKernelStackSize] = {};
-    PerCpu cpu;
-};
-
 inline PerCpu& this_cpu() { return *static_cast<PerCpu*>(arch::cpu_local()); }
 
 /// The frame at the top of this CPU's kernel stack.

@@ -46,10 +46,8 @@ bool permits(const exo::Mapping& m, uint32_t access) {
 void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     Env* e = current_env();
     uint32_t cause = access;
-    auto m = addr < exopi::kUserTop
-                 ? e->as.query(exo::VirtAddr(addr))
-                 : exo::Result<exo::Mapping, exo::PtError>(exo::Err{exo::PtError::kNotMapped});
-    if (m) {
+    auto m = e->as.query(exo::VirtAddr(addr));
+    if (addr < exopi::kUserTop && m) {
         cause |= exopi::FAULT_PRESENT;
         // A fault on a mapping that allows the access is spurious: the hart walked before it saw
         // the new entry (riscv64 publishes new entries without a fence, arch/mmu.h). Drop what
@@ -58,7 +56,7 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
         // environment's handler hears of it.
         if (permits(m.value(), access) && e->spurious_va != addr) {
             e->spurious_va = addr;
-            e->as.refresh(exo::VirtAddr(addr & ~(exopi::kPageSize - 1)));
+            e->as.invalidate_page(exo::VirtAddr(addr & ~(exopi::kPageSize - 1)));
             return;
         }
     }
