@@ -7,14 +7,14 @@ target_compile_options(exopi_user_flags INTERFACE
   -fno-stack-protector -fno-pic -fno-common -fno-omit-frame-pointer
   $<$<COMPILE_LANGUAGE:CXX>:-fno-use-cxa-atexit>
   -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough
-  ${EXOPI_ARCH_FLAGS})
+  ${EXOPI_USER_ARCH_FLAGS})
 target_include_directories(exopi_user_flags INTERFACE
   ${PROJECT_SOURCE_DIR}/userland/lib/include
   ${PROJECT_SOURCE_DIR}/include
   ${PROJECT_SOURCE_DIR}/src)
 target_link_options(exopi_user_flags INTERFACE
   -nostdlib -static -T ${PROJECT_SOURCE_DIR}/userland/user.ld -Wl,--build-id=none
-  -Wl,-z,max-page-size=4096 ${EXOPI_ARCH_FLAGS})
+  -Wl,-z,max-page-size=4096 ${EXOPI_USER_ARCH_FLAGS})
 
 set(EXOPI_USER_BIN_DIR ${CMAKE_BINARY_DIR}/userland/bin)
 

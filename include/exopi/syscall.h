@@ -95,6 +95,9 @@ enum FaultCause : uint32_t {
     FAULT_WRITE = 1 << 1,
     FAULT_EXEC = 1 << 2,
     FAULT_PRESENT = 1 << 3, ///< a mapping exists but forbids the access (else not present)
+    /// Not a cause: the environment has executed FP/SIMD instructions, so the upcall entry must
+    /// preserve the FP registers a C handler may clobber (docs/syscalls.md "Floating point").
+    FAULT_FP_USED = 1 << 4,
 };
 
 /// What the kernel pushes on the exception stack before entering the page-fault upcall.
@@ -112,6 +115,7 @@ struct SysInfo {
     uint64_t boot_free_pages;
     uint64_t asid_bits;      ///< ASID bits in use (the hardware's, or fewer: `asid_bits=N`)
     uint64_t asid_rollovers; ///< ASID generations exhausted since boot (each flushed the TLB)
+    uint64_t fp_loads; ///< lazy FP/SIMD state loads since boot (one per FP trap that switched)
 };
 
 } // namespace exopi

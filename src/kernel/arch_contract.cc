@@ -9,6 +9,7 @@
 // uses it.)
 #include "arch/context.h"
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/mmu.h"
 #include "arch/timer.h"
 #include "arch/trap.h"
@@ -62,6 +63,15 @@ EXOPI_ARCH_FN(from_user_regs, void (*)(arch::TrapFrame&, const exopi::UserRegs&)
 EXOPI_ARCH_FN(save_user_extra, void (*)(arch::UserExtra&));
 EXOPI_ARCH_FN(load_user_extra, void (*)(const arch::UserExtra&));
 EXOPI_ARCH_FN(return_to_user, void (*)(arch::TrapFrame*));
+
+// fpu.h
+static_assert(sizeof(arch::FpState) > 0);
+EXOPI_ARCH_FN(fp_save, void (*)(arch::FpState&));
+EXOPI_ARCH_FN(fp_load, void (*)(const arch::FpState&));
+EXOPI_ARCH_FN(fp_kernel_access, void (*)());
+EXOPI_ARCH_FN(fp_switch, void (*)(bool));
+EXOPI_ARCH_FN(fp_grant, void (*)(arch::TrapFrame&));
+EXOPI_ARCH_FN(fp_revoke, void (*)(arch::TrapFrame&));
 
 // timer.h
 EXOPI_ARCH_FN(timer_now, uint64_t (*)());

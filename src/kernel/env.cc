@@ -2,9 +2,11 @@
 
 #include <stdarg.h>
 
+#include "arch/fpu.h"
 #include "console.h"
 #include "console_in.h"
 #include "exopi/exit_status.h"
+#include "fpu.h"
 #include "loader.h"
 #include "panic.h"
 #include "percpu.h"
@@ -179,6 +181,7 @@ void env_destroy(Env* e) {
     if (this_cpu().extra_owner == e) {
         this_cpu().extra_owner = nullptr; // its registers are dead: nothing to save
     }
+    fp_forget(e);
     e->as.destroy(); // leaves the CPU first if it is running there
     e->status = EnvStatus::kFree;
     --g_in_use;
@@ -214,6 +217,7 @@ void schedule() {
                 *top_frame() = next->tf;
                 next->as.activate();
                 switch_extra(next);
+                arch::fp_switch(this_cpu().fp_owner == next); // kernel/fpu.h
             } else {
                 *top_frame() = next->tf; // resuming the same one: it was saved too
             }

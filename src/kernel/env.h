@@ -7,6 +7,7 @@
 
 #include "address_space.h"
 #include "arch/context.h"
+#include "arch/fpu.h"
 #include "exopi/syscall.h"
 #include "lib/result.h"
 #include "lib/str.h"
@@ -22,6 +23,8 @@ inline constexpr uint64_t kNoSpuriousVa = ~uint64_t{0};
 struct Env {
     arch::TrapFrame tf;    ///< registers while not running (while running: in top_frame())
     arch::UserExtra extra; ///< other user registers, while another environment's are loaded
+    arch::FpState fp;      ///< FP/SIMD registers, while not loaded (kernel/fpu.h)
+    bool fp_used = false;  ///< has executed an FP instruction (reported in FaultRecord::cause)
     uint32_t id = 0;
     uint32_t parent = 0;
     EnvStatus status = EnvStatus::kFree;

@@ -33,6 +33,7 @@ struct PerCpu {
     Env* current = nullptr;        ///< the environment whose registers are in top_frame()
     AddressSpace* space = nullptr; ///< the user address space installed on this CPU
     Env* extra_owner = nullptr;    ///< whose arch::UserExtra is in this CPU's registers
+    Env* fp_owner = nullptr;       ///< whose FP/SIMD state is in this CPU's registers
     uint64_t cpu_id = 0;           ///< the hardware's number (hart id, MPIDR Aff0)
     uint32_t index = 0;            ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
 };

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "console_in.h"
 #include "env.h"
+#include "fpu.h"
 #include "loader.h"
 #include "percpu.h"
 #include "trap.h"
@@ -111,6 +112,7 @@ int64_t sys_exofork(Env* cur) {
     child->tf = *top_frame();
     arch::set_result(child->tf, 0, 0);
     arch::save_user_extra(child->extra); // the caller's, live in the registers
+    fp_fork(child, cur);
     for (unsigned i = 0; i + 1 < sizeof child->name && cur->name[i] != '\0'; ++i) {
         child->name[i] = cur->name[i];
     }
@@ -298,8 +300,9 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
 }
 
 int64_t sys_info(Env* cur, uint64_t out) {
-    exopi::SysInfo info{frames().free_pages(), envs_in_use(),  envs_created(),
-                        boot_free_pages(),     asids().bits(), asids().rollovers()};
+    exopi::SysInfo info{
+        frames().free_pages(), envs_in_use(),       envs_created(), boot_free_pages(),
+        asids().bits(),        asids().rollovers(), fp_loads()};
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 

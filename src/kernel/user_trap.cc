@@ -78,7 +78,7 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     }
     exopi::FaultRecord r{};
     r.addr = addr;
-    r.cause = cause;
+    r.cause = cause | (e->fp_used ? exopi::FAULT_FP_USED : 0);
     arch::to_user_regs(tf, &r.regs);
     if (!copy_to_user(e, record, &r, sizeof r)) {
         kill(e, "page fault, exception stack not mapped writable", addr, access);

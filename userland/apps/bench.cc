@@ -3,6 +3,9 @@
 // docs/performance.md for the numbers and what they include.
 #include "exopi/user.h"
 
+/// One floating-point operation (bench_fp.cc: this file is compiled without FP/SIMD).
+void fp_step();
+
 namespace {
 
 using namespace exopi;
@@ -77,6 +80,33 @@ int main() {
                                  (void)ipc_send(partner, 1);
                                  (void)sys::ipc_recv(kNoPage);
                              }) - empty);
+    (void)ipc_send(partner, 0);
+    wait(partner);
+    // Everything above ran without an FP instruction, so no switch moved FP state.
+    printf("bench: FP state loads so far: %lu\n", fp_state_loads());
+    // The same round trip with both environments computing in FP between messages: each switch
+    // now hands the FP registers over lazily (a trap, a save and a load), kernel/fpu.h.
+    forked = dumbfork();
+    assert(forked.ok());
+    partner = forked.value();
+    if (partner == 0) {
+        for (;;) {
+            auto r = sys::ipc_recv(kNoPage);
+            if (!r || r.value().value == 0) {
+                return 0;
+            }
+            fp_step();
+            (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value);
+        }
+    }
+    uint64_t loads = fp_state_loads();
+    report("IPC round trip, both using FP", per_call([partner] {
+                                                fp_step();
+                                                (void)ipc_send(partner, 1);
+                                                (void)sys::ipc_recv(kNoPage);
+                                            }) - empty);
+    printf("bench: FP state loads per FP round trip: %lu\n",
+           (fp_state_loads() - loads) / (kRounds + 1));
     (void)ipc_send(partner, 0);
     wait(partner);
     return 0;

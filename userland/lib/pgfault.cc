@@ -1,12 +1,18 @@
 // User-level page-fault handling.
 //
-// The kernel enters __exopi_upcall with sp and the first argument pointing at the FaultRecord
-// it pushed on the exception stack. Being an ordinary function, the entry builds its frame
-// below the record (the stack grows down), calls the handler, and then asks the kernel to
-// resume at the record's registers with env_set_trapframe(0, ...). That call restores every
-// register, the pc and the flags exactly — nothing is left for a hand-written trampoline to
-// clobber — and it lets a handler change the registers it resumes with. A fault inside the
-// handler nests: the kernel pushes the next record below the current sp.
+// The kernel enters __exopi_upcall (arch/<isa>/entry.S) with sp and the first argument
+// pointing at the FaultRecord it pushed on the exception stack. The entry builds its frame
+// below the record (the stack grows down), calls __exopi_upcall_handle, and then
+// __exopi_upcall_resume asks the kernel to resume at the record's registers with
+// env_set_trapframe(0, ...). That call restores every integer register, the pc and the flags
+// exactly — nothing is left for a hand-written trampoline to clobber — and it lets a handler
+// change the registers it resumes with. A fault inside the handler nests: the kernel pushes
+// the next record below the current sp.
+//
+// FP registers are not in the record: the kernel leaves them alone. If the environment has
+// used FP (FAULT_FP_USED), the entry saves the ones a C handler may clobber (the caller-saved
+// registers and the FP control/status register) around the handler; otherwise there is
+// nothing to preserve, and no FP instruction runs (the library is built without FP).
 #include "exopi/user.h"
 
 namespace exopi {
@@ -40,8 +46,9 @@ const char* fault_cause_name(uint64_t cause) {
 
 } // namespace exopi
 
-extern "C" void __exopi_upcall(exopi::FaultRecord* fault) {
-    exopi::g_handler(fault);
+extern "C" void __exopi_upcall_handle(exopi::FaultRecord* fault) { exopi::g_handler(fault); }
+
+extern "C" [[noreturn]] void __exopi_upcall_resume(exopi::FaultRecord* fault) {
     (void)exopi::sys::env_set_trapframe(0, &fault->regs);
     panic("env_set_trapframe returned");
 }

@@ -68,6 +68,11 @@ void set_arg(uint64_t a) { g_arg = a; }
 
 uint64_t arg() { return g_arg; }
 
+uint64_t fp_state_loads() {
+    SysInfo info; // filled by the kernel; not zeroed first (see user.h)
+    return sys::call(Sys::kSysInfo, sys::u(&info)) == 0 ? info.fp_loads : 0;
+}
+
 void exit() {
     (void)sys::env_destroy(0);
     for (;;) {

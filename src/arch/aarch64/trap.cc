@@ -4,6 +4,7 @@
 #include "arch/sysreg.h"
 #include "exopi/syscall.h"
 #include "kernel/console.h"
+#include "kernel/fpu.h"
 #include "kernel/panic.h"
 #include "kernel/platform.h"
 #include "kernel/trap.h"
@@ -101,11 +102,16 @@ void dump_frame(const TrapFrame& tf, VectorKind kind) {
 namespace {
 
 void user_sync(TrapFrame& tf) {
+    auto ec = static_cast<Class>(reg::esr::EC::get(tf.esr));
+    if (ec == Class::kSvc64) { // the hot path, tested before the switch's jump table
+        kernel::syscall(tf);   // ELR is already past the svc
+        return;
+    }
     uint64_t fsc = reg::esr::xFSC::get(tf.esr);
     // Alignment and external aborts are not page faults: the environment dies.
     bool page_fault = (fsc >> 2) <= 0b0011; // address size, translation, access flag, permission
-    switch (static_cast<Class>(reg::esr::EC::get(tf.esr))) {
-    case Class::kSvc64: kernel::syscall(tf); return; // ELR is already past the svc
+    switch (ec) {
+    case Class::kFpAccess: kernel::fp_trap(tf); return; // ELR is the instruction: it reruns
     case Class::kDataAbortLower:
         if (page_fault) {
             bool write = reg::esr::WnR::get(tf.esr) != 0;

@@ -1,8 +1,10 @@
 #include "arch/trap.h"
 
 #include "arch/csr.h"
+#include "arch/fpu.h"
 #include "exopi/syscall.h"
 #include "kernel/console.h"
+#include "kernel/fpu.h"
 #include "kernel/panic.h"
 #include "kernel/platform.h"
 #include "kernel/trap.h"
@@ -127,8 +129,18 @@ extern "C" void riscv_user_trap(TrapFrame* tf) {
     case Exception::kInstructionPageFault:
         kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_EXEC);
         return;
-    default: kernel::user_exception(*tf, cause_name(tf->scause), tf->stval); return;
+    case Exception::kIllegalInstruction:
+        // With sstatus.FS = Off every FP instruction is illegal. Open the FP unit and run the
+        // instruction again (sepc still points at it): if it was not an FP instruction it
+        // traps once more, now with FS on, and the environment is killed below.
+        if (fp_was_off(*tf)) {
+            kernel::fp_trap(*tf);
+            return;
+        }
+        break;
+    default: break;
     }
+    kernel::user_exception(*tf, cause_name(tf->scause), tf->stval);
 }
 
 } // namespace arch

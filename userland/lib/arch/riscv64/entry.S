@@ -26,3 +26,45 @@ __exopi_ipc_recv:
     sd      a2, 8(t0)
     sd      a3, 16(t0)
 1:  ret
+
+    // The page-fault upcall (pgfault.cc): the kernel enters here with a0 = sp = the
+    // FaultRecord. Every register is restored from the record at the end, so s1/s2 are free.
+    .equ    FAULT_FP_USED, 1 << 4
+    .equ    FP_SAVE, 176            // ft0-ft11, fa0-fa7 (psABI: caller-saved), fcsr; 16-aligned
+    .globl  __exopi_upcall
+__exopi_upcall:
+    mv      s1, a0
+    ld      s2, 8(a0)               // cause
+    andi    s2, s2, FAULT_FP_USED
+    li      fp, 0                   // a new frame chain: the faulting one is in the record
+    li      ra, 0
+    beqz    s2, 1f
+    addi    sp, sp, -FP_SAVE
+    .irp    n, 0,1,2,3,4,5,6,7
+    fsd     f\n, (\n * 8)(sp)       // ft0-ft7
+    .endr
+    .irp    n, 10,11,12,13,14,15,16,17
+    fsd     f\n, ((\n - 2) * 8)(sp) // fa0-fa7
+    .endr
+    .irp    n, 28,29,30,31
+    fsd     f\n, ((\n - 12) * 8)(sp) // ft8-ft11
+    .endr
+    frcsr   t0
+    sd      t0, 160(sp)
+1:  mv      a0, s1
+    call    __exopi_upcall_handle
+    beqz    s2, 2f
+    .irp    n, 0,1,2,3,4,5,6,7
+    fld     f\n, (\n * 8)(sp)
+    .endr
+    .irp    n, 10,11,12,13,14,15,16,17
+    fld     f\n, ((\n - 2) * 8)(sp)
+    .endr
+    .irp    n, 28,29,30,31
+    fld     f\n, ((\n - 12) * 8)(sp)
+    .endr
+    ld      t0, 160(sp)
+    fscsr   t0
+    addi    sp, sp, FP_SAVE
+2:  mv      a0, s1
+    call    __exopi_upcall_resume   // does not return

@@ -188,6 +188,9 @@ int puts(const char* s); ///< writes s and a newline
 [[noreturn]] void exit();
 /// The caller's environment id (asked once, then cached).
 uint32_t thisenv();
+/// SysInfo::fp_loads, read without touching an FP register: sys::sys_info() zeroes and copies a
+/// SysInfo, which the compiler may do with SIMD stores in a program built with FP (aarch64).
+uint64_t fp_state_loads();
 
 /// Fork with copy-on-write: the child shares every page, writable ones copy-on-write, and
 /// copies a page when either side first writes it. The child's id in the parent, 0 in the

@@ -23,7 +23,7 @@ inline uint64_t user_pc(const TrapFrame& tf) { return tf.sepc; }
 inline uint64_t user_sp(const TrapFrame& tf) { return tf.x[2]; }
 
 /// sstatus for user mode: SPP = 0 (sret goes to U), SPIE = 1 (interrupts on there), FS = 0
-/// (floating point off: user programs are built without it, see docs/syscalls.md).
+/// (floating point off until the environment's first FP instruction, kernel/fpu.h).
 inline constexpr uint64_t kUserSstatus = csr::sstatus::SPIE::make(1);
 
 /// A fresh frame: user mode at `pc` with stack `sp`, `arg` in a0, everything else zero.
@@ -52,13 +52,14 @@ inline void to_user_regs(const TrapFrame& tf, exopi::UserRegs* r) {
 }
 
 /// Installs user-supplied registers. Nothing in them can raise privilege: the status register
-/// is not taken from user space at all.
+/// is not taken from user space at all. Only FS is kept: it says whether the FP registers are
+/// open to the environment (kernel/fpu.h), which new integer registers do not change.
 inline void from_user_regs(TrapFrame& tf, const exopi::UserRegs& r) {
     for (unsigned i = 1; i < 32; ++i) {
         tf.x[i] = r.x[i];
     }
     tf.sepc = r.pc;
-    tf.sstatus = kUserSstatus;
+    tf.sstatus = kUserSstatus | (tf.sstatus & csr::sstatus::FS::kMask);
 }
 
 /// User state outside the trap frame: none on riscv64 (the thread pointer tp is a general
