@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch/mmu.h"
+#include "lib/bits.h"
 
 namespace kernel {
 
@@ -15,6 +16,15 @@ template <typename T> inline T mmio_read(uintptr_t pa) {
 }
 template <typename T> inline void mmio_write(uintptr_t pa, T value) {
     *reinterpret_cast<volatile T*>(pa + arch::kDirectMapBase) = value;
+}
+/// A value built from a register's fields (lib/bits.h), written at the register's width.
+template <typename Reg, typename T>
+inline void mmio_write(uintptr_t pa, exo::RegValue<Reg, T> value) {
+    mmio_write<T>(pa, value.raw);
+}
+/// The register at `pa` as a value of register type `Reg`, for its fields.
+template <typename Reg> inline typename Reg::Value mmio_read_reg(uintptr_t pa) {
+    return Reg::of(mmio_read<typename Reg::Raw>(pa));
 }
 
 } // namespace kernel

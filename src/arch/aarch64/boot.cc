@@ -21,8 +21,8 @@ extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
     // EL1 starts with its MMU and caches off, little-endian, SP alignment checked.
     ARCH_SYSREG_WRITE(sctlr_el1, reg::sctlr_el1::kRes1 | reg::sctlr_el1::SA::make(1));
     // The eret lands in EL1h with all of DAIF masked.
-    uint64_t spsr = reg::spsr::M::make(reg::spsr::kEL1h) | reg::spsr::D::make(1) |
-                    reg::spsr::A::make(1) | reg::spsr::I::make(1) | reg::spsr::F::make(1);
+    auto spsr = reg::spsr::M::make(reg::spsr::kEL1h) | reg::spsr::D::make(1) |
+                reg::spsr::A::make(1) | reg::spsr::I::make(1) | reg::spsr::F::make(1);
     ARCH_SYSREG_WRITE(spsr_el2, spsr);
     ARCH_SYSREG_WRITE(elr_el2, reinterpret_cast<uintptr_t>(el1_entry));
     ARCH_SYSREG_WRITE(sp_el1, reinterpret_cast<uintptr_t>(boot_stack_top));

@@ -56,8 +56,8 @@ extern "C" void aarch64_early_mmu() {
     ARCH_SYSREG_WRITE(ttbr1_el1, root);
     // Nothing may be cached from before: invalidate the TLB, then enable.
     asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
-    uint64_t s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
-                 sctlr::SA::make(1);
+    auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
+             sctlr::SA::make(1);
     ARCH_SYSREG_WRITE(sctlr_el1, s);
     asm volatile("isb" ::: "memory");
 }

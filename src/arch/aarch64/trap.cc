@@ -50,7 +50,7 @@ bool is_abort(uint64_t esr) {
 
 /// [arm-arm] ESR_EL1, ISS encoding for an exception from a Data Abort: DFSC.
 const char* fault_status_name(uint64_t fsc) {
-    switch (fsc >> 2) {
+    switch (fsc >> reg::esr::FscType::kShift) {
     case 0b0000: return "address size fault";
     case 0b0001: return "translation fault";
     case 0b0010: return "access flag fault";
@@ -88,7 +88,8 @@ void dump_frame(const TrapFrame& tf, VectorKind kind) {
                     kind_origin(kind), reg::esr::EC::get(tf.esr), class_name(tf.esr));
     if (is_abort(tf.esr)) {
         uint64_t fsc = reg::esr::xFSC::get(tf.esr);
-        kernel::kprintf("  %s, level %lu, %s at %#lx\n", fault_status_name(fsc), fsc & 3,
+        kernel::kprintf("  %s, level %lu, %s at %#lx\n", fault_status_name(fsc),
+                        reg::esr::FscLevel::get(tf.esr),
                         reg::esr::WnR::get(tf.esr) != 0 ? "write" : "read", tf.far);
     }
     kernel::kprintf("  elr %016lx  far %016lx  esr %016lx  spsr %016lx\n", tf.elr, tf.far, tf.esr,
@@ -107,9 +108,9 @@ void user_sync(TrapFrame& tf) {
         kernel::syscall(tf);   // ELR is already past the svc
         return;
     }
-    uint64_t fsc = reg::esr::xFSC::get(tf.esr);
     // Alignment and external aborts are not page faults: the environment dies.
-    bool page_fault = (fsc >> 2) <= 0b0011; // address size, translation, access flag, permission
+    // FscType 0b0000..0b0011: address size, translation, access flag, permission.
+    bool page_fault = reg::esr::FscType::get(tf.esr) <= 0b0011;
     switch (ec) {
     case Class::kFpAccess: kernel::fp_trap(tf); return; // ELR is the instruction: it reruns
     case Class::kDataAbortLower:

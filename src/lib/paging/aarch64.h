@@ -15,22 +15,25 @@ struct Aarch64Policy {
     /// OutputAddress is bits [47:12]: 48-bit physical addresses (without FEAT_LPA).
     static constexpr unsigned kOutputAddressBits = 48;
 
+    /// A descriptor, as a register type: its fields combine only with each other.
+    struct Pte : Register<Pte> {};
+
     /// Descriptor fields.
-    using Valid = Bit<0>;
-    using Type = Bit<1>; ///< 1: table (levels 1-2) or page (level 3); 0: block (levels 1-2)
-    using AttrIndx = Field<4, 2>; ///< index into MAIR_EL1
-    using NS = Bit<5>;
-    using AP = Field<7, 6>; ///< AP[2:1]: access permissions
-    using SH = Field<9, 8>; ///< shareability
-    using AF = Bit<10>;     ///< access flag: 0 faults on first access
-    using nG = Bit<11>;     ///< not global: tagged with the ASID
-    using OutputAddress = Field<47, 12>;
-    using Contiguous = Bit<52>;
-    using PXN = Bit<53>; ///< privileged execute-never
-    using UXN = Bit<54>; ///< unprivileged execute-never
+    using Valid = Pte::Bit<0>;
+    using Type = Pte::Bit<1>; ///< 1: table (levels 1-2) or page (level 3); 0: block (levels 1-2)
+    using AttrIndx = Pte::Field<4, 2>; ///< index into MAIR_EL1
+    using NS = Pte::Bit<5>;
+    using AP = Pte::Field<7, 6>; ///< AP[2:1]: access permissions
+    using SH = Pte::Field<9, 8>; ///< shareability
+    using AF = Pte::Bit<10>;     ///< access flag: 0 faults on first access
+    using nG = Pte::Bit<11>;     ///< not global: tagged with the ASID
+    using OutputAddress = Pte::Field<47, 12>;
+    using Contiguous = Pte::Bit<52>;
+    using PXN = Pte::Bit<53>; ///< privileged execute-never
+    using UXN = Pte::Bit<54>; ///< unprivileged execute-never
     /// Exopi's software bits, in the descriptor's "reserved for software use" bits [58:55].
-    using SwCow = Bit<55>;
-    using SwShared = Bit<56>;
+    using SwCow = Pte::Bit<55>;
+    using SwShared = Pte::Bit<56>;
 
     /// AP[2:1] encodings.
     static constexpr uint64_t kApKernelRw = 0b00;
@@ -66,7 +69,7 @@ struct Aarch64Policy {
 
     /// Table descriptor: no hierarchical attribute overrides (APTable, XNTable stay 0).
     static constexpr uint64_t make_table(PhysAddr pa) {
-        return Valid::make(1) | Type::make(1) | OutputAddress::make(pa.pfn());
+        return (Valid::make(1) | Type::make(1) | OutputAddress::make(pa.pfn())).raw;
     }
 
     static constexpr uint64_t make_leaf(PhysAddr pa, Attrs a, unsigned level) {
@@ -78,12 +81,13 @@ struct Aarch64Policy {
         // User code never runs at EL1, kernel code never at EL0.
         uint64_t pxn = (exec && !user) ? 0 : 1;
         uint64_t uxn = (exec && user) ? 0 : 1;
-        return Valid::make(1) | Type::make(level == kLevels - 1 ? 1 : 0) |
-               AttrIndx::make(device ? kMairDevice : kMairNormal) |
-               SH::make(device ? 0 : kShInner) | AP::make(ap) | AF::make(1) |
-               nG::make(user ? 1 : 0) | PXN::make(pxn) | UXN::make(uxn) |
-               SwCow::make(has(a.perm, Perm::kCow) ? 1 : 0) |
-               SwShared::make(has(a.perm, Perm::kShared) ? 1 : 0) | OutputAddress::make(pa.pfn());
+        return (Valid::make(1) | Type::make(level == kLevels - 1 ? 1 : 0) |
+                AttrIndx::make(device ? kMairDevice : kMairNormal) |
+                SH::make(device ? 0 : kShInner) | AP::make(ap) | AF::make(1) |
+                nG::make(user ? 1 : 0) | PXN::make(pxn) | UXN::make(uxn) |
+                SwCow::make(has(a.perm, Perm::kCow) ? 1 : 0) |
+                SwShared::make(has(a.perm, Perm::kShared) ? 1 : 0) | OutputAddress::make(pa.pfn()))
+            .raw;
     }
 
     static constexpr PhysAddr output_address(uint64_t e) {

@@ -15,20 +15,23 @@ struct Sv39Policy {
     /// PPN[2:0] is 44 bits: physical addresses of up to 56 bits.
     static constexpr unsigned kOutputAddressBits = 56;
 
+    /// A descriptor, as a register type: its fields combine only with each other.
+    struct Pte : Register<Pte> {};
+
     /// [riscv-priv] Sv39 page table entry.
-    using V = Bit<0>; ///< valid
-    using R = Bit<1>;
-    using W = Bit<2>;
-    using X = Bit<3>;
-    using U = Bit<4>;        ///< user-mode accessible
-    using G = Bit<5>;        ///< global: in every address space
-    using A = Bit<6>;        ///< accessed
-    using D = Bit<7>;        ///< dirty
-    using RSW = Field<9, 8>; ///< reserved for software
-    using PPN = Field<53, 10>;
+    using V = Pte::Bit<0>; ///< valid
+    using R = Pte::Bit<1>;
+    using W = Pte::Bit<2>;
+    using X = Pte::Bit<3>;
+    using U = Pte::Bit<4>;        ///< user-mode accessible
+    using G = Pte::Bit<5>;        ///< global: in every address space
+    using A = Pte::Bit<6>;        ///< accessed
+    using D = Pte::Bit<7>;        ///< dirty
+    using RSW = Pte::Field<9, 8>; ///< reserved for software
+    using PPN = Pte::Field<53, 10>;
     /// Exopi's software bits, in RSW.
-    using SwCow = Bit<8>;
-    using SwShared = Bit<9>;
+    using SwCow = Pte::Bit<8>;
+    using SwShared = Pte::Bit<9>;
 
     /// Sv39 requires bits 63..39 of a virtual address to equal bit 38.
     static constexpr bool is_canonical(uint64_t va) {
@@ -57,7 +60,9 @@ struct Sv39Policy {
     /// A pointer to the next level: V and the PPN only. [riscv-priv] Sv32 "Addressing and Memory
     /// Protection": "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use";
     /// they stay clear.
-    static constexpr uint64_t make_table(PhysAddr pa) { return V::make(1) | PPN::make(pa.pfn()); }
+    static constexpr uint64_t make_table(PhysAddr pa) {
+        return (V::make(1) | PPN::make(pa.pfn())).raw;
+    }
 
     /// A and D are set up front: the kernel does not track them, and hardware that does not
     /// update them would otherwise fault on first access ([riscv-priv], same section, on the A and
@@ -65,11 +70,12 @@ struct Sv39Policy {
     static constexpr uint64_t make_leaf(PhysAddr pa, Attrs a, unsigned /*level*/) {
         bool user = has(a.perm, Perm::kUser);
         bool write = has(a.perm, Perm::kWrite);
-        return V::make(1) | R::make(has(a.perm, Perm::kRead) ? 1 : 0) | W::make(write ? 1 : 0) |
-               X::make(has(a.perm, Perm::kExec) ? 1 : 0) | U::make(user ? 1 : 0) |
-               G::make(user ? 0 : 1) | A::make(1) | D::make(write ? 1 : 0) |
-               SwCow::make(has(a.perm, Perm::kCow) ? 1 : 0) |
-               SwShared::make(has(a.perm, Perm::kShared) ? 1 : 0) | PPN::make(pa.pfn());
+        return (V::make(1) | R::make(has(a.perm, Perm::kRead) ? 1 : 0) | W::make(write ? 1 : 0) |
+                X::make(has(a.perm, Perm::kExec) ? 1 : 0) | U::make(user ? 1 : 0) |
+                G::make(user ? 0 : 1) | A::make(1) | D::make(write ? 1 : 0) |
+                SwCow::make(has(a.perm, Perm::kCow) ? 1 : 0) |
+                SwShared::make(has(a.perm, Perm::kShared) ? 1 : 0) | PPN::make(pa.pfn()))
+            .raw;
     }
 
     static constexpr PhysAddr output_address(uint64_t e) { return PhysAddr::from_pfn(PPN::get(e)); }

@@ -24,8 +24,13 @@ constexpr uint32_t kUartIrq = 10;
 
 /// sifive,test1: writing FINISHER_PASS (0x5555) exits QEMU with 0; FINISHER_FAIL (0x3333)
 /// with the status in bits [31:16] exits with that status (QEMU hw/misc/sifive_test.c).
-constexpr uint32_t kFinisherFail = 0x3333;
-constexpr uint32_t kFinisherPass = 0x5555;
+namespace finisher {
+struct R : exo::Register<R, uint32_t> {};
+using Status = R::Field<15, 0>;
+using Code = R::Field<31, 16>;
+constexpr uint32_t kFail = 0x3333;
+constexpr uint32_t kPass = 0x5555;
+} // namespace finisher
 
 /// From QEMU's device tree (test/data/qemu-virt-rv64.dtb).
 constexpr DeviceRange kDevices[] = {
@@ -59,7 +64,7 @@ uint64_t timer_hz() { return g_timebase_hz; }
 void irq_init() {
     virt::plic_enable(g_boot_hart, kUartIrq);
     virt::uart_enable_rx_interrupt();
-    ARCH_CSR_SET(sie, uint64_t{1} << 9); // SEIE: external interrupts from the PLIC
+    ARCH_CSR_SET(sie, arch::csr::sie::SEIE::make(1)); // external interrupts from the PLIC
 }
 
 void handle_irq() {
@@ -83,9 +88,10 @@ MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; 
 exo::Str cmdline() { return g_firmware.cmdline; }
 
 void shutdown(int status) {
-    uint32_t cmd =
-        status == 0 ? kFinisherPass : (static_cast<uint32_t>(status) << 16) | kFinisherFail;
-    kernel::mmio_write<uint32_t>(virt::kTestDevice, cmd);
+    using namespace finisher;
+    auto cmd = status == 0 ? Status::make(kPass)
+                           : Code::make(static_cast<uint32_t>(status)) | Status::make(kFail);
+    kernel::mmio_write(virt::kTestDevice, cmd);
     arch::halt_cpu(); // not reached under QEMU
 }
 

@@ -8,15 +8,19 @@
 namespace platform::virt {
 namespace {
 
-constexpr uintptr_t kThr = 0;       ///< transmit holding register (write)
-constexpr uintptr_t kRbr = 0;       ///< receive buffer register (read)
-constexpr uintptr_t kIer = 1;       ///< interrupt enable register
-using ERBFI = exo::Bit<0, uint8_t>; ///< IER: interrupt when received data is available
-constexpr uintptr_t kLsr = 5;       ///< line status register
+constexpr uintptr_t kThr = 0; ///< transmit holding register (write)
+constexpr uintptr_t kRbr = 0; ///< receive buffer register (read)
+constexpr uintptr_t kIer = 1; ///< interrupt enable register
+namespace ier {
+struct R : exo::Register<R, uint8_t> {};
+using ERBFI = R::Bit<0>; ///< interrupt when received data is available
+} // namespace ier
+constexpr uintptr_t kLsr = 5; ///< line status register
 
 namespace lsr {
-using DR = exo::Bit<0, uint8_t>;   ///< data ready
-using THRE = exo::Bit<5, uint8_t>; ///< transmit holding register empty
+struct R : exo::Register<R, uint8_t> {};
+using DR = R::Bit<0>;   ///< data ready
+using THRE = R::Bit<5>; ///< transmit holding register empty
 } // namespace lsr
 
 } // namespace
@@ -35,7 +39,7 @@ bool uart_try_putc(char c) {
     return true;
 }
 
-void uart_enable_rx_interrupt() { kernel::mmio_write<uint8_t>(kUart0 + kIer, ERBFI::make(1)); }
+void uart_enable_rx_interrupt() { kernel::mmio_write(kUart0 + kIer, ier::ERBFI::make(1)); }
 
 int uart_getc() {
     if (lsr::DR::get(kernel::mmio_read<uint8_t>(kUart0 + kLsr)) == 0) {

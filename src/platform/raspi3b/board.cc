@@ -55,15 +55,16 @@ void irq_init() {
 }
 
 void handle_irq() {
-    uint32_t sources = rpi::core0_irq_sources();
+    auto sources = rpi::core0_irq_sources();
     bool handled = false;
-    if ((sources & rpi::kSourceGpu) != 0 && (rpi::armctrl_pending2() & rpi::kUartIrqBit) != 0) {
+    if (rpi::core_irq_source::GPU::get(sources) != 0 &&
+        rpi::irq2::UART::get(rpi::armctrl_pending2()) != 0) {
         for (int c = rpi::pl011_getc(); c >= 0; c = rpi::pl011_getc()) {
             kernel::console_input(static_cast<char>(c));
         }
         handled = true;
     }
-    if ((sources & rpi::kSourceCntpnsIrq) != 0) {
+    if (rpi::core_irq_source::CNTPNSIRQ::get(sources) != 0) {
         kernel::timer_interrupt(); // may switch environments: last
         return;
     }

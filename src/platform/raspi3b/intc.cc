@@ -19,14 +19,14 @@ constexpr uintptr_t kEnable2 = 0x214;
 
 void intc_init() {
     kernel::mmio_write<uint32_t>(kLocalPeripherals + kGpuRouting, 0); // GPU IRQ to core 0
-    kernel::mmio_write<uint32_t>(kLocalPeripherals + kCore0TimerCtl, kSourceCntpnsIrq);
-    kernel::mmio_write<uint32_t>(kArmctrl + kEnable2, kUartIrqBit);
+    kernel::mmio_write(kLocalPeripherals + kCore0TimerCtl, core_timer_ctl::nCNTPNSIRQ_IRQ::make(1));
+    kernel::mmio_write(kArmctrl + kEnable2, irq2::UART::make(1));
 }
 
-uint32_t core0_irq_sources() {
-    return kernel::mmio_read<uint32_t>(kLocalPeripherals + kCore0IrqSource);
+core_irq_source::R::Value core0_irq_sources() {
+    return kernel::mmio_read_reg<core_irq_source::R>(kLocalPeripherals + kCore0IrqSource);
 }
 
-uint32_t armctrl_pending2() { return kernel::mmio_read<uint32_t>(kArmctrl + kPending2); }
+irq2::R::Value armctrl_pending2() { return kernel::mmio_read_reg<irq2::R>(kArmctrl + kPending2); }
 
 } // namespace platform::rpi

@@ -7,17 +7,31 @@
 
 #include <stdint.h>
 
+#include "lib/bits.h"
+
 namespace platform::rpi {
 
-/// IRQ sources of core 0, [qa7] "Core interrupt sources".
-inline constexpr uint32_t kSourceCntpnsIrq = 1U << 1; ///< EL1 physical timer (non-secure)
-inline constexpr uint32_t kSourceGpu = 1U << 8;       ///< something pending in armctrl
+/// [qa7] "Core interrupt sources" (core 0's IRQ source register).
+namespace core_irq_source {
+struct R : exo::Register<R, uint32_t> {};
+using CNTPNSIRQ = R::Bit<1>; ///< EL1 physical timer (non-secure)
+using GPU = R::Bit<8>;       ///< something pending in armctrl
+} // namespace core_irq_source
 
-/// The PL011's armctrl interrupt: GPU IRQ 57, bit 25 of "IRQ pending 2".
-inline constexpr uint32_t kUartIrqBit = 1U << (57 - 32);
+/// [qa7] "Core timers interrupt control": which timer interrupts reach the core as IRQs.
+namespace core_timer_ctl {
+struct R : exo::Register<R, uint32_t> {};
+using nCNTPNSIRQ_IRQ = R::Bit<1>;
+} // namespace core_timer_ctl
+
+/// [bcm2835] 7.5 "IRQ pending 2" / "Enable IRQs 2": GPU IRQs 32-63, one bit each.
+namespace irq2 {
+struct R : exo::Register<R, uint32_t> {};
+using UART = R::Bit<57 - 32>; ///< the PL011: GPU IRQ 57
+} // namespace irq2
 
 void intc_init();
-uint32_t core0_irq_sources();
-uint32_t armctrl_pending2();
+core_irq_source::R::Value core0_irq_sources();
+irq2::R::Value armctrl_pending2();
 
 } // namespace platform::rpi

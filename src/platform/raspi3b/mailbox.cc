@@ -17,9 +17,17 @@ using kernel::mmio_write;
 constexpr uintptr_t kRead = 0x00;
 constexpr uintptr_t kStatus = 0x18;
 constexpr uintptr_t kWrite = 0x20;
-using Full = exo::Bit<31, uint32_t>;
-using Empty = exo::Bit<30, uint32_t>;
-using Channel = exo::Field<3, 0, uint32_t>;
+namespace status {
+struct R : exo::Register<R, uint32_t> {};
+using Full = R::Bit<31>;
+using Empty = R::Bit<30>;
+} // namespace status
+/// The read and write registers: a message is a 16-byte aligned address and a channel.
+namespace message {
+struct R : exo::Register<R, uint32_t> {};
+using Channel = R::Field<3, 0>;
+using Data = R::Field<31, 4>;
+} // namespace message
 constexpr uint32_t kPropertyChannel = 8;
 
 constexpr uint32_t kRequest = 0;
@@ -47,18 +55,19 @@ bool mailbox_arm_memory(ArmMemory* out) {
     // address in the uncached bus alias.
     arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);
     auto phys = static_cast<uint32_t>(kernel::virt_to_phys(g_buffer).value);
-    uint32_t message = (phys | kBusUncachedAlias) & ~Channel::kMask;
-    message |= Channel::make(kPropertyChannel);
+    // The buffer is 16-byte aligned, so its address fits in DATA (bits 31:4) unshifted.
+    auto message = message::R::of((phys | kBusUncachedAlias) & message::Data::kMask) |
+                   message::Channel::make(kPropertyChannel);
 
-    while (Full::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+    while (status::Full::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
     }
     asm volatile("dsb sy" ::: "memory");
-    mmio_write<uint32_t>(kMailbox + kWrite, message);
+    mmio_write(kMailbox + kWrite, message);
     for (int tries = 0; tries < 1000000; ++tries) {
-        if (Empty::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+        if (status::Empty::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
             continue;
         }
-        if (mmio_read<uint32_t>(kMailbox + kRead) != message) {
+        if (kernel::mmio_read_reg<message::R>(kMailbox + kRead) != message) {
             continue; // a reply to someone else's message
         }
         arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);

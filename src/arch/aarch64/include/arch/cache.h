@@ -5,14 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/sysreg.h"
+
 namespace arch {
 
 /// Cleans and invalidates [p, p + n) to the point of coherency ([arm-arm] DC CIVAC).
 inline void dcache_clean_invalidate(const volatile void* p, size_t n) {
-    // CTR_EL0.DminLine: log2 of the smallest data cache line, in words.
-    uint64_t ctr = 0;
-    asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
-    uint64_t line = uint64_t{4} << ((ctr >> 16) & 0xf);
+    uint64_t line = uint64_t{4} << reg::ctr_el0::DminLine::get(ARCH_SYSREG_READ(ctr_el0));
     auto start = reinterpret_cast<uintptr_t>(p) & ~(line - 1);
     auto end = reinterpret_cast<uintptr_t>(p) + n;
     for (uintptr_t a = start; a < end; a += line) {

@@ -24,7 +24,7 @@ inline uint64_t user_sp(const TrapFrame& tf) { return tf.sp_el0; }
 
 /// SPSR for EL0: M = EL0t, DAIF clear (interrupts on), NZCV as given.
 constexpr uint64_t user_spsr(uint64_t nzcv) {
-    return reg::spsr::M::make(reg::spsr::kEL0t) | reg::spsr::NZCV::make(nzcv);
+    return (reg::spsr::M::make(reg::spsr::kEL0t) | reg::spsr::NZCV::make(nzcv)).raw;
 }
 
 inline void init_user_frame(TrapFrame& tf, uint64_t pc, uint64_t sp, uint64_t arg) {
@@ -48,7 +48,7 @@ inline void to_user_regs(const TrapFrame& tf, exopi::UserRegs* r) {
     }
     r->x[31] = tf.sp_el0;
     r->pc = tf.elr;
-    r->flags = reg::spsr::NZCV::make(reg::spsr::NZCV::get(tf.spsr));
+    r->flags = reg::spsr::NZCV::make(reg::spsr::NZCV::get(tf.spsr)).raw;
 }
 
 /// Installs user-supplied registers. Only the condition flags are taken from `flags`: the

@@ -45,7 +45,7 @@ inline void fp_kernel_access() {
 /// it changes, so switching between environments that never use FP costs a register read.
 inline void fp_switch(bool owns) {
     uint64_t want =
-        reg::cpacr_el1::FPEN::make(owns ? reg::cpacr_el1::kTrapNone : reg::cpacr_el1::kTrapAll);
+        reg::cpacr_el1::FPEN::make(owns ? reg::cpacr_el1::kTrapNone : reg::cpacr_el1::kTrapAll).raw;
     if (ARCH_SYSREG_READ(cpacr_el1) != want) {
         ARCH_SYSREG_WRITE(cpacr_el1, want);
     }

@@ -29,40 +29,50 @@ inline constexpr uint64_t kDirectMapBase = 0xffffff8000000000;
 inline constexpr uint64_t kUserTop = uint64_t{1} << 39;
 
 namespace reg::tcr_el1 {
+struct R : exo::Register<R> {};
 /// [arm-arm] TCR_EL1
-using T0SZ = exo::Field<5, 0>;
-using EPD0 = exo::Bit<7>; ///< 1: no TTBR0 walks (a TTBR0 miss faults)
-using IRGN0 = exo::Field<9, 8>;
-using ORGN0 = exo::Field<11, 10>;
-using SH0 = exo::Field<13, 12>;
-using TG0 = exo::Field<15, 14>; ///< 0b00: 4 KiB
-using T1SZ = exo::Field<21, 16>;
-using EPD1 = exo::Bit<23>;
-using IRGN1 = exo::Field<25, 24>;
-using ORGN1 = exo::Field<27, 26>;
-using SH1 = exo::Field<29, 28>;
-using TG1 = exo::Field<31, 30>; ///< 0b10: 4 KiB
-using IPS = exo::Field<34, 32>; ///< 0b010: 40-bit physical addresses (Cortex-A53)
-using AS = exo::Bit<36>;        ///< 1: 16-bit ASIDs (if ID_AA64MMFR0_EL1.ASIDBits says so)
+using T0SZ = R::Field<5, 0>;
+using EPD0 = R::Bit<7>; ///< 1: no TTBR0 walks (a TTBR0 miss faults)
+using IRGN0 = R::Field<9, 8>;
+using ORGN0 = R::Field<11, 10>;
+using SH0 = R::Field<13, 12>;
+using TG0 = R::Field<15, 14>; ///< 0b00: 4 KiB
+using T1SZ = R::Field<21, 16>;
+using EPD1 = R::Bit<23>;
+using IRGN1 = R::Field<25, 24>;
+using ORGN1 = R::Field<27, 26>;
+using SH1 = R::Field<29, 28>;
+using TG1 = R::Field<31, 30>; ///< 0b10: 4 KiB
+using IPS = R::Field<34, 32>; ///< 0b010: 40-bit physical addresses (Cortex-A53)
+using AS = R::Bit<36>;        ///< 1: 16-bit ASIDs (if ID_AA64MMFR0_EL1.ASIDBits says so)
 } // namespace reg::tcr_el1
 
 namespace reg::id_aa64mmfr0_el1 {
+struct R : exo::Register<R> {};
 /// [arm-arm] ID_AA64MMFR0_EL1
-using ASIDBits = exo::Field<7, 4>; ///< 0b0000: 8 bits, 0b0010: 16 bits
+using ASIDBits = R::Field<7, 4>; ///< 0b0000: 8 bits, 0b0010: 16 bits
 } // namespace reg::id_aa64mmfr0_el1
 
 /// TCR_EL1.AS as chosen at boot (configure_asids); 0 until then, as the boot tables need.
 inline constinit uint64_t g_tcr_as = 0;
 
 namespace reg::ttbr {
+struct R : exo::Register<R> {};
 /// [arm-arm] TTBR0_EL1 / TTBR1_EL1
-using ASID = exo::Field<63, 48>;
-using BADDR = exo::Field<47, 1>;
+using ASID = R::Field<63, 48>;
+using BADDR = R::Field<47, 1>;
 } // namespace reg::ttbr
+
+/// [arm-arm] TLBI VALE1IS, TLBI ASIDE1IS: the register operand.
+namespace reg::tlbi {
+struct R : exo::Register<R> {};
+using ASID = R::Field<63, 48>;
+using VA = R::Field<43, 0>; ///< VA[55:12]: the page number
+} // namespace reg::tlbi
 
 /// TCR_EL1 for Exopi: 39-bit halves, 4 KiB granule, write-back inner-shareable walks.
 /// `user_walks` false sets EPD0 (no user address space installed); `asid16` sets AS.
-constexpr uint64_t tcr_value(bool user_walks, uint64_t asid16 = 0) {
+constexpr reg::tcr_el1::R::Value tcr_value(bool user_walks, uint64_t asid16 = 0) {
     using namespace reg::tcr_el1;
     return T0SZ::make(25) | EPD0::make(user_walks ? 0 : 1) | IRGN0::make(1) | ORGN0::make(1) |
            SH0::make(3) | TG0::make(0) | T1SZ::make(25) | IRGN1::make(1) | ORGN1::make(1) |
@@ -90,7 +100,7 @@ inline void install_kernel_table(exo::PhysAddr root) {
                  "isb\n"
                  "tlbi vmalle1is\n"
                  "dsb ish\n"
-                 "isb" ::"r"(tcr_value(false, g_tcr_as))
+                 "isb" ::"r"(tcr_value(false, g_tcr_as).raw)
                  : "memory");
 }
 
@@ -113,11 +123,12 @@ inline void configure_asids(unsigned bits) { g_tcr_as = bits > 8 ? 1 : 0; }
 
 /// Runs an address space: TTBR0 = its root, tagged with its ASID.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
-    uint64_t ttbr0 = reg::ttbr::ASID::make(asid) | root.value;
+    // BADDR holds the table address's bits [47:1] in place (the table is 4 KiB aligned).
+    auto ttbr0 = reg::ttbr::ASID::make(asid) | reg::ttbr::BADDR::make(root.value >> 1);
     asm volatile("msr ttbr0_el1, %0\n"
                  "msr tcr_el1, %1\n"
-                 "isb" ::"r"(ttbr0),
-                 "r"(tcr_value(true, g_tcr_as))
+                 "isb" ::"r"(ttbr0.raw),
+                 "r"(tcr_value(true, g_tcr_as).raw)
                  : "memory");
 }
 
@@ -137,14 +148,15 @@ inline void deactivate_user_table(exo::PhysAddr /*kernel_root*/) {
 /// instructions see it. [arm-arm] D8.13 "TLB maintenance", "Ordering and completion of TLB
 /// maintenance instructions".
 inline void tlb_invalidate_page(uint64_t va, uint16_t asid) {
-    uint64_t arg = (uint64_t{asid} << 48) | ((va >> 12) & ((uint64_t{1} << 44) - 1));
-    asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg) : "memory");
+    auto arg = reg::tlbi::ASID::make(asid) | reg::tlbi::VA::make(va >> 12);
+    asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg.raw) : "memory");
 }
 /// Every translation tagged with `asid`, at every level (walk caches included): before the
 /// tables of an address space are freed or its ASID handed on.
 inline void tlb_invalidate_asid(uint16_t asid) {
-    asm volatile("dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(uint64_t{asid} << 48)
-                 : "memory");
+    asm volatile(
+        "dsb ishst\n tlbi aside1is, %0\n dsb ish\n isb" ::"r"(reg::tlbi::ASID::make(asid).raw)
+        : "memory");
 }
 /// Every EL1&0 translation (an ASID rollover). Kernel entries go too and are refilled.
 inline void tlb_invalidate_all_user() {

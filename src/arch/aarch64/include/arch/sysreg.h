@@ -19,64 +19,75 @@ namespace arch::reg {
 
 /// [arm-arm] CurrentEL
 namespace current_el {
-using EL = exo::Field<3, 2>;
-}
+struct R : exo::Register<R> {};
+using EL = R::Field<3, 2>;
+} // namespace current_el
 
 /// [arm-arm] MPIDR_EL1
 namespace mpidr {
-using Aff0 = exo::Field<7, 0>;
-}
+struct R : exo::Register<R> {};
+using Aff0 = R::Field<7, 0>;
+} // namespace mpidr
 
 /// [arm-arm] HCR_EL2
 namespace hcr_el2 {
-using RW = exo::Bit<31>; ///< 1: EL1 executes in AArch64
-}
+struct R : exo::Register<R> {};
+using RW = R::Bit<31>; ///< 1: EL1 executes in AArch64
+} // namespace hcr_el2
 
 /// [arm-arm] CNTHCTL_EL2 (with HCR_EL2.E2H == 0)
 namespace cnthctl_el2 {
-using EL1PCTEN = exo::Bit<0>; ///< EL1/EL0 may read the physical counter
-using EL1PCEN = exo::Bit<1>;  ///< EL1/EL0 may use the physical timer
+struct R : exo::Register<R> {};
+using EL1PCTEN = R::Bit<0>; ///< EL1/EL0 may read the physical counter
+using EL1PCEN = R::Bit<1>;  ///< EL1/EL0 may use the physical timer
 } // namespace cnthctl_el2
 
 /// [arm-arm] CPTR_EL2 (with HCR_EL2.E2H == 0)
 namespace cptr_el2 {
-using TFP = exo::Bit<10>; ///< trap FP/SIMD to EL2
+struct R : exo::Register<R> {};
+using TFP = R::Bit<10>; ///< trap FP/SIMD to EL2
 /// Bits [13:12] and [9:0] are RES1.
-inline constexpr uint64_t kRes1 = exo::Field<13, 12>::kMask | exo::Field<9, 0>::kMask;
+inline constexpr R::Value kRes1 = R::Field<13, 12>::make(0b11) | R::Field<9, 0>::make(0x3ff);
 } // namespace cptr_el2
 
 /// [arm-arm] SCTLR_EL1
 namespace sctlr_el1 {
-using M = exo::Bit<0>;   ///< stage 1 MMU
-using A = exo::Bit<1>;   ///< alignment checks
-using C = exo::Bit<2>;   ///< data cacheability
-using SA = exo::Bit<3>;  ///< SP alignment check at EL1
-using I = exo::Bit<12>;  ///< instruction cacheability
-using EE = exo::Bit<25>; ///< big-endian data at EL1
+struct R : exo::Register<R> {};
+using M = R::Bit<0>;   ///< stage 1 MMU
+using A = R::Bit<1>;   ///< alignment checks
+using C = R::Bit<2>;   ///< data cacheability
+using SA = R::Bit<3>;  ///< SP alignment check at EL1
+using I = R::Bit<12>;  ///< instruction cacheability
+using EE = R::Bit<25>; ///< big-endian data at EL1
 /// RES1 bits in Armv8.0: 29, 28, 23, 22, 20, 11.
-inline constexpr uint64_t kRes1 =
-    (1UL << 29) | (1UL << 28) | (1UL << 23) | (1UL << 22) | (1UL << 20) | (1UL << 11);
+inline constexpr R::Value kRes1 = R::Bit<29>::make(1) | R::Bit<28>::make(1) | R::Bit<23>::make(1) |
+                                  R::Bit<22>::make(1) | R::Bit<20>::make(1) | R::Bit<11>::make(1);
 } // namespace sctlr_el1
 
 /// [arm-arm] SPSR_EL2 / SPSR_EL1 (exception from AArch64)
 namespace spsr {
-using M = exo::Field<3, 0>; ///< exception level and SP selector
-using F = exo::Bit<6>;
-using I = exo::Bit<7>;
-using A = exo::Bit<8>;
-using D = exo::Bit<9>;
-using NZCV = exo::Field<31, 28>;
+struct R : exo::Register<R> {};
+using M = R::Field<3, 0>; ///< exception level and SP selector
+using F = R::Bit<6>;
+using I = R::Bit<7>;
+using A = R::Bit<8>;
+using D = R::Bit<9>;
+using NZCV = R::Field<31, 28>;
 inline constexpr uint64_t kEL0t = 0b0000;
 inline constexpr uint64_t kEL1h = 0b0101; ///< EL1 using SP_EL1
 } // namespace spsr
 
 /// [arm-arm] ESR_EL1
 namespace esr {
-using EC = exo::Field<31, 26>; ///< exception class
-using IL = exo::Bit<25>;       ///< 32-bit instruction
-using ISS = exo::Field<24, 0>; ///< class-specific syndrome
-using xFSC = exo::Field<5, 0>; ///< data/instruction fault status code (aborts)
-using WnR = exo::Bit<6>;       ///< data abort caused by a write
+struct R : exo::Register<R> {};
+using EC = R::Field<31, 26>; ///< exception class
+using IL = R::Bit<25>;       ///< 32-bit instruction
+using ISS = R::Field<24, 0>; ///< class-specific syndrome
+using xFSC = R::Field<5, 0>; ///< data/instruction fault status code (aborts)
+using FscType =
+    R::Field<5, 2>; ///< xFSC without the level: 0b0000..0b0011 are translation-table faults
+using FscLevel = R::Field<1, 0>; ///< the table level, for those
+using WnR = R::Bit<6>;           ///< data abort caused by a write
 
 /// [arm-arm] ESR_EL1, field EC; the classes the kernel can meet.
 enum class Class : uint64_t {
@@ -103,40 +114,51 @@ enum class Class : uint64_t {
 };
 } // namespace esr
 
+/// [arm-arm] CTR_EL0
+namespace ctr_el0 {
+struct R : exo::Register<R> {};
+using DminLine = R::Field<19, 16>; ///< log2 of the smallest data cache line, in 4-byte words
+} // namespace ctr_el0
+
 /// [arm-arm] CPACR_EL1
 namespace cpacr_el1 {
-using FPEN = exo::Field<21, 20>; ///< 0b00: FP/SIMD traps at EL0 and EL1; 0b11: no trap
+struct R : exo::Register<R> {};
+using FPEN = R::Field<21, 20>; ///< 0b00: FP/SIMD traps at EL0 and EL1; 0b11: no trap
 inline constexpr uint64_t kTrapAll = 0b00;
 inline constexpr uint64_t kTrapNone = 0b11;
 } // namespace cpacr_el1
 
 /// [arm-arm] CNTKCTL_EL1 (with HCR_EL2.E2H == 0)
 namespace cntkctl_el1 {
-using EL0PCTEN = exo::Bit<0>; ///< EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0)
-using EL0VCTEN = exo::Bit<1>; ///< EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0)
-using EVNTEN = exo::Bit<2>;   ///< event stream
-using EL0VTEN = exo::Bit<8>;  ///< EL0 may use the virtual timer
-using EL0PTEN = exo::Bit<9>;  ///< EL0 may use the physical timer
+struct R : exo::Register<R> {};
+using EL0PCTEN = R::Bit<0>; ///< EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0)
+using EL0VCTEN = R::Bit<1>; ///< EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0)
+using EVNTEN = R::Bit<2>;   ///< event stream
+using EL0VTEN = R::Bit<8>;  ///< EL0 may use the virtual timer
+using EL0PTEN = R::Bit<9>;  ///< EL0 may use the physical timer
 } // namespace cntkctl_el1
 
 /// [arm-arm] PMUSERENR_EL0
 namespace pmuserenr_el0 {
-using EN = exo::Bit<0>; ///< EL0 may access every PMU register (write included)
-using SW = exo::Bit<1>; ///< EL0 may write PMSWINC_EL0
-using CR = exo::Bit<2>; ///< EL0 may read the cycle counter
-using ER = exo::Bit<3>; ///< EL0 may read the event counters (and select with PMSELR_EL0)
+struct R : exo::Register<R> {};
+using EN = R::Bit<0>; ///< EL0 may access every PMU register (write included)
+using SW = R::Bit<1>; ///< EL0 may write PMSWINC_EL0
+using CR = R::Bit<2>; ///< EL0 may read the cycle counter
+using ER = R::Bit<3>; ///< EL0 may read the event counters (and select with PMSELR_EL0)
 } // namespace pmuserenr_el0
 
 /// [arm-arm] PMCR_EL0
 namespace pmcr_el0 {
-using E = exo::Bit<0>; ///< counters enabled
-}
+struct R : exo::Register<R> {};
+using E = R::Bit<0>; ///< counters enabled
+} // namespace pmcr_el0
 
 /// [arm-arm] MDSCR_EL1
 namespace mdscr_el1 {
-using SS = exo::Bit<0>;   ///< software step
-using KDE = exo::Bit<13>; ///< debug exceptions at EL1
-using MDE = exo::Bit<15>; ///< breakpoint and watchpoint debug exceptions
+struct R : exo::Register<R> {};
+using SS = R::Bit<0>;   ///< software step
+using KDE = R::Bit<13>; ///< debug exceptions at EL1
+using MDE = R::Bit<15>; ///< breakpoint and watchpoint debug exceptions
 } // namespace mdscr_el1
 
 } // namespace arch::reg

@@ -24,7 +24,7 @@ inline uint64_t user_sp(const TrapFrame& tf) { return tf.x[2]; }
 
 /// sstatus for user mode: SPP = 0 (sret goes to U), SPIE = 1 (interrupts on there), FS = 0
 /// (floating point off until the environment's first FP instruction, kernel/fpu.h).
-inline constexpr uint64_t kUserSstatus = csr::sstatus::SPIE::make(1);
+inline constexpr uint64_t kUserSstatus = csr::sstatus::SPIE::make(1).raw;
 
 /// A fresh frame: user mode at `pc` with stack `sp`, `arg` in a0, everything else zero.
 inline void init_user_frame(TrapFrame& tf, uint64_t pc, uint64_t sp, uint64_t arg) {

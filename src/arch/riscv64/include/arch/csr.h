@@ -20,17 +20,27 @@ namespace arch::csr {
 
 /// [riscv-priv] 4.1 "Supervisor Status Register (sstatus)"
 namespace sstatus {
-using SIE = exo::Bit<1>;
-using SPIE = exo::Bit<5>;
-using SPP = exo::Bit<8>;       ///< privilege before the trap: 0 = U, 1 = S
-using FS = exo::Field<14, 13>; ///< FP state: 0 Off, 1 Initial, 2 Clean, 3 Dirty
-using SUM = exo::Bit<18>;
+struct R : exo::Register<R> {};
+using SIE = R::Bit<1>;
+using SPIE = R::Bit<5>;
+using SPP = R::Bit<8>;       ///< privilege before the trap: 0 = U, 1 = S
+using FS = R::Field<14, 13>; ///< FP state: 0 Off, 1 Initial, 2 Clean, 3 Dirty
+using SUM = R::Bit<18>;
 } // namespace sstatus
+
+/// [riscv-priv] 4.1 "Supervisor Interrupt Registers (sip and sie)"
+namespace sie {
+struct R : exo::Register<R> {};
+using SSIE = R::Bit<1>; ///< software interrupts (IPIs)
+using STIE = R::Bit<5>; ///< timer interrupts
+using SEIE = R::Bit<9>; ///< external interrupts (the PLIC)
+} // namespace sie
 
 /// [riscv-priv] 4.1 "Supervisor Cause Register (scause)"
 namespace scause {
-using Interrupt = exo::Bit<63>;
-using Code = exo::Field<62, 0>;
+struct R : exo::Register<R> {};
+using Interrupt = R::Bit<63>;
+using Code = R::Field<62, 0>;
 
 /// [riscv-priv] scause table "Supervisor cause register (scause) values", exception codes
 /// (Interrupt = 0).
@@ -59,8 +69,9 @@ enum class Irq : uint64_t {
 
 /// [riscv-priv] 4.1 "Supervisor Trap Vector Base Address Register (stvec)"
 namespace stvec {
-using MODE = exo::Field<1, 0>; ///< 0 = direct: every trap enters at BASE
-using BASE = exo::Field<63, 2>;
+struct R : exo::Register<R> {};
+using MODE = R::Field<1, 0>; ///< 0 = direct: every trap enters at BASE
+using BASE = R::Field<63, 2>;
 } // namespace stvec
 
 } // namespace arch::csr

@@ -32,19 +32,20 @@ inline constexpr unsigned kKernelRootFirst = 256;
 
 /// [riscv-priv] 4.1 "Supervisor Address Translation and Protection (satp) Register"
 namespace satp {
-using MODE = exo::Field<63, 60>;
-using ASID = exo::Field<59, 44>;
-using PPN = exo::Field<43, 0>;
+struct R : exo::Register<R> {};
+using MODE = R::Field<63, 60>;
+using ASID = R::Field<59, 44>;
+using PPN = R::Field<43, 0>;
 inline constexpr uint64_t kSv39 = 8;
 } // namespace satp
 
 /// Installs the kernel's own table (ASID 0) and drops every cached translation. Used for the
 /// boot table and, once, for the kernel's final table.
 inline void install_kernel_table(exo::PhysAddr root) {
-    uint64_t v = satp::MODE::make(satp::kSv39) | satp::PPN::make(root.pfn());
+    auto v = satp::MODE::make(satp::kSv39) | satp::PPN::make(root.pfn());
     // The fence before makes earlier page-table stores visible to the walker; the one after
     // drops translations cached from the previous table. [riscv-priv] "SFENCE.VMA"
-    asm volatile("sfence.vma zero, zero\n csrw satp, %0\n sfence.vma zero, zero" ::"r"(v)
+    asm volatile("sfence.vma zero, zero\n csrw satp, %0\n sfence.vma zero, zero" ::"r"(v.raw)
                  : "memory");
 }
 
@@ -73,16 +74,15 @@ inline void configure_asids(unsigned /*bits*/) {}
 
 /// Runs an address space: `root` holds its user half and a copy of the kernel half.
 inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
-    uint64_t v =
-        satp::MODE::make(satp::kSv39) | satp::ASID::make(asid) | satp::PPN::make(root.pfn());
-    asm volatile("csrw satp, %0" ::"r"(v) : "memory");
+    auto v = satp::MODE::make(satp::kSv39) | satp::ASID::make(asid) | satp::PPN::make(root.pfn());
+    asm volatile("csrw satp, %0" ::"r"(v.raw) : "memory");
 }
 
 /// Back to the kernel's table alone (no user address space), e.g. before freeing the one that
 /// was running.
 inline void deactivate_user_table(exo::PhysAddr kernel_root) {
-    uint64_t v = satp::MODE::make(satp::kSv39) | satp::PPN::make(kernel_root.pfn());
-    asm volatile("csrw satp, %0" ::"r"(v) : "memory");
+    auto v = satp::MODE::make(satp::kSv39) | satp::PPN::make(kernel_root.pfn());
+    asm volatile("csrw satp, %0" ::"r"(v.raw) : "memory");
 }
 
 /// After a user leaf entry was changed or cleared: SFENCE.VMA va, asid orders the earlier

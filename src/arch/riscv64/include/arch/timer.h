@@ -24,6 +24,6 @@ inline void timer_set_deadline(uint64_t when) {
 }
 
 /// sie.STIE ([riscv-priv] "Supervisor Interrupt Registers (sip and sie)").
-inline void timer_enable_interrupt() { ARCH_CSR_SET(sie, uint64_t{1} << 5); }
+inline void timer_enable_interrupt() { ARCH_CSR_SET(sie, csr::sie::STIE::make(1)); }
 
 } // namespace arch
