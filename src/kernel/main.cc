@@ -42,8 +42,18 @@ exo::Str copy_cmdline(exo::Str from) {
 
 [[noreturn]] void start_first_environment(exo::Str cmdline) {
     exo::Str name = exo::cmdline_get(cmdline, "init").value_or(exo::Str(kDefaultInit));
+    uint64_t arg = 0;
+    if (auto a = exo::cmdline_get(cmdline, "initarg")) {
+        auto v = exo::parse_u64(a.value());
+        if (!v) {
+            kprintf("cmdline: initarg=%.*s is not a number; using 0\n",
+                    static_cast<int>(a.value().size), a.value().data);
+        } else {
+            arg = v.value();
+        }
+    }
     set_boot_free_pages(frames().free_pages());
-    auto e = env_create(name, 0);
+    auto e = env_create(name, 0, arg);
     if (!e) {
         kprintf("kernel: cannot start \"%.*s\" (error %ld); embedded programs:",
                 static_cast<int>(name.size), name.data, static_cast<int64_t>(e.error()));

@@ -1,9 +1,17 @@
-// Guest instructions per kernel operation, counted with the retired-instruction counter.
-// Under QEMU -icount shift=0,sleep=off the counts are exact and the same on every run; see
+// Guest instructions per kernel operation, counted with the retired-instruction counter, which
+// counts every instruction on the CPU: user and kernel, of every environment involved. Under
+// QEMU -icount shift=0,sleep=off the counts are exact and the same on every run; see
 // docs/performance.md for the numbers and what they include.
+//
+// Each figure prints as a table row and as a machine-readable line "BENCH N key value", which
+// the budget test (scripts/bench-check) reads. `initarg=N` on the kernel command line wraps
+// figure N in profiler markers: scripts/profile rv64 bench --markers -- initarg=N.
+//
+// This file is compiled without FP/SIMD (CMakeLists.txt): the measurements are of an
+// environment that does not use the FP unit, except the one that calls fp_step (bench_fp.cc).
 #include "exopi/user.h"
 
-/// One floating-point operation (bench_fp.cc: this file is compiled without FP/SIMD).
+/// One floating-point operation (bench_fp.cc).
 void fp_step();
 
 namespace {
@@ -11,103 +19,203 @@ namespace {
 using namespace exopi;
 
 constexpr int kRounds = 1000;
-constexpr uint64_t kPage = 0x30000000;
+constexpr int kForkRounds = 4;
+constexpr uint64_t kPage = 0x30000000;   // page_alloc / fault figures
+constexpr uint64_t kRegion = 0x31000000; // what the parent has touched before a fork
+constexpr uint64_t kIpcPage = 0x38000000;
+constexpr uint64_t k16K = 16 * 1024;
+constexpr uint64_t k1M = 1024 * 1024;
 
-template <typename Fn> uint64_t per_call(Fn fn) {
-    fn(); // warm: first-touch page faults and cold paths stay out of the count
+int g_figure = 0;
+uint64_t g_empty = 0;
+
+void report(const char* key, const char* what, uint64_t n) {
+    printf("bench: %-40s %9lu instructions\n", what, n);
+    printf("BENCH %d %s %lu\n", g_figure, key, n);
+}
+
+bool profiled() { return arg() == static_cast<uint64_t>(g_figure); }
+
+// Figure: fn run kRounds times after one warm-up call (first-touch faults and cold paths stay
+// out); instructions per call, minus the loop's own cost.
+template <typename Fn> void figure(const char* key, const char* what, Fn fn) {
+    ++g_figure;
+    fn();
+    if (profiled()) {
+        exopi_profile_start();
+    }
     uint64_t begin = exopi_instructions();
     for (int i = 0; i < kRounds; ++i) {
         fn();
     }
-    return (exopi_instructions() - begin) / kRounds;
+    uint64_t n = (exopi_instructions() - begin) / kRounds;
+    if (profiled()) {
+        exopi_profile_stop();
+    }
+    report(key, what, n - g_empty);
 }
 
-void report(const char* what, uint64_t n) { printf("bench: %-28s %6lu instructions\n", what, n); }
+// Figure: one run of fn, divided by `per` — for operations that change what they measure
+// (forks, copy-on-write faults), prepared by the caller.
+template <typename Fn> void once(const char* key, const char* what, uint64_t per, Fn fn) {
+    ++g_figure;
+    if (profiled()) {
+        exopi_profile_start();
+    }
+    uint64_t begin = exopi_instructions();
+    fn();
+    uint64_t n = (exopi_instructions() - begin) / per;
+    if (profiled()) {
+        exopi_profile_stop();
+    }
+    report(key, what, n);
+}
 
 void touch_handler(FaultRecord* f) {
     assert(sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W).ok());
 }
 
-void alloc_and_unmap() {
-    (void)sys::page_alloc(0, kPage, PERM_R | PERM_W);
-    (void)sys::page_unmap(0, kPage);
+// Maps and writes `bytes` at kRegion: the memory a program has touched before it forks.
+void touch_region(uint64_t bytes) {
+    for (uint64_t off = 0; off < bytes; off += kPageSize) {
+        assert(sys::page_alloc(0, kRegion + off, PERM_R | PERM_W).ok());
+        *reinterpret_cast<volatile uint64_t*>(kRegion + off) = off;
+    }
+}
+void write_region(uint64_t bytes) {
+    for (uint64_t off = 0; off < bytes; off += kPageSize) {
+        *reinterpret_cast<volatile uint64_t*>(kRegion + off) = off + 1;
+    }
+}
+void drop_region(uint64_t bytes) {
+    for (uint64_t off = 0; off < bytes; off += kPageSize) {
+        assert(sys::page_unmap(0, kRegion + off).ok());
+    }
 }
 
-void touch_and_unmap() {
-    *reinterpret_cast<volatile uint64_t*>(kPage) = 1;
-    (void)sys::page_unmap(0, kPage);
+template <typename Fork> void fork_exit_wait(Fork f) {
+    auto child = f();
+    assert(child.ok());
+    if (child.value() == 0) {
+        exit();
+    }
+    wait(child.value());
+}
+
+// A partner for the IPC figures: echoes every value (and page) until it receives 0.
+uint32_t start_echo(bool with_fp) {
+    auto forked = dumbfork();
+    assert(forked.ok());
+    if (forked.value() != 0) {
+        return forked.value();
+    }
+    for (;;) {
+        auto r = sys::ipc_recv(kIpcPage);
+        if (!r || r.value().value == 0) {
+            exit();
+        }
+        if (with_fp) {
+            fp_step();
+        }
+        bool page = r.value().perm != 0;
+        (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value,
+                       page ? kIpcPage : kNoPage, page ? PERM_R | PERM_W : 0);
+    }
+}
+void stop_echo(uint32_t partner) {
+    (void)ipc_send(partner, 0);
+    wait(partner);
+}
+
+void sizes(uint64_t bytes, const char* fork_key, const char* fork_what, const char* dumb_key,
+           const char* dumb_what) {
+    touch_region(bytes);
+    fork_exit_wait(fork); // warm-up: marks the region copy-on-write, as every later fork finds it
+    once(fork_key, fork_what, kForkRounds, [] {
+        for (int i = 0; i < kForkRounds; ++i) {
+            fork_exit_wait(fork);
+        }
+    });
+    once(dumb_key, dumb_what, kForkRounds, [] {
+        for (int i = 0; i < kForkRounds; ++i) {
+            fork_exit_wait(dumbfork);
+        }
+    });
+    drop_region(bytes);
 }
 
 } // namespace
 
 int main() {
-    uint64_t empty = per_call([] { asm volatile("" ::: "memory"); });
-    report("loop overhead", empty);
-    // An unknown call number: trap in, dispatch, error out. The floor of every system call.
-    report("null syscall (E_NO_SYS)",
-           per_call([] { (void)sys::call(static_cast<Sys>(999)); }) - empty);
-    report("getenvid", per_call([] { (void)sys::getenvid(); }) - empty);
-    report("yield (alone)", per_call([] { sys::yield(); }) - empty);
-    report("page_alloc + page_unmap", per_call(alloc_and_unmap) - empty);
-    set_pgfault_handler(touch_handler);
-    report("page fault + upcall + resume", per_call(touch_and_unmap) - empty);
-    // Forks, once each, counted in the parent until the call returns (the child exits at once).
-    for (int kind = 0; kind < 2; ++kind) {
+    for (int i = 0; i < 2; ++i) { // the second run counts: the loop code is warm
         uint64_t begin = exopi_instructions();
-        auto child = kind == 0 ? fork() : dumbfork();
-        assert(child.ok());
-        if (child.value() == 0) {
-            exit();
+        for (int r = 0; r < kRounds; ++r) {
+            asm volatile("" ::: "memory");
         }
-        uint64_t cost = exopi_instructions() - begin;
-        report(kind == 0 ? "fork (copy-on-write)" : "dumbfork (eager copy)", cost);
-        wait(child.value());
+        g_empty = (exopi_instructions() - begin) / kRounds;
     }
-    // IPC round trip between two environments: send, the partner receives and replies.
-    auto forked = dumbfork();
-    assert(forked.ok());
-    uint32_t partner = forked.value();
-    if (partner == 0) {
-        for (;;) {
-            auto r = sys::ipc_recv(kNoPage);
-            if (!r || r.value().value == 0) {
-                return 0;
-            }
-            (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value);
-        }
-    }
-    report("IPC round trip", per_call([partner] {
-                                 (void)ipc_send(partner, 1);
-                                 (void)sys::ipc_recv(kNoPage);
-                             }) - empty);
-    (void)ipc_send(partner, 0);
-    wait(partner);
-    // Everything above ran without an FP instruction, so no switch moved FP state.
+    printf("bench: %-40s %9lu instructions\n", "loop overhead (subtracted)", g_empty);
+    // An unknown call number: trap in, dispatch, error out. The floor of every system call.
+    figure("null_syscall", "null syscall (E_NO_SYS)",
+           [] { (void)sys::call(static_cast<Sys>(999)); });
+    figure("getenvid", "getenvid", [] { (void)sys::getenvid(); });
+    figure("yield", "yield (alone)", [] { sys::yield(); });
+    figure("page_alloc_unmap", "page_alloc + page_unmap", [] {
+        (void)sys::page_alloc(0, kPage, PERM_R | PERM_W);
+        (void)sys::page_unmap(0, kPage);
+    });
+    set_pgfault_handler(touch_handler);
+    figure("fault_upcall", "page fault + upcall + resume + unmap", [] {
+        *reinterpret_cast<volatile uint64_t*>(kPage) = 1;
+        (void)sys::page_unmap(0, kPage);
+    });
+
+    // IPC round trips between two environments: send, the partner receives and replies.
+    uint32_t partner = start_echo(false);
+    figure("ipc_value", "IPC round trip, value", [partner] {
+        (void)ipc_send(partner, 1);
+        (void)sys::ipc_recv(kNoPage);
+    });
+    assert(sys::page_alloc(0, kIpcPage, PERM_R | PERM_W).ok());
+    figure("ipc_page", "IPC round trip, value + page", [partner] {
+        (void)ipc_send(partner, 1, kIpcPage, PERM_R | PERM_W);
+        (void)sys::ipc_recv(kIpcPage);
+    });
+    stop_echo(partner);
+    // Nothing so far executed an FP instruction, so no switch moved FP state.
     printf("bench: FP state loads so far: %lu\n", fp_state_loads());
-    // The same round trip with both environments computing in FP between messages: each switch
-    // now hands the FP registers over lazily (a trap, a save and a load), kernel/fpu.h.
-    forked = dumbfork();
-    assert(forked.ok());
-    partner = forked.value();
-    if (partner == 0) {
-        for (;;) {
-            auto r = sys::ipc_recv(kNoPage);
-            if (!r || r.value().value == 0) {
-                return 0;
-            }
-            fp_step();
-            (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value);
-        }
-    }
+    // The same with both environments computing in FP between messages: each switch now hands
+    // the FP registers over lazily (a trap, a save and a load), kernel/fpu.h.
+    partner = start_echo(true);
     uint64_t loads = fp_state_loads();
-    report("IPC round trip, both using FP", per_call([partner] {
-                                                fp_step();
-                                                (void)ipc_send(partner, 1);
-                                                (void)sys::ipc_recv(kNoPage);
-                                            }) - empty);
+    figure("ipc_fp", "IPC round trip, value, both using FP", [partner] {
+        fp_step();
+        (void)ipc_send(partner, 1);
+        (void)sys::ipc_recv(kNoPage);
+    });
     printf("bench: FP state loads per FP round trip: %lu\n",
            (fp_state_loads() - loads) / (kRounds + 1));
-    (void)ipc_send(partner, 0);
-    wait(partner);
+    stop_echo(partner);
+
+    // Copy-on-write faults, per page of a 1 MiB region the parent wrote before forking.
+    constexpr uint64_t kPages = k1M / kPageSize;
+    touch_region(k1M);
+    fork_exit_wait(fork); // the child is gone: each page is the parent's alone, but marked COW
+    once("cow_nocopy", "COW fault, page no longer shared", kPages, [] { write_region(k1M); });
+    auto sharer = fork();
+    assert(sharer.ok());
+    if (sharer.value() == 0) {
+        (void)sys::ipc_recv(kNoPage); // keeps every page shared until told to exit
+        exit();
+    }
+    once("cow_copy", "COW fault with 4 KiB copy", kPages, [] { write_region(k1M); });
+    stop_echo(sharer.value());
+    drop_region(k1M);
+
+    // fork / dumbfork + the child's exit + the parent's wait, by what the parent has touched.
+    sizes(k16K, "fork_16k", "fork+exit+wait, 16 KiB touched", "dumbfork_16k",
+          "dumbfork+exit+wait, 16 KiB touched");
+    sizes(k1M, "fork_1m", "fork+exit+wait, 1 MiB touched", "dumbfork_1m",
+          "dumbfork+exit+wait, 1 MiB touched");
     return 0;
 }

@@ -24,3 +24,15 @@ exopi_counter_write:
     msr     pmcr_el0, xzr
     msr     pmevcntr0_el0, xzr
     ret
+
+// void exopi_profile_start() / exopi_profile_stop(): markers for scripts/profile --markers.
+// HINT #97 and #98 are unallocated hint encodings, which execute as NOP; the profiler's QEMU
+// plugin recognises them.
+    .globl  exopi_profile_start
+exopi_profile_start:
+    hint    #97
+    ret
+    .globl  exopi_profile_stop
+exopi_profile_stop:
+    hint    #98
+    ret

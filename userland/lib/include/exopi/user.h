@@ -25,6 +25,10 @@ extern "C" uint64_t exopi_thread_pointer();
 extern "C" void exopi_set_thread_pointer(uint64_t v);
 /// Tries to write the instruction counter from user mode; the kernel must not let it (tests).
 extern "C" void exopi_counter_write();
+/// Markers for `scripts/profile --markers`: only instructions executed between a start and the
+/// next stop are counted (no-op instructions to the CPU; docs/performance.md).
+extern "C" void exopi_profile_start();
+extern "C" void exopi_profile_stop();
 /// The page-fault upcall entry the library registers (userland/lib/pgfault.cc).
 extern "C" [[noreturn]] void __exopi_upcall(exopi::FaultRecord* fault);
 
