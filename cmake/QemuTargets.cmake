@@ -21,3 +21,11 @@ add_custom_target(debug-qemu-${EXOPI_ARCH_SHORT}
   COMMAND ${EXOPI_QEMU_SCRIPT} debug ${EXOPI_RUN_CMDLINE}
   DEPENDS exopi USES_TERMINAL
   COMMENT "QEMU halted with a gdb stub; see ${CMAKE_BINARY_DIR}/gdbinit")
+# The benchmark as documented: bench under -icount, its figures against the budget
+# (scripts/bench-check; docs/performance.md).
+add_custom_target(bench-${EXOPI_ARCH_SHORT}
+  COMMAND ${PROJECT_SOURCE_DIR}/scripts/bench-check --qemu-script ${EXOPI_QEMU_SCRIPT}
+    --budget ${PROJECT_SOURCE_DIR}/test/qemu/bench-budget.${EXOPI_BOARD}.txt
+    --log ${CMAKE_BINARY_DIR}/bench.log
+  DEPENDS exopi USES_TERMINAL
+  COMMENT "bench on ${EXOPI_BOARD} under -icount (full output: ${CMAKE_BINARY_DIR}/bench.log)")
