@@ -29,9 +29,14 @@ enum class Sys : uint64_t {
     kEnvSetTrapframe = 15,    ///< (id, const UserRegs*) -> (id == 0: resumes at regs, no return)
     kTime = 16,               ///< () -> nanoseconds since boot (monotonic)
     kSysInfo = 17,            ///< (SysInfo* out) -> 0
-    kProgramName = 18, ///< (index, char* buf, size_t len) -> name length; E_INVAL past the end
+    kProgramName = 18,  ///< (index, char* buf, size_t len) -> name length; E_INVAL past the end
+    kPageList = 19,     ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
+    kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
     kCount
 };
+
+/// The most entries page_list writes and page_map_batch takes per call (one page of them).
+inline constexpr uint64_t kPageBatchMax = 512;
 
 /// Errors, returned as negative numbers.
 enum Error : int64_t {

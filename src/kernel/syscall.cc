@@ -245,6 +245,78 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
     return mapped;
 }
 
+/// Lists the mapped pages of `id` in [va, end), lowest first, as `page | perm` (PERM_* bits, all
+/// below bit 12), into out[0..max). Returns how many it wrote: fewer than `max` means the range
+/// holds no more. One walk over the present tables: absent ranges cost nothing per page. The
+/// whole output buffer is checked first, so the copies below cannot fail.
+int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t out,
+                      uint64_t max) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    if (!user_page_va(va) || (end & (kPageSize - 1)) != 0 || end > exopi::kUserTop || end < va ||
+        max > exopi::kPageBatchMax) {
+        return exopi::E_INVAL;
+    }
+    if (!user_range_ok(cur, out, max * sizeof(uint64_t), Perm::kWrite)) {
+        return exopi::E_FAULT;
+    }
+    constexpr unsigned kChunk = 32;
+    uint64_t chunk[kChunk];
+    unsigned n = 0;
+    uint64_t total = 0;
+    auto flush = [&] {
+        (void)copy_to_user(cur, out + (total - n) * sizeof(uint64_t), chunk, n * sizeof(uint64_t));
+        n = 0;
+    };
+    if (max > 0) {
+        e.value()->as.for_each_leaf(VirtAddr(va), VirtAddr(end), [&](VirtAddr v, exo::Mapping m) {
+            chunk[n++] = v.value | to_user_perm(m.attrs.perm);
+            ++total;
+            if (n == kChunk) {
+                flush();
+            }
+            return total < max;
+        });
+    }
+    if (n > 0) {
+        flush();
+    }
+    return static_cast<int64_t>(total);
+}
+
+/// page_map(src, page, dst, page, perm) for each `page | perm` in list[0..n): the same checks
+/// and effects, one environment lookup and one trap for all. Stops at the first entry that
+/// fails and returns its error (the entries before it are mapped); else returns n.
+int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t list, uint64_t n) {
+    auto src = env_lookup(srcid, true);
+    auto dst = env_lookup(dstid, true);
+    if (!src || !dst) {
+        return exopi::E_BAD_ENV;
+    }
+    if (n > exopi::kPageBatchMax) {
+        return exopi::E_INVAL;
+    }
+    constexpr unsigned kChunk = 32;
+    uint64_t chunk[kChunk];
+    for (uint64_t done = 0; done < n;) {
+        uint64_t k = n - done < kChunk ? n - done : kChunk;
+        if (!copy_from_user(cur, chunk, list + done * sizeof(uint64_t), k * sizeof(uint64_t))) {
+            return exopi::E_FAULT;
+        }
+        for (uint64_t i = 0; i < k; ++i) {
+            uint64_t page = chunk[i] & ~(kPageSize - 1);
+            int64_t r = map_from(src.value(), page, dst.value(), page, chunk[i] & (kPageSize - 1));
+            if (r != 0) {
+                return r;
+            }
+        }
+        done += k;
+    }
+    return static_cast<int64_t>(n);
+}
+
 int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
     auto t = env_lookup(id, false);
     if (!t) {
@@ -361,6 +433,8 @@ void syscall(arch::TrapFrame& tf) {
     case exopi::Sys::kTime: r = static_cast<int64_t>(time_ns()); break;
     case exopi::Sys::kSysInfo: r = sys_info(cur, a(0)); break;
     case exopi::Sys::kProgramName: r = sys_program_name(cur, a(0), a(1), a(2)); break;
+    case exopi::Sys::kPageList: r = sys_page_list(cur, a(0), a(1), a(2), a(3), a(4)); break;
+    case exopi::Sys::kPageMapBatch: r = sys_page_map_batch(cur, a(0), a(1), a(2), a(3)); break;
     case exopi::Sys::kCount: break;
     }
     if (r != INT64_MIN) {

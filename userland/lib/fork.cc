@@ -5,11 +5,10 @@
 //  set_pgfault_handler(cow_fault)
 //  exofork() ─────────────────────────> new env, parent's registers,
 //                                        empty address space ─────── (not runnable yet)
-//  page_query: learn every mapping
-//  for each page p:
-//    shared     -> page_map(child, p, same perm)
-//    writable/COW -> page_map(child, p, R|COW), then page_map(self, p, R|COW)
-//    read-only  -> page_map(child, p, same perm)
+//  page_list: learn every mapping, 256 per call
+//  for each batch of pages p:
+//    page_map_batch(child, ...): shared, read-only -> same perm; writable/COW -> R|COW
+//    page_map_batch(self, ...):  writable -> R|COW (already COW: unchanged)
 //  fresh exception stack + upcall for the child
 //  env_set_status(child, runnable) ─────────────────────────────────> runs; exofork returned 0
 //
@@ -30,10 +29,12 @@
 namespace exopi {
 namespace {
 
-// One page of permission bytes: the kernel writes them, so they live in a private page that
-// is never copy-on-write (a buffer in .bss would become read-only after the first batch).
-constexpr uint64_t kQueryBatch = kPageSize;
-auto* const g_perms = reinterpret_cast<uint8_t*>(kForkQueryPage);
+// The page lists live in a private page that is never copy-on-write (a buffer in .bss would
+// become read-only after the first batch): its first half is what page_list returns and then
+// the child's batch, its second half the parent's own remaps.
+constexpr uint64_t kBatch = kPageSize / sizeof(uint64_t) / 2;
+auto* const g_listed = reinterpret_cast<uint64_t*>(kForkQueryPage);
+auto* const g_remap = g_listed + kBatch;
 uint64_t g_cow_faults = 0;
 uint64_t g_cow_in_place = 0;
 
@@ -69,15 +70,27 @@ void cow_fault(FaultRecord* f) {
     ++g_cow_faults;
 }
 
+// Two batched calls per batch of pages: the child's mappings, then the parent's own pages that
+// become copy-on-write (only those still writable: a page already COW from an earlier fork
+// stays as it is).
 Result<Ok> share_pages(uint32_t child) {
-    return detail::for_each_shareable_page(
-        g_perms, kQueryBatch, [child](uint64_t page, uint64_t perm) {
-            if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
-                return sys::page_map(0, page, child, page, perm);
+    return detail::for_each_shareable_batch(
+        g_listed, kBatch, [child](uint64_t* entries, uint64_t n) {
+            uint64_t remaps = 0;
+            for (uint64_t i = 0; i < n; ++i) {
+                uint64_t page = entries[i] & ~(kPageSize - 1);
+                uint64_t perm = entries[i] & (kPageSize - 1);
+                if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
+                    continue; // shared or read-only: the child gets the same
+                }
+                uint64_t cow = page | (perm & ~uint64_t{PERM_W}) | PERM_COW;
+                entries[i] = cow;
+                if ((perm & PERM_W) != 0) {
+                    g_remap[remaps++] = cow;
+                }
             }
-            uint64_t cow = (perm & ~uint64_t{PERM_W}) | PERM_COW;
-            auto r = sys::page_map(0, page, child, page, cow); // the child first
-            return r ? sys::page_map(0, page, 0, page, cow) : r;
+            auto r = sys::page_map_batch(0, child, entries, n); // the child first
+            return r && remaps > 0 ? sys::page_map_batch(0, 0, g_remap, remaps) : r;
         });
 }
 

@@ -6,7 +6,7 @@
 namespace exopi {
 namespace {
 
-constexpr uint64_t kQueryBatch = 512;
+constexpr uint64_t kListBatch = 64;
 
 } // namespace
 
@@ -20,9 +20,9 @@ Result<uint32_t> dumbfork() {
     }
     uint32_t id = child.value();
     // Copy every mapped page (this parent's pages stay writable, so a stack buffer will do).
-    uint8_t perms[kQueryBatch];
+    uint64_t pages[kListBatch];
     Result<Ok> copied =
-        detail::for_each_shareable_page(perms, kQueryBatch, [id](uint64_t page, uint64_t perm) {
+        detail::for_each_shareable_page(pages, kListBatch, [id](uint64_t page, uint64_t perm) {
             perm &= PERM_R | PERM_W | PERM_X;
             Result<Ok> r = sys::page_alloc(id, page, perm | PERM_W);
             if (r) {

@@ -197,9 +197,10 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     }
 
     /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, hi), in address order.
-    /// [lo, hi) must lie in one half of the address space (user or kernel).
+    /// [lo, hi) must lie in one half of the address space (user or kernel). If fn returns a
+    /// bool, false stops the walk there.
     template <typename Fn> void for_each_leaf(VirtAddr lo, VirtAddr hi, Fn&& fn) const {
-        walk(root_, 0, 0, lo.value, hi.value, fn, false);
+        (void)walk(root_, 0, 0, lo.value, hi.value, fn, false);
     }
 
     /// Unmaps every leaf starting in [lo, hi) — calling fn(VirtAddr, Mapping) for each, so the
@@ -207,7 +208,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     /// whole range lies inside [lo, hi). The root is kept (the caller frees it with
     /// `env->free_table(root())` when the address space goes). Same range rule as above.
     template <typename Fn> void clear_range(VirtAddr lo, VirtAddr hi, Fn&& fn) {
-        walk(root_, 0, 0, lo.value, hi.value, fn, true);
+        (void)walk(root_, 0, 0, lo.value, hi.value, fn, true);
     }
 
   private:
@@ -244,11 +245,11 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     // Visits table `pa` at `level`, whose first entry maps the translated bits `base`. VAs
     // are rebuilt as the untranslated upper bits of `lo` | the translated bits, which is why a
     // walked range must not straddle the two halves of the address space. With `clear`,
-    // removes leaves and frees tables that are wholly inside [lo, hi).
-    template <typename Fn> void walk(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo,
+    // removes leaves and frees tables that are wholly inside [lo, hi). False if fn stopped it.
+    template <typename Fn> bool walk(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo,
                                      uint64_t hi, Fn& fn, bool clear) const {
         if (hi <= lo) {
-            return;
+            return true;
         }
         uint64_t* table = env_->table(pa);
         uint64_t size = leaf_size(level);
@@ -259,7 +260,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         uint64_t last_t = (hi - 1) & kTranslatedMask;
         uint64_t span_last = base + (kEntries * size - 1);
         if (last_t < base || lo_t > span_last) {
-            return;
+            return true;
         }
         unsigned first = lo_t > base ? static_cast<unsigned>((lo_t - base) / size) : 0;
         unsigned final =
@@ -272,19 +273,28 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             uint64_t last = start + (size - 1);
             if (level < kLevels - 1 && P::is_table(table[i], level)) {
                 PhysAddr next = P::output_address(table[i]);
-                walk(next, level + 1, base + i * size, lo, hi, fn, clear);
+                if (!walk(next, level + 1, base + i * size, lo, hi, fn, clear)) {
+                    return false;
+                }
                 if (clear && start >= lo && last < hi) {
                     store(table[i], 0);
                     env_->free_table(next);
                 }
             } else if (start >= lo) {
-                fn(VirtAddr(start),
-                   Mapping{P::output_address(table[i]), P::leaf_attrs(table[i]), size});
+                Mapping m{P::output_address(table[i]), P::leaf_attrs(table[i]), size};
+                if constexpr (same_as<decltype(fn(VirtAddr(start), m)), bool>) {
+                    if (!fn(VirtAddr(start), m)) {
+                        return false; // never with `clear`: clear_range's fn returns nothing
+                    }
+                } else {
+                    fn(VirtAddr(start), m);
+                }
                 if (clear) {
                     store(table[i], 0);
                 }
             }
         }
+        return true;
     }
 
     E* env_ = nullptr;

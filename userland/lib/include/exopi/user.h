@@ -118,6 +118,17 @@ inline Result<Ok> page_unmap(uint32_t id, uint64_t va) {
 inline Result<uint64_t> page_query(uint32_t id, uint64_t va, uint64_t count, uint8_t* perms) {
     return value<uint64_t>(call(Sys::kPageQuery, id, va, count, u(perms)));
 }
+/// The mapped pages of `id` in [va, end), lowest first, as `page | perm`, at most `max`
+/// (<= kPageBatchMax): how many were written; fewer than `max` means there are no more.
+inline Result<uint64_t> page_list(uint32_t id, uint64_t va, uint64_t end, uint64_t* out,
+                                  uint64_t max) {
+    return value<uint64_t>(call(Sys::kPageList, id, va, end, u(out), max));
+}
+/// page_map(src, page, dst, page, perm) for each `page | perm` of list[0..n) (n <=
+/// kPageBatchMax), in one call; stops at the first failure (the ones before it are mapped).
+inline Result<Ok> page_map_batch(uint32_t src, uint32_t dst, const uint64_t* list, uint64_t n) {
+    return status(call(Sys::kPageMapBatch, src, dst, u(list), n));
+}
 inline Result<Ok> ipc_try_send(uint32_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
     return status(call(Sys::kIpcTrySend, id, value, srcva, perm));
 }
