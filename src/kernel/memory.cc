@@ -27,7 +27,7 @@ constexpr uint64_t kBlock1G = 1024 * kMiB;
 
 constinit exo::BuddyAllocator g_frames;
 constinit Frames g_locked_frames(&g_frames);
-constinit KernelTableEnv g_env;
+constinit KernelTableEnv g_env{&g_frames};
 constinit PageTable g_kernel_table;
 
 // Maps [pa, end) at its direct-map address with the largest leaves that are aligned, fit,
@@ -104,6 +104,7 @@ exo::Result<PageTable, exo::MemError> new_user_page_table() {
         return exo::Err{exo::MemError::kNoMemory};
     }
     arch::prepare_user_root(g_env.table(pt.value().root()), g_env.table(g_kernel_table.root()));
+    pt.value().refresh_summary(pt.value().root()); // prepare_user_root wrote it directly
     return pt.value();
 }
 

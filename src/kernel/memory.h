@@ -20,6 +20,12 @@ struct KernelTableEnv {
     exo::Result<exo::PhysAddr, exo::MemError> alloc_table();
     void free_table(exo::PhysAddr pa);
     uint64_t* table(exo::PhysAddr pa) { return phys_ptr<uint64_t>(pa); }
+    /// The walker's per-table summary, in the table frame's allocator record (owner word):
+    /// inline, it is on every page-table store. Not under the allocator's lock — see
+    /// Frames::owner_word.
+    uint64_t summary(exo::PhysAddr pa) const { return buddy->owner_word(pa); }
+    void set_summary(exo::PhysAddr pa, uint64_t v) { buddy->set_owner_word(pa, v); }
+    exo::BuddyAllocator* buddy = nullptr; ///< the frame allocator (memory.cc)
 };
 
 using PageTable = exo::PageTable<arch::PagingPolicy, KernelTableEnv>;
@@ -58,6 +64,11 @@ class Frames {
         LockGuard g(lock_);
         return buddy_->free_pages();
     }
+    /// The owner word of an allocated frame (exo::BuddyAllocator::owner_word). Not under the
+    /// lock: while a frame is allocated its word belongs to its owner alone, never to the
+    /// allocator (for a page table: whoever may change that table).
+    uint64_t owner_word(exo::PhysAddr pa) const { return buddy_->owner_word(pa); }
+    void set_owner_word(exo::PhysAddr pa, uint64_t v) { buddy_->set_owner_word(pa, v); }
     constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
 
   private:

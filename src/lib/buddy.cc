@@ -105,12 +105,27 @@ Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
     if (order > kMaxOrder) {
         return Err{MemError::kBadOrder};
     }
+    if (order == 0 && n_hot_ > 0) {
+        uint32_t idx = hot_[--n_hot_];
+        --free_pages_;
+        FrameInfo& f = frames_[idx];
+        f.state = FrameInfo::State::kAllocated;
+        f.order = 0;
+        f.refcount = 1;
+        f.next = 0; // the owner's word starts at 0
+        f.prev = 0;
+        return PhysAddr::from_pfn(base_pfn_ + idx);
+    }
     unsigned o = order;
     while (o < kOrders && heads_[o] == kNil) {
         ++o;
     }
     if (o == kOrders) {
-        return Err{MemError::kNoMemory};
+        if (n_hot_ == 0) {
+            return Err{MemError::kNoMemory};
+        }
+        drain_hot(); // single frames held back may merge into the block asked for
+        return alloc(order);
     }
     uint32_t idx = heads_[o];
     unlink(idx, o);
@@ -123,6 +138,8 @@ Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
     f.state = FrameInfo::State::kAllocated;
     f.order = static_cast<uint8_t>(order);
     f.refcount = 1;
+    f.next = 0; // the owner's word starts at 0
+    f.prev = 0;
     return PhysAddr::from_pfn(base_pfn_ + idx);
 }
 
@@ -170,8 +187,21 @@ Result<uint32_t, MemError> BuddyAllocator::release(PhysAddr pa) {
     if (--f.refcount != 0) {
         return f.refcount;
     }
+    if (f.order == 0 && n_hot_ < kHotFrames) {
+        f.state = FrameInfo::State::kHot;
+        hot_[n_hot_++] = head.value();
+        ++free_pages_;
+        return 0U;
+    }
     free_block(head.value(), f.order);
     return 0U;
+}
+
+void BuddyAllocator::drain_hot() {
+    while (n_hot_ > 0) {
+        --free_pages_; // counted again by free_block
+        free_block(hot_[--n_hot_], 0);
+    }
 }
 
 Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {

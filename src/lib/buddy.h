@@ -46,9 +46,10 @@ struct FrameInfo {
         kFree,      ///< head of a free block (on a free list)
         kAllocated, ///< head of an allocated block
         kTail,      ///< inside a block, not its first frame
+        kHot,       ///< a free single frame in the hot list: on no free list, never merged
     };
-    uint32_t next = 0; ///< free list links, as frame indices (kNil = none)
-    uint32_t prev = 0;
+    uint32_t next = 0; ///< free list links, as frame indices (kNil = none); for allocated heads,
+    uint32_t prev = 0; ///< the owner's word (BuddyAllocator::owner_word), 0 after alloc
     uint32_t refcount = 0; ///< allocated heads: the number of owners (1 after alloc)
     uint8_t order = 0;     ///< free and allocated heads: the block's order
     State state = State::kReserved;
@@ -84,8 +85,35 @@ class BuddyAllocator {
     /// The reference count of an allocated block (error if `pa` is not one).
     Result<uint32_t, MemError> refcount(PhysAddr pa) const;
 
+    /// 64 bits the owner of the allocated block at `pa` may keep in its head's record (page
+    /// tables keep their occupancy summary there): 0 when the block is allocated. Unchecked —
+    /// `pa` must be an allocated head — because it sits on the page-table walker's store path;
+    /// the free-list links it shares space with are unused while the block is allocated.
+    uint64_t owner_word(PhysAddr pa) const {
+        const FrameInfo& f = frames_[pa.pfn() - base_pfn_];
+        return (uint64_t{f.prev} << 32) | f.next;
+    }
+    void set_owner_word(PhysAddr pa, uint64_t v) {
+        FrameInfo& f = frames_[pa.pfn() - base_pfn_];
+        f.next = static_cast<uint32_t>(v);
+        f.prev = static_cast<uint32_t>(v >> 32);
+    }
+
+    /// Free frames, those in the hot list included.
     uint64_t free_pages() const { return free_pages_; }
     uint64_t free_blocks(unsigned order) const { return order < kOrders ? nr_free_[order] : 0; }
+    /// Frames waiting in the hot list (see kHotFrames).
+    unsigned hot_frames() const { return n_hot_; }
+    /// Gives every frame of the hot list back to the free lists, merging as usual.
+    void drain_hot();
+
+    /// Single frames freed wait in a LIFO hot list, unmerged, for the next single-frame alloc.
+    /// An alloc/free pair — every page_alloc/page_unmap, page table and COW copy — then costs
+    /// the same few instructions whatever the free lists look like, instead of a split and a
+    /// merge through up to kMaxOrder levels, whose number depended on where free memory lay
+    /// (docs/performance.md: it moved a benchmark by hundreds of instructions for unrelated
+    /// changes). A larger alloc that finds no block drains the list and tries again.
+    static constexpr unsigned kHotFrames = 32;
     uint64_t base_pfn() const { return base_pfn_; }
     uint32_t frame_count() const { return count_; }
     bool contains(PhysAddr pa) const {
@@ -107,6 +135,8 @@ class BuddyAllocator {
     uint32_t heads_[kOrders] = {};
     uint64_t nr_free_[kOrders] = {};
     uint64_t free_pages_ = 0;
+    uint32_t hot_[kHotFrames] = {};
+    unsigned n_hot_ = 0;
 };
 
 } // namespace exo

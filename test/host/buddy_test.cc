@@ -62,6 +62,9 @@ TEST(Buddy, EveryOrderIsAlignedAndCoalescesBack) {
         EXPECT_EQ(r.value(), 0u);
     }
     EXPECT_EQ(a.buddy.free_pages(), 4096u);
+    EXPECT_EQ(a.buddy.hot_frames(), 1u) << "the single frame waits in the hot list";
+    a.buddy.drain_hot();
+    EXPECT_EQ(a.buddy.free_pages(), 4096u);
     EXPECT_EQ(a.per_order(), initial);
 }
 
@@ -124,6 +127,8 @@ TEST(Buddy, ExhaustionReturnsAnErrorThenRecovers) {
     for (PhysAddr p : pages) {
         ASSERT_TRUE(a.buddy.release(p).ok());
     }
+    EXPECT_EQ(a.buddy.free_pages(), 300u);
+    a.buddy.drain_hot();
     EXPECT_EQ(a.buddy.free_pages(), 300u);
     // 300 = 256 + 32 + 8 + 4 at pfn 0x80000 (aligned to 1024): all coalesced back.
     EXPECT_EQ(a.buddy.free_blocks(8), 1u);
@@ -229,7 +234,38 @@ TEST_P(BuddyRandom, AgreesWithModel) {
         ASSERT_TRUE(a.buddy.release(PhysAddr::from_pfn(pfn)).ok());
     }
     EXPECT_EQ(a.buddy.free_pages(), kFrames);
+    a.buddy.drain_hot();
+    EXPECT_EQ(a.buddy.free_pages(), kFrames);
     EXPECT_EQ(a.per_order(), initial);
+}
+
+// The hot list: a freed single frame is the next one handed out (LIFO), costs no merge, is
+// never handed out twice, and comes back for a larger block when nothing else is left.
+TEST(Buddy, HotListReusesSingleFramesAndDrainsForLargerBlocks) {
+    Arena a(16);
+    a.buddy.add_free_range(kBase, 16);
+    std::vector<PhysAddr> pages;
+    for (int i = 0; i < 16; ++i) {
+        pages.push_back(a.buddy.alloc(0).value());
+    }
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
+    ASSERT_TRUE(a.buddy.release(pages[5]).ok());
+    ASSERT_TRUE(a.buddy.release(pages[9]).ok());
+    EXPECT_EQ(a.buddy.hot_frames(), 2u);
+    EXPECT_EQ(a.buddy.free_pages(), 2u);
+    EXPECT_EQ(a.buddy.alloc(0).value(), pages[9]) << "last freed, first reused";
+    EXPECT_EQ(a.buddy.alloc(0).value(), pages[5]);
+    EXPECT_EQ(a.buddy.alloc(0).error(), MemError::kNoMemory);
+    for (PhysAddr p : pages) {
+        ASSERT_TRUE(a.buddy.release(p).ok());
+    }
+    EXPECT_EQ(a.buddy.hot_frames(), 16u);
+    EXPECT_EQ(a.buddy.free_blocks(4), 0u) << "hot frames are not merged";
+    auto whole = a.buddy.alloc(4); // all 16 frames: only after the hot list is drained
+    ASSERT_TRUE(whole.ok());
+    EXPECT_EQ(whole.value(), PhysAddr::from_pfn(kBase));
+    EXPECT_EQ(a.buddy.hot_frames(), 0u);
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, BuddyRandom, ::testing::Values(1u, 2u, 3u, 42u, 2026u));

@@ -42,6 +42,8 @@ class SimMemory {
         EXPECT_TRUE(buddy_.contains(pa));
         return reinterpret_cast<uint64_t*>(mem_.data() + (pa.value - kBase));
     }
+    uint64_t summary(PhysAddr pa) { return buddy_.owner_word(pa); }
+    void set_summary(PhysAddr pa, uint64_t v) { buddy_.set_owner_word(pa, v); }
     uint64_t free_pages() const { return buddy_.free_pages(); }
     int tables() const { return tables_; }
     BuddyAllocator& buddy() { return buddy_; }

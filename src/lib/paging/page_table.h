@@ -51,12 +51,15 @@ concept PagingPolicy = requires(uint64_t entry, PhysAddr pa, Attrs attrs, unsign
 
 /// Where table frames come from: `alloc_table()` gives a zeroed 4 KiB frame, `free_table`
 /// takes one back, `table(pa)` turns a table's physical address into a pointer the walker can
-/// use (the kernel's direct map; a buffer on the host).
+/// use (the kernel's direct map; a buffer on the host). `summary(pa)` / `set_summary(pa, v)`
+/// keep 64 bits per table for the walker, 0 for a new table (the frame allocator's owner word).
 template <typename E>
-concept TableEnv = requires(E& env, PhysAddr pa) {
+concept TableEnv = requires(E& env, PhysAddr pa, uint64_t v) {
     { env.alloc_table() } -> same_as<Result<PhysAddr, MemError>>;
     { env.free_table(pa) } -> same_as<void>;
     { env.table(pa) } -> same_as<uint64_t*>;
+    { env.summary(pa) } -> same_as<uint64_t>;
+    { env.set_summary(pa, v) } -> same_as<void>;
 };
 
 template <PagingPolicy P, TableEnv E> class PageTable {
@@ -112,10 +115,12 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             (pa.value + (size - 1)) >> P::kOutputAddressBits != 0) {
             return PtError::kBadAddress; // the descriptor's output-address field cannot hold it
         }
-        uint64_t* table = env_->table(root_);
+        PhysAddr tpa = root_;
+        uint64_t* table = env_->table(tpa);
         bool published = false;
         for (unsigned l = 0; l < leaf_level; ++l) {
-            uint64_t& e = table[index(va.value, l)];
+            unsigned i = index(va.value, l);
+            uint64_t& e = table[i];
             if (!P::is_valid(load(e))) {
                 auto frame = env_->alloc_table();
                 if (!frame) {
@@ -124,14 +129,16 @@ template <PagingPolicy P, TableEnv E> class PageTable {
                     }
                     return PtError::kNoMemory;
                 }
-                store(e, P::make_table(frame.value()));
+                put(tpa, table, i, P::make_table(frame.value()));
                 published = true;
             } else if (!P::is_table(e, l)) {
                 return PtError::kBlockInTheWay;
             }
-            table = env_->table(P::output_address(e));
+            tpa = P::output_address(e);
+            table = env_->table(tpa);
         }
-        uint64_t& leaf = table[index(va.value, leaf_level)];
+        unsigned li = index(va.value, leaf_level);
+        uint64_t& leaf = table[li];
         if (P::is_valid(leaf)) {
             if (leaf_level < kLevels - 1 && P::is_table(leaf, leaf_level)) {
                 return PtError::kAlreadyMapped; // smaller mappings live below
@@ -146,7 +153,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         } else if (replaced != nullptr) {
             *replaced = Mapping{};
         }
-        store(leaf, P::make_leaf(pa, attrs, leaf_level));
+        put(tpa, table, li, P::make_leaf(pa, attrs, leaf_level));
         P::pte_write_barrier();
         return PtError::kNone;
     }
@@ -174,7 +181,8 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             return Err{PtError::kBlockInTheWay};
         }
         Mapping old{P::output_address(*e), P::leaf_attrs(*e), size};
-        store(*e, 0);
+        unsigned i = index(va.value, level_of_last_find_);
+        put(table_of_last_find_, e - i, i, 0);
         return old;
     }
 
@@ -191,9 +199,22 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         if ((va.value & (leaf_size(level) - 1)) != 0) {
             return PtError::kBlockInTheWay;
         }
-        store(*e, P::make_leaf(P::output_address(*e), attrs, level));
+        store(*e, P::make_leaf(P::output_address(*e), attrs, level)); // valid to valid
         P::pte_write_barrier();
         return PtError::kNone;
+    }
+
+    /// Recomputes the occupancy summary of `table` (see put) after entries were written into it
+    /// directly, not through this walker (riscv64 copies the kernel half into each user root).
+    void refresh_summary(PhysAddr tpa) {
+        const uint64_t* table = env_->table(tpa);
+        uint64_t s = 0;
+        for (unsigned i = 0; i < kEntries; ++i) {
+            if (P::is_valid(load(table[i]))) {
+                s |= uint64_t{1} << (i / kGroup);
+            }
+        }
+        env_->set_summary(tpa, s);
     }
 
     /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, hi), in address order.
@@ -219,15 +240,35 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     static uint64_t load(const uint64_t& e) { return __atomic_load_n(&e, __ATOMIC_RELAXED); }
     static void store(uint64_t& e, uint64_t v) { __atomic_store_n(&e, v, __ATOMIC_RELAXED); }
 
+    // Every table has a 64-bit occupancy summary (TableEnv::summary), one bit per group of
+    // eight entries: a clear bit means the group holds no valid entry. Walks skip such groups
+    // eight entries at a time, so walking an address space costs what is mapped, not 512
+    // entries per table (a user address space with a few dozen pages touches a handful of
+    // groups). Every store of a valid entry goes through put, which sets the bit; removing an
+    // entry leaves it set (no scan on the unmap path), and the next walk that finds the group
+    // empty clears it.
+    static constexpr unsigned kGroup = kEntries / 64;
+    void put(PhysAddr tpa, uint64_t* table, unsigned i, uint64_t v) const {
+        store(table[i], v);
+        if (P::is_valid(v)) {
+            uint64_t bit = uint64_t{1} << (i / kGroup);
+            uint64_t s = env_->summary(tpa);
+            if ((s & bit) == 0) {
+                env_->set_summary(tpa, s | bit);
+            }
+        }
+    }
+
     // The translated VA bits: [12 + 9 * kLevels - 1 : 0] (39 bits with three levels).
     static constexpr uint64_t kTranslatedMask = (uint64_t{1} << (12 + 9 * kLevels)) - 1;
 
-    // Finds the valid leaf translating va; remembers its level.
+    // Finds the valid leaf translating va; remembers its level and table.
     uint64_t* find_leaf(VirtAddr va) const {
         if (!P::is_canonical(va.value)) {
             return nullptr;
         }
-        uint64_t* table = env_->table(root_);
+        PhysAddr tpa = root_;
+        uint64_t* table = env_->table(tpa);
         for (unsigned l = 0; l < kLevels; ++l) {
             uint64_t& e = table[index(va.value, l)];
             if (!P::is_valid(e)) {
@@ -235,11 +276,46 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             }
             if (l == kLevels - 1 || !P::is_table(e, l)) {
                 level_of_last_find_ = l;
+                table_of_last_find_ = tpa;
                 return &e;
             }
-            table = env_->table(P::output_address(e));
+            tpa = P::output_address(e);
+            table = env_->table(tpa);
         }
         return nullptr;
+    }
+
+    // One valid entry i of table `pa` during a walk: a table is walked, a leaf given to fn.
+    // False if fn stopped the walk.
+    template <typename Fn> bool visit(PhysAddr pa, uint64_t* table, unsigned i, unsigned level,
+                                      uint64_t base, uint64_t upper, uint64_t lo, uint64_t hi,
+                                      Fn& fn, bool clear) const {
+        uint64_t size = leaf_size(level);
+        uint64_t start = upper | (base + i * size);
+        uint64_t last = start + (size - 1);
+        if (level < kLevels - 1 && P::is_table(table[i], level)) {
+            PhysAddr next = P::output_address(table[i]);
+            if (!walk(next, level + 1, base + i * size, lo, hi, fn, clear)) {
+                return false;
+            }
+            if (clear && start >= lo && last < hi) {
+                put(pa, table, i, 0);
+                env_->free_table(next);
+            }
+        } else if (start >= lo) {
+            Mapping m{P::output_address(table[i]), P::leaf_attrs(table[i]), size};
+            if constexpr (same_as<decltype(fn(VirtAddr(start), m)), bool>) {
+                if (!fn(VirtAddr(start), m)) {
+                    return false; // never with `clear`: clear_range's fn returns nothing
+                }
+            } else {
+                fn(VirtAddr(start), m);
+            }
+            if (clear) {
+                put(pa, table, i, 0);
+            }
+        }
+        return true;
     }
 
     // Visits table `pa` at `level`, whose first entry maps the translated bits `base`. VAs
@@ -265,34 +341,35 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         unsigned first = lo_t > base ? static_cast<unsigned>((lo_t - base) / size) : 0;
         unsigned final =
             last_t < span_last ? static_cast<unsigned>((last_t - base) / size) : kEntries - 1;
-        for (unsigned i = first; i <= final; ++i) {
-            if (!P::is_valid(table[i])) {
+        // Only the groups of eight entries that may hold something (see put). A whole group
+        // found empty has its bit cleared.
+        uint64_t occupied = env_->summary(pa);
+        const uint64_t was = occupied;
+        for (unsigned g = first / kGroup; g <= final / kGroup; ++g) {
+            const uint64_t bit = uint64_t{1} << g;
+            if ((occupied & bit) == 0) {
                 continue;
             }
-            uint64_t start = upper | (base + i * size);
-            uint64_t last = start + (size - 1);
-            if (level < kLevels - 1 && P::is_table(table[i], level)) {
-                PhysAddr next = P::output_address(table[i]);
-                if (!walk(next, level + 1, base + i * size, lo, hi, fn, clear)) {
+            const unsigned g_first = g * kGroup;
+            const unsigned g_last = g_first + kGroup - 1;
+            const unsigned from = first > g_first ? first : g_first;
+            const unsigned to = final < g_last ? final : g_last;
+            bool any = false;
+            for (unsigned i = from; i <= to; ++i) {
+                if (!P::is_valid(table[i])) {
+                    continue;
+                }
+                any = true;
+                if (!visit(pa, table, i, level, base, upper, lo, hi, fn, clear)) {
                     return false;
                 }
-                if (clear && start >= lo && last < hi) {
-                    store(table[i], 0);
-                    env_->free_table(next);
-                }
-            } else if (start >= lo) {
-                Mapping m{P::output_address(table[i]), P::leaf_attrs(table[i]), size};
-                if constexpr (same_as<decltype(fn(VirtAddr(start), m)), bool>) {
-                    if (!fn(VirtAddr(start), m)) {
-                        return false; // never with `clear`: clear_range's fn returns nothing
-                    }
-                } else {
-                    fn(VirtAddr(start), m);
-                }
-                if (clear) {
-                    store(table[i], 0);
-                }
             }
+            if (!any && from == g_first && to == g_last) {
+                occupied &= ~bit;
+            }
+        }
+        if (occupied != was) {
+            env_->set_summary(pa, env_->summary(pa) & ~(was & ~occupied));
         }
         return true;
     }
@@ -300,6 +377,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     E* env_ = nullptr;
     PhysAddr root_;
     mutable unsigned level_of_last_find_ = 0;
+    mutable PhysAddr table_of_last_find_;
 };
 
 } // namespace exo
