@@ -77,6 +77,14 @@ void map_image(PageTable& pt) {
 } // namespace
 
 exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
+    {
+        LockGuard g(lock_);
+        if (n_zeroed_ > 0) {
+            PhysAddr pa = zeroed_[--n_zeroed_];
+            buddy_->set_owner_word(pa, 0); // as the allocator hands it out
+            return pa;
+        }
+    }
     auto r = alloc(0);
     if (r) {
         memset(phys_ptr<uint8_t>(r.value()), 0, exo::kPageSize);
@@ -87,6 +95,21 @@ exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
 exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
     return g_locked_frames.alloc_zeroed_page();
 }
+
+void Frames::free_zeroed(PhysAddr pa) {
+    {
+        LockGuard g(lock_);
+        if (n_zeroed_ < kZeroedPool && buddy_->refcount(pa).value_or(0) == 1) {
+            zeroed_[n_zeroed_++] = pa;
+            return;
+        }
+    }
+    if (!release(pa)) {
+        panic("vm: freeing table frame %#lx that is not allocated", pa.value);
+    }
+}
+
+void KernelTableEnv::free_zero_table(PhysAddr pa) { g_locked_frames.free_zeroed(pa); }
 
 void KernelTableEnv::free_table(PhysAddr pa) {
     if (!g_locked_frames.release(pa)) {
@@ -104,7 +127,10 @@ exo::Result<PageTable, exo::MemError> new_user_page_table() {
         return exo::Err{exo::MemError::kNoMemory};
     }
     arch::prepare_user_root(g_env.table(pt.value().root()), g_env.table(g_kernel_table.root()));
-    pt.value().refresh_summary(pt.value().root()); // prepare_user_root wrote it directly
+    // prepare_user_root wrote entries directly, not through the walker: give the new root the
+    // kernel root's occupancy summary. It covers whatever was copied, and a bit set for a group
+    // that is empty here only costs one scan of it, which clears the bit (page_table.h, put).
+    g_env.set_summary(pt.value().root(), g_env.summary(g_kernel_table.root()));
     return pt.value();
 }
 

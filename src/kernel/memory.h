@@ -19,6 +19,7 @@ namespace kernel {
 struct KernelTableEnv {
     exo::Result<exo::PhysAddr, exo::MemError> alloc_table();
     void free_table(exo::PhysAddr pa);
+    void free_zero_table(exo::PhysAddr pa);
     uint64_t* table(exo::PhysAddr pa) { return phys_ptr<uint64_t>(pa); }
     /// The walker's per-table summary, in the table frame's allocator record (owner word):
     /// inline, it is on every page-table store. Not under the allocator's lock — see
@@ -47,7 +48,14 @@ class Frames {
         return buddy_->alloc(order);
     }
     /// One frame, filled with zeros (page tables, and every page given to user space).
+    /// One frame, filled with zeros (page tables, and every page given to user space): from the
+    /// pool of frames known to be zero if it has one, else zeroed here.
     exo::Result<exo::PhysAddr, exo::MemError> alloc_zeroed_page();
+    /// Takes back a frame with one reference whose every byte is zero (a page table the walker
+    /// emptied): it waits in a small pool for alloc_zeroed_page, which then skips the 4 KiB
+    /// memset — a fork's child gets its tables from the ones the last child left. Released
+    /// normally when the pool is full.
+    void free_zeroed(exo::PhysAddr pa);
     exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
         LockGuard g(lock_);
         return buddy_->release(pa);
@@ -60,9 +68,10 @@ class Frames {
         LockGuard g(lock_);
         return buddy_->refcount(pa);
     }
+    /// Free frames, the zeroed pool included.
     uint64_t free_pages() {
         LockGuard g(lock_);
-        return buddy_->free_pages();
+        return buddy_->free_pages() + n_zeroed_;
     }
     /// The owner word of an allocated frame (exo::BuddyAllocator::owner_word). Not under the
     /// lock: while a frame is allocated its word belongs to its owner alone, never to the
@@ -72,8 +81,11 @@ class Frames {
     constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
 
   private:
+    static constexpr unsigned kZeroedPool = 32;
     exo::BuddyAllocator* buddy_;
     SpinLock lock_;
+    exo::PhysAddr zeroed_[kZeroedPool] = {};
+    unsigned n_zeroed_ = 0;
 };
 
 Frames& frames();

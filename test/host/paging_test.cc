@@ -38,6 +38,13 @@ class SimMemory {
         ASSERT_TRUE(buddy_.release(pa).ok()) << "freeing a frame that is not a table";
         --tables_;
     }
+    void free_zero_table(PhysAddr pa) {
+        const uint64_t* t = table(pa);
+        for (unsigned i = 0; i < 512; ++i) {
+            ASSERT_EQ(t[i], 0u) << "free_zero_table of a table with entry " << i << " set";
+        }
+        free_table(pa);
+    }
     uint64_t* table(PhysAddr pa) {
         EXPECT_TRUE(buddy_.contains(pa));
         return reinterpret_cast<uint64_t*>(mem_.data() + (pa.value - kBase));

@@ -51,12 +51,15 @@ concept PagingPolicy = requires(uint64_t entry, PhysAddr pa, Attrs attrs, unsign
 
 /// Where table frames come from: `alloc_table()` gives a zeroed 4 KiB frame, `free_table`
 /// takes one back, `table(pa)` turns a table's physical address into a pointer the walker can
-/// use (the kernel's direct map; a buffer on the host). `summary(pa)` / `set_summary(pa, v)`
-/// keep 64 bits per table for the walker, 0 for a new table (the frame allocator's owner word).
+/// use (the kernel's direct map; a buffer on the host). `free_zero_table` takes back a table
+/// the walker has emptied, every entry zero, which may be handed out again without zeroing.
+/// `summary(pa)` / `set_summary(pa, v)` keep 64 bits per table for the walker, 0 for a new table
+/// (the frame allocator's owner word).
 template <typename E>
 concept TableEnv = requires(E& env, PhysAddr pa, uint64_t v) {
     { env.alloc_table() } -> same_as<Result<PhysAddr, MemError>>;
     { env.free_table(pa) } -> same_as<void>;
+    { env.free_zero_table(pa) } -> same_as<void>;
     { env.table(pa) } -> same_as<uint64_t*>;
     { env.summary(pa) } -> same_as<uint64_t>;
     { env.set_summary(pa, v) } -> same_as<void>;
@@ -204,19 +207,6 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         return PtError::kNone;
     }
 
-    /// Recomputes the occupancy summary of `table` (see put) after entries were written into it
-    /// directly, not through this walker (riscv64 copies the kernel half into each user root).
-    void refresh_summary(PhysAddr tpa) {
-        const uint64_t* table = env_->table(tpa);
-        uint64_t s = 0;
-        for (unsigned i = 0; i < kEntries; ++i) {
-            if (P::is_valid(load(table[i]))) {
-                s |= uint64_t{1} << (i / kGroup);
-            }
-        }
-        env_->set_summary(tpa, s);
-    }
-
     /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, hi), in address order.
     /// [lo, hi) must lie in one half of the address space (user or kernel). If fn returns a
     /// bool, false stops the walk there.
@@ -300,7 +290,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             }
             if (clear && start >= lo && last < hi) {
                 put(pa, table, i, 0);
-                env_->free_table(next);
+                env_->free_zero_table(next); // wholly in range: every entry was just cleared
             }
         } else if (start >= lo) {
             Mapping m{P::output_address(table[i]), P::leaf_attrs(table[i]), size};
