@@ -82,7 +82,6 @@ void switch_extra(Env* next) {
 
 } // namespace
 
-Env* current_env() { return this_cpu().current; }
 uint64_t envs_in_use() { return g_in_use; }
 uint64_t envs_created() { return g_created; }
 void set_boot_free_pages(uint64_t n) { g_boot_free = n; }

@@ -12,6 +12,7 @@
 #include "lib/result.h"
 #include "lib/str.h"
 #include "memory.h"
+#include "percpu.h"
 
 namespace kernel {
 
@@ -65,7 +66,9 @@ void env_set_status(Env* e, EnvStatus s);
 /// Saves the running environment's registers from the top frame into it.
 void save_current();
 
-Env* current_env();
+/// The environment running on this CPU (nullptr in the idle loop). Inline: it is on every
+/// system call's path.
+inline Env* current_env() { return this_cpu().current; }
 uint64_t envs_in_use();
 uint64_t envs_created();
 void set_boot_free_pages(uint64_t n);

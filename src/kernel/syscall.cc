@@ -397,46 +397,118 @@ int64_t sys_program_name(Env* cur, uint64_t index, uint64_t buf, uint64_t len) {
 
 } // namespace
 
+namespace {
+
+// One adapter per call number: reads the arguments from the frame and returns the result (or
+// INT64_MIN when the call has set the registers itself). A table of these instead of one big
+// switch keeps syscall() small: a switch that inlines every handler makes every call, even an
+// unknown one, pay the largest handler's stack frame and saved registers.
+using Handler = int64_t (*)(Env* cur, arch::TrapFrame& tf);
+uint64_t a(const arch::TrapFrame& tf, unsigned i) { return arch::syscall_arg(tf, i); }
+
+int64_t h_cputs(Env* cur, arch::TrapFrame& tf) { return sys_cputs(cur, a(tf, 0), a(tf, 1)); }
+int64_t h_cgetc(Env* cur, arch::TrapFrame& tf) { return sys_cgetc(cur, a(tf, 0)); }
+int64_t h_getenvid(Env* cur, arch::TrapFrame& /*tf*/) { return cur->id; }
+int64_t h_env_destroy(Env* cur, arch::TrapFrame& tf) {
+    auto e = env_lookup(a(tf, 0), true);
+    if (!e) {
+        return e.error();
+    }
+    if (e.value() == cur) {
+        env_destroy(cur); // does not return
+    }
+    env_destroy(e.value());
+    return 0;
+}
+int64_t h_yield(Env* /*cur*/, arch::TrapFrame& tf) {
+    arch::set_result(tf, 0, 0);
+    yield_current(); // does not return
+}
+int64_t h_exofork(Env* cur, arch::TrapFrame& /*tf*/) { return sys_exofork(cur); }
+int64_t h_env_set_status(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_env_set_status(a(tf, 0), a(tf, 1));
+}
+int64_t h_env_create(Env* cur, arch::TrapFrame& tf) {
+    return sys_env_create(cur, a(tf, 0), a(tf, 1), a(tf, 2));
+}
+int64_t h_set_upcall(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_set_upcall(a(tf, 0), a(tf, 1), a(tf, 2));
+}
+int64_t h_page_alloc(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_page_alloc(a(tf, 0), a(tf, 1), a(tf, 2));
+}
+int64_t h_page_map(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_page_map(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
+}
+int64_t h_page_unmap(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_page_unmap(a(tf, 0), a(tf, 1));
+}
+int64_t h_page_query(Env* cur, arch::TrapFrame& tf) {
+    return sys_page_query(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
+}
+int64_t h_ipc_try_send(Env* cur, arch::TrapFrame& tf) {
+    return sys_ipc_try_send(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
+}
+int64_t h_ipc_recv(Env* cur, arch::TrapFrame& tf) { return sys_ipc_recv(cur, a(tf, 0)); }
+int64_t h_env_set_trapframe(Env* cur, arch::TrapFrame& tf) {
+    return sys_env_set_trapframe(cur, tf, a(tf, 0), a(tf, 1));
+}
+int64_t h_time(Env* /*cur*/, arch::TrapFrame& /*tf*/) { return static_cast<int64_t>(time_ns()); }
+int64_t h_sys_info(Env* cur, arch::TrapFrame& tf) { return sys_info(cur, a(tf, 0)); }
+int64_t h_program_name(Env* cur, arch::TrapFrame& tf) {
+    return sys_program_name(cur, a(tf, 0), a(tf, 1), a(tf, 2));
+}
+int64_t h_page_list(Env* cur, arch::TrapFrame& tf) {
+    return sys_page_list(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
+}
+int64_t h_page_map_batch(Env* cur, arch::TrapFrame& tf) {
+    return sys_page_map_batch(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
+}
+
+using exopi::Sys;
+constexpr unsigned kCalls = static_cast<unsigned>(Sys::kCount);
+struct Table {
+    Handler h[kCalls] = {};
+    constexpr Table() {
+        h[static_cast<unsigned>(Sys::kCputs)] = h_cputs;
+        h[static_cast<unsigned>(Sys::kCgetc)] = h_cgetc;
+        h[static_cast<unsigned>(Sys::kGetenvid)] = h_getenvid;
+        h[static_cast<unsigned>(Sys::kEnvDestroy)] = h_env_destroy;
+        h[static_cast<unsigned>(Sys::kYield)] = h_yield;
+        h[static_cast<unsigned>(Sys::kExofork)] = h_exofork;
+        h[static_cast<unsigned>(Sys::kEnvSetStatus)] = h_env_set_status;
+        h[static_cast<unsigned>(Sys::kEnvCreate)] = h_env_create;
+        h[static_cast<unsigned>(Sys::kEnvSetPgfaultUpcall)] = h_set_upcall;
+        h[static_cast<unsigned>(Sys::kPageAlloc)] = h_page_alloc;
+        h[static_cast<unsigned>(Sys::kPageMap)] = h_page_map;
+        h[static_cast<unsigned>(Sys::kPageUnmap)] = h_page_unmap;
+        h[static_cast<unsigned>(Sys::kPageQuery)] = h_page_query;
+        h[static_cast<unsigned>(Sys::kIpcTrySend)] = h_ipc_try_send;
+        h[static_cast<unsigned>(Sys::kIpcRecv)] = h_ipc_recv;
+        h[static_cast<unsigned>(Sys::kEnvSetTrapframe)] = h_env_set_trapframe;
+        h[static_cast<unsigned>(Sys::kTime)] = h_time;
+        h[static_cast<unsigned>(Sys::kSysInfo)] = h_sys_info;
+        h[static_cast<unsigned>(Sys::kProgramName)] = h_program_name;
+        h[static_cast<unsigned>(Sys::kPageList)] = h_page_list;
+        h[static_cast<unsigned>(Sys::kPageMapBatch)] = h_page_map_batch;
+    }
+    constexpr bool complete() const {
+        for (Handler f : h) {
+            if (f == nullptr) {
+                return false;
+            }
+        }
+        return true;
+    }
+};
+constexpr Table kTable;
+static_assert(kTable.complete(), "every call number needs a handler in Table");
+
+} // namespace
+
 void syscall(arch::TrapFrame& tf) {
-    Env* cur = current_env();
-    auto a = [&tf](unsigned i) { return arch::syscall_arg(tf, i); };
-    int64_t r = exopi::E_NO_SYS;
-    switch (static_cast<exopi::Sys>(arch::syscall_number(tf))) {
-    case exopi::Sys::kCputs: r = sys_cputs(cur, a(0), a(1)); break;
-    case exopi::Sys::kCgetc: r = sys_cgetc(cur, a(0)); break;
-    case exopi::Sys::kGetenvid: r = cur->id; break;
-    case exopi::Sys::kEnvDestroy: {
-        auto e = env_lookup(a(0), true);
-        if (!e) {
-            r = e.error();
-            break;
-        }
-        if (e.value() == cur) {
-            env_destroy(cur); // does not return
-        }
-        env_destroy(e.value());
-        r = 0;
-        break;
-    }
-    case exopi::Sys::kYield: arch::set_result(tf, 0, 0); yield_current();
-    case exopi::Sys::kExofork: r = sys_exofork(cur); break;
-    case exopi::Sys::kEnvSetStatus: r = sys_env_set_status(a(0), a(1)); break;
-    case exopi::Sys::kEnvCreate: r = sys_env_create(cur, a(0), a(1), a(2)); break;
-    case exopi::Sys::kEnvSetPgfaultUpcall: r = sys_set_upcall(a(0), a(1), a(2)); break;
-    case exopi::Sys::kPageAlloc: r = sys_page_alloc(a(0), a(1), a(2)); break;
-    case exopi::Sys::kPageMap: r = sys_page_map(a(0), a(1), a(2), a(3), a(4)); break;
-    case exopi::Sys::kPageUnmap: r = sys_page_unmap(a(0), a(1)); break;
-    case exopi::Sys::kPageQuery: r = sys_page_query(cur, a(0), a(1), a(2), a(3)); break;
-    case exopi::Sys::kIpcTrySend: r = sys_ipc_try_send(cur, a(0), a(1), a(2), a(3)); break;
-    case exopi::Sys::kIpcRecv: r = sys_ipc_recv(cur, a(0)); break;
-    case exopi::Sys::kEnvSetTrapframe: r = sys_env_set_trapframe(cur, tf, a(0), a(1)); break;
-    case exopi::Sys::kTime: r = static_cast<int64_t>(time_ns()); break;
-    case exopi::Sys::kSysInfo: r = sys_info(cur, a(0)); break;
-    case exopi::Sys::kProgramName: r = sys_program_name(cur, a(0), a(1), a(2)); break;
-    case exopi::Sys::kPageList: r = sys_page_list(cur, a(0), a(1), a(2), a(3), a(4)); break;
-    case exopi::Sys::kPageMapBatch: r = sys_page_map_batch(cur, a(0), a(1), a(2), a(3)); break;
-    case exopi::Sys::kCount: break;
-    }
+    uint64_t n = arch::syscall_number(tf);
+    int64_t r = n < kCalls ? kTable.h[n](current_env(), tf) : exopi::E_NO_SYS;
     if (r != INT64_MIN) {
         arch::set_result(tf, 0, static_cast<uint64_t>(r));
     }

@@ -133,7 +133,14 @@ void user_sync(TrapFrame& tf) {
 
 } // namespace
 
-/// Called by the vector table for every exception taken to EL1.
+/// An SVC from EL0, recognised by the vector code (vectors.S) before any decoding: ELR is
+/// already past the svc.
+extern "C" void aarch64_syscall(TrapFrame* tf) { kernel::syscall(*tf); }
+
+static_assert(static_cast<uint64_t>(VectorKind::kSyncLower64) == 8, "vectors.S tests kind 8");
+static_assert(static_cast<uint64_t>(Class::kSvc64) == 0x15, "vectors.S tests EC 0x15");
+
+/// Called by the vector table for every other exception taken to EL1.
 extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     auto kind = static_cast<VectorKind>(kind_index);
     switch (kind) {

@@ -97,8 +97,18 @@ trap_common:
 
     mov     x1, x0                  // kind
     mov     x0, sp                  // frame
-    bl      aarch64_trap
-    mov     x0, sp
+    // A system call goes straight to the dispatcher: synchronous from EL0 (kind 8,
+    // VectorKind::kSyncLower64) with ESR_EL1.EC = 0x15 (SVC from AArch64). Everything else
+    // goes through aarch64_trap's decoding.
+    cmp     x1, #8
+    b.ne    1f
+    lsr     x3, x2, #26             // x2 = ESR_EL1
+    cmp     x3, #0x15
+    b.ne    1f
+    bl      aarch64_syscall
+    b       2f
+1:  bl      aarch64_trap
+2:  mov     x0, sp
 
     // aarch64_return_to_user(frame), and the way back from every exception: restore the
     // frame at x0 (which may have been changed, e.g. an instruction skipped) and eret. A

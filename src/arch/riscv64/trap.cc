@@ -110,14 +110,18 @@ extern "C" [[noreturn]] void riscv_kernel_stack_overflow(TrapFrame* tf) {
                   cause_name(tf->scause), tf->sepc, tf->stval);
 }
 
-/// Every trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
+// An ecall from U-mode is recognised by trap_entry.S (scause = 8), which advances sepc and calls
+// kernel::syscall itself: a C wrapper would cost a frame-pointer prologue of its own.
+static_assert(static_cast<uint64_t>(Exception::kEcallFromU) == 8, "trap_entry.S tests 8");
+
+/// Every other trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
 extern "C" void riscv_user_trap(TrapFrame* tf) {
     if (handle_interrupt(*tf)) {
         return;
     }
     switch (static_cast<Exception>(Code::get(tf->scause))) {
-    case Exception::kEcallFromU:
-        tf->sepc += 4; // resume after the ecall
+    case Exception::kEcallFromU: // trap_entry.S handles it; this is not reached
+        tf->sepc += 4;
         kernel::syscall(*tf);
         return;
     case Exception::kLoadPageFault:

@@ -103,11 +103,27 @@ from_user:
     csrr    t0, sscratch            // the user's sp
     sd      t0, X(2)(sp)
     csrw    sscratch, zero          // in the kernel now
-    SAVE_CSRS
     addi    tp, sp, FRAME_SIZE      // tp = this hart's PerCpu (sits at the stack top)
     mv      a0, sp
+    csrr    t0, sstatus
+    sd      t0, SSTATUS(sp)
+    csrr    t0, sepc
+    csrr    t1, scause
+    sd      t1, SCAUSE(sp)
+    // A system call goes straight to the dispatcher: scause = 8, environment call from U-mode.
+    // Its frame gets no stval (there is none); everything else goes through riscv_user_trap's
+    // decoding.
+    addi    t1, t1, -8
+    bnez    t1, 1f
+    addi    t0, t0, 4               // resume after the ecall
+    sd      t0, SEPC(sp)
+    call    _ZN6kernel7syscallERN4arch9TrapFrameE   // kernel::syscall(arch::TrapFrame&)
+    j       2f
+1:  sd      t0, SEPC(sp)
+    csrr    t0, stval
+    sd      t0, STVAL(sp)
     call    riscv_user_trap
-    mv      a0, sp
+2:  mv      a0, sp
     // fall through: back to the same environment
 
     // riscv_return_to_user(frame): frame is at the top of the kernel stack.
