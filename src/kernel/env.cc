@@ -189,16 +189,8 @@ void env_destroy(Env* e) {
     }
 }
 
-void save_current() {
-    Env* cur = current_env();
-    if (cur != nullptr) {
-        cur->tf = *top_frame();
-    }
-}
-
 void yield_current() {
     Env* cur = current_env();
-    save_current();
     if (cur->status == EnvStatus::kRunning) {
         cur->status = EnvStatus::kRunnable;
         run_enqueue(cur);
@@ -211,18 +203,16 @@ void schedule() {
         Env* next = g_run_head;
         if (next != nullptr) {
             run_remove(next);
-            Env* cur = current_env();
-            if (cur != next || cur == nullptr) {
-                *top_frame() = next->tf;
+            PerCpu& cpu = this_cpu();
+            if (cpu.current != next || cpu.frame != &next->tf) {
+                cpu.frame = &next->tf; // its next trap saves there; nothing is copied
                 next->as.activate();
                 switch_extra(next);
-                arch::fp_switch(this_cpu().fp_owner == next); // kernel/fpu.h
-            } else {
-                *top_frame() = next->tf; // resuming the same one: it was saved too
+                arch::fp_switch(cpu.fp_owner == next); // kernel/fpu.h
             }
             next->status = EnvStatus::kRunning;
-            this_cpu().current = next;
-            arch::return_to_user(top_frame());
+            cpu.current = next;
+            arch::return_to_user(&next->tf);
         }
         this_cpu().current = nullptr;
         if (g_in_use == 0) {

@@ -22,7 +22,7 @@ using exopi::EnvStatus;
 inline constexpr uint64_t kNoSpuriousVa = ~uint64_t{0};
 
 struct Env {
-    arch::TrapFrame tf;    ///< registers while not running (while running: in top_frame())
+    arch::TrapFrame tf;    ///< user registers, saved here by every trap from it (PerCpu::frame)
     arch::UserExtra extra; ///< other user registers, while another environment's are loaded
     arch::FpState fp;      ///< FP/SIMD registers, while not loaded (kernel/fpu.h)
     bool fp_used = false;  ///< has executed an FP instruction (reported in FaultRecord::cause)
@@ -58,13 +58,11 @@ void env_destroy(Env* e);
 void env_set_status(Env* e, EnvStatus s);
 
 /// Picks the next runnable environment and runs it; idles (wfi) when none is runnable; ends
-/// the run when none is left. Never returns. The caller has saved the current environment's
-/// registers (or it is gone).
+/// the run when none is left. Never returns. The current environment's registers are already
+/// in its Env: the trap saved them there.
 [[noreturn]] void schedule();
-/// The current environment gives up the CPU: saves it and schedules.
+/// The current environment gives up the CPU: to the back of the run queue, and schedules.
 [[noreturn]] void yield_current();
-/// Saves the running environment's registers from the top frame into it.
-void save_current();
 
 /// The environment running on this CPU (nullptr in the idle loop). Inline: it is on every
 /// system call's path.

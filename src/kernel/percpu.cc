@@ -13,6 +13,7 @@ namespace {
 static_assert(offsetof(PerCpu, scratch) == PERCPU_SCRATCH0);
 static_assert(offsetof(PerCpu, scratch) + 8 == PERCPU_SCRATCH1);
 static_assert(offsetof(PerCpu, stack_guard) == PERCPU_STACK_GUARD);
+static_assert(offsetof(PerCpu, frame) == PERCPU_FRAME);
 static_assert(PERCPU_OVERFLOW_SPAN == exo::kPageSize + kStackReserve);
 static_assert(sizeof(PerCpu) <= exo::kPageSize);
 
@@ -48,8 +49,8 @@ void percpu_move_to_guarded_stack(void (*next)()) {
     arch::set_cpu_local(cpu);
     kprintf("percpu: cpu %u stack %#lx-%#lx, guard page at %#lx\n", cpu->index, stack, percpu_va,
             guard);
-    // Start below the reserved top frame, where the running environment's registers go.
-    arch::run_on_stack(reinterpret_cast<uint64_t>(top_frame()), next);
+    // The stack starts right below the PerCpu.
+    arch::run_on_stack(reinterpret_cast<uint64_t>(cpu), next);
 }
 
 } // namespace kernel

@@ -3,9 +3,10 @@
 // that more can be added without a rewrite.
 //
 // Each CPU's kernel stack lies directly below its PerCpu: the stack top *is* the PerCpu's
-// address, which is how the riscv64 trap entry finds it from the stack pointer alone. The
-// frame at the very top of the stack holds the running environment's registers while the
-// kernel handles a trap from it.
+// address, which is how the riscv64 trap entry finds it from the stack pointer alone. A trap
+// from user mode saves the registers straight into the running environment's Env (PerCpu::frame
+// points there), so switching environments copies no registers: the scheduler only points
+// `frame` at the next one's.
 //
 // After boot the stack and the PerCpu live in the kernel-stack area of the high half, not in
 // .bss: each CPU's slot is [guard page, unmapped][stack][PerCpu page]. Running off the bottom
@@ -26,16 +27,17 @@ namespace kernel {
 struct Env;
 class AddressSpace;
 
-/// The first three fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
+/// The first four fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
 struct PerCpu {
-    uint64_t scratch[2] = {};      ///< the trap entry's, while it checks the stack
-    uint64_t stack_guard = 0;      ///< lowest address of the guard page; 0: not guarded yet
-    Env* current = nullptr;        ///< the environment whose registers are in top_frame()
-    AddressSpace* space = nullptr; ///< the user address space installed on this CPU
-    Env* extra_owner = nullptr;    ///< whose arch::UserExtra is in this CPU's registers
-    Env* fp_owner = nullptr;       ///< whose FP/SIMD state is in this CPU's registers
-    uint64_t cpu_id = 0;           ///< the hardware's number (hart id, MPIDR Aff0)
-    uint32_t index = 0;            ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
+    uint64_t scratch[2] = {};         ///< the trap entry's, while it checks the stack
+    uint64_t stack_guard = 0;         ///< lowest address of the guard page; 0: not guarded yet
+    arch::TrapFrame* frame = nullptr; ///< where a trap from user mode saves: current->tf
+    Env* current = nullptr;           ///< the environment running (or in a system call) here
+    AddressSpace* space = nullptr;    ///< the user address space installed on this CPU
+    Env* extra_owner = nullptr;       ///< whose arch::UserExtra is in this CPU's registers
+    Env* fp_owner = nullptr;          ///< whose FP/SIMD state is in this CPU's registers
+    uint64_t cpu_id = 0;              ///< the hardware's number (hart id, MPIDR Aff0)
+    uint32_t index = 0;               ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
 };
 
 inline constexpr size_t kKernelStackSize = 16384;
@@ -50,8 +52,8 @@ inline constexpr uint64_t kStackSlot = 64 * 1024;
 
 inline PerCpu& this_cpu() { return *static_cast<PerCpu*>(arch::cpu_local()); }
 
-/// The frame at the top of this CPU's kernel stack.
-inline arch::TrapFrame* top_frame() { return reinterpret_cast<arch::TrapFrame*>(&this_cpu()) - 1; }
+/// The running environment's registers, as the last trap from it saved them (current->tf).
+inline arch::TrapFrame* top_frame() { return this_cpu().frame; }
 
 /// Sets up the boot CPU's PerCpu and points arch::cpu_local() at it.
 void percpu_init(uint64_t cpu_id);

@@ -5,5 +5,6 @@
 #define PERCPU_SCRATCH0 0
 #define PERCPU_SCRATCH1 8
 #define PERCPU_STACK_GUARD 16
+#define PERCPU_FRAME 24
 /// kPageSize + kStackReserve: sp - stack_guard below this is an overflow.
 #define PERCPU_OVERFLOW_SPAN 8192

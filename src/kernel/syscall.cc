@@ -78,7 +78,6 @@ int64_t sys_cgetc(Env* cur, uint64_t flags) {
     if ((flags & exopi::kCgetcNonBlocking) != 0) {
         return exopi::E_WOULD_BLOCK;
     }
-    save_current();
     console_wait(cur);
     schedule();
 }
@@ -109,7 +108,7 @@ int64_t sys_exofork(Env* cur) {
         return r.error();
     }
     Env* child = r.value();
-    child->tf = *top_frame();
+    child->tf = cur->tf; // the caller's registers, as its trap saved them
     arch::set_result(child->tf, 0, 0);
     arch::save_user_extra(child->extra); // the caller's, live in the registers
     fp_fork(child, cur);
@@ -349,7 +348,6 @@ int64_t sys_ipc_recv(Env* cur, uint64_t dstva) {
         return exopi::E_INVAL;
     }
     cur->ipc_dstva = dstva;
-    save_current();
     env_set_status(cur, EnvStatus::kBlockedIpc);
     schedule();
 }

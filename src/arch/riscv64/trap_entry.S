@@ -5,10 +5,10 @@
 // sscratch is 0. So the first instruction swaps sp and sscratch: a non-zero sp means we came
 // from user mode and now stand on the kernel stack.
 //
-// Either way the registers are saved into an arch::TrapFrame on the kernel stack. For a trap
-// from user mode that frame is the one at the very top of the stack: the running
-// environment's registers live there while the kernel handles the trap, and are copied into
-// the environment only if another one is switched in (kernel::schedule, kernel/env.cc).
+// A trap from user mode saves the registers straight into the running environment's
+// arch::TrapFrame, in its Env (PerCpu::frame says where): a switch to another environment then
+// copies no registers (kernel::schedule points PerCpu::frame at the next one's). A trap from
+// S-mode saves them in a frame on the kernel stack.
 //
 // Kernel stack overflow: the stack has an unmapped guard page below it (kernel/percpu.h), so
 // running off its end is a page fault in S-mode — whose entry would push the frame onto the
@@ -97,47 +97,108 @@ kstack_overflow:
     call    riscv_kernel_stack_overflow   // panics
 1:  j       1b
 
-from_user:
-    addi    sp, sp, -FRAME_SIZE     // the frame at the top of the kernel stack
-    SAVE_GPRS_EXCEPT_SP
-    csrr    t0, sscratch            // the user's sp
-    sd      t0, X(2)(sp)
+from_user:                          // sp = this hart's stack top (its PerCpu); sscratch = user sp
+    sd      t0, PERCPU_SCRATCH0(sp)
+    ld      t0, PERCPU_FRAME(sp)    // the running environment's frame, in its Env
+    sd      x1, X(1)(t0)
+    sd      x3, X(3)(t0)
+    sd      x4, X(4)(t0)
+    sd      x6, X(6)(t0)
+    sd      x7, X(7)(t0)
+    sd      x8, X(8)(t0)
+    sd      x9, X(9)(t0)
+    sd      x10, X(10)(t0)
+    sd      x11, X(11)(t0)
+    sd      x12, X(12)(t0)
+    sd      x13, X(13)(t0)
+    sd      x14, X(14)(t0)
+    sd      x15, X(15)(t0)
+    sd      x16, X(16)(t0)
+    sd      x17, X(17)(t0)
+    sd      x18, X(18)(t0)
+    sd      x19, X(19)(t0)
+    sd      x20, X(20)(t0)
+    sd      x21, X(21)(t0)
+    sd      x22, X(22)(t0)
+    sd      x23, X(23)(t0)
+    sd      x24, X(24)(t0)
+    sd      x25, X(25)(t0)
+    sd      x26, X(26)(t0)
+    sd      x27, X(27)(t0)
+    sd      x28, X(28)(t0)
+    sd      x29, X(29)(t0)
+    sd      x30, X(30)(t0)
+    sd      x31, X(31)(t0)
+    ld      t1, PERCPU_SCRATCH0(sp)
+    sd      t1, X(5)(t0)            // the user's t0
+    csrr    t1, sscratch
+    sd      t1, X(2)(t0)            // the user's sp
     csrw    sscratch, zero          // in the kernel now
-    addi    tp, sp, FRAME_SIZE      // tp = this hart's PerCpu (sits at the stack top)
-    mv      a0, sp
-    csrr    t0, sstatus
-    sd      t0, SSTATUS(sp)
+    mv      tp, sp                  // tp = this hart's PerCpu
+    mv      s1, t0                  // the frame, across the calls below (callee-saved)
+    mv      a0, t0
+    csrr    t1, sstatus
+    sd      t1, SSTATUS(a0)
     csrr    t0, sepc
     csrr    t1, scause
-    sd      t1, SCAUSE(sp)
+    sd      t1, SCAUSE(a0)
     // A system call goes straight to the dispatcher: scause = 8, environment call from U-mode.
     // Its frame gets no stval (there is none); everything else goes through riscv_user_trap's
     // decoding.
     addi    t1, t1, -8
     bnez    t1, 1f
     addi    t0, t0, 4               // resume after the ecall
-    sd      t0, SEPC(sp)
+    sd      t0, SEPC(a0)
     call    _ZN6kernel7syscallERN4arch9TrapFrameE   // kernel::syscall(arch::TrapFrame&)
     j       2f
-1:  sd      t0, SEPC(sp)
+1:  sd      t0, SEPC(a0)
     csrr    t0, stval
-    sd      t0, STVAL(sp)
+    sd      t0, STVAL(a0)
     call    riscv_user_trap
-2:  mv      a0, sp
+2:  mv      a0, s1
     // fall through: back to the same environment
 
-    // riscv_return_to_user(frame): frame is at the top of the kernel stack.
+    // riscv_return_to_user(frame): runs the environment whose registers are at `frame` (in its
+    // Env). Called with tp = this hart's PerCpu, whose address is also the kernel stack top
+    // that sscratch must hold while user code runs.
     .globl  riscv_return_to_user
 riscv_return_to_user:
-    mv      sp, a0
-    ld      t0, SEPC(sp)
+    ld      t0, SEPC(a0)
     csrw    sepc, t0
-    ld      t0, SSTATUS(sp)         // SPP = 0 (user), SPIE = 1 (interrupts on after sret)
+    ld      t0, SSTATUS(a0)         // SPP = 0 (user), SPIE = 1 (interrupts on after sret)
     csrw    sstatus, t0
-    addi    t0, sp, FRAME_SIZE
-    csrw    sscratch, t0            // leaving the kernel: sscratch = kernel stack top
-    RESTORE_GPRS_EXCEPT_SP
-    ld      sp, X(2)(sp)
+    csrw    sscratch, tp            // leaving the kernel: sscratch = kernel stack top
+    ld      x1, X(1)(a0)
+    ld      x2, X(2)(a0)
+    ld      x3, X(3)(a0)
+    ld      x4, X(4)(a0)
+    ld      x5, X(5)(a0)
+    ld      x6, X(6)(a0)
+    ld      x7, X(7)(a0)
+    ld      x8, X(8)(a0)
+    ld      x9, X(9)(a0)
+    ld      x11, X(11)(a0)
+    ld      x12, X(12)(a0)
+    ld      x13, X(13)(a0)
+    ld      x14, X(14)(a0)
+    ld      x15, X(15)(a0)
+    ld      x16, X(16)(a0)
+    ld      x17, X(17)(a0)
+    ld      x18, X(18)(a0)
+    ld      x19, X(19)(a0)
+    ld      x20, X(20)(a0)
+    ld      x21, X(21)(a0)
+    ld      x22, X(22)(a0)
+    ld      x23, X(23)(a0)
+    ld      x24, X(24)(a0)
+    ld      x25, X(25)(a0)
+    ld      x26, X(26)(a0)
+    ld      x27, X(27)(a0)
+    ld      x28, X(28)(a0)
+    ld      x29, X(29)(a0)
+    ld      x30, X(30)(a0)
+    ld      x31, X(31)(a0)
+    ld      a0, X(10)(a0)           // the frame's own register, last
     sret
 
     // Where a kernel stack overflow is reported from (one CPU: one emergency stack).
