@@ -32,6 +32,7 @@ enum class Sys : uint64_t {
     kProgramName = 18,  ///< (index, char* buf, size_t len) -> name length; E_INVAL past the end
     kPageList = 19,     ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
     kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
+    kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
     kCount
 };
 

@@ -198,21 +198,24 @@ void yield_current() {
     schedule();
 }
 
+void run_now(Env* next) {
+    run_remove(next);
+    PerCpu& cpu = this_cpu();
+    if (cpu.current != next || cpu.frame != &next->tf) {
+        cpu.frame = &next->tf; // its next trap saves there; nothing is copied
+        next->as.activate();
+        switch_extra(next);
+        arch::fp_switch(cpu.fp_owner == next); // kernel/fpu.h
+    }
+    next->status = EnvStatus::kRunning;
+    cpu.current = next;
+    arch::return_to_user(&next->tf);
+}
+
 void schedule() {
     for (;;) {
-        Env* next = g_run_head;
-        if (next != nullptr) {
-            run_remove(next);
-            PerCpu& cpu = this_cpu();
-            if (cpu.current != next || cpu.frame != &next->tf) {
-                cpu.frame = &next->tf; // its next trap saves there; nothing is copied
-                next->as.activate();
-                switch_extra(next);
-                arch::fp_switch(cpu.fp_owner == next); // kernel/fpu.h
-            }
-            next->status = EnvStatus::kRunning;
-            cpu.current = next;
-            arch::return_to_user(&next->tf);
+        if (g_run_head != nullptr) {
+            run_now(g_run_head);
         }
         this_cpu().current = nullptr;
         if (g_in_use == 0) {

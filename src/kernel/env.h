@@ -63,6 +63,9 @@ void env_set_status(Env* e, EnvStatus s);
 [[noreturn]] void schedule();
 /// The current environment gives up the CPU: to the back of the run queue, and schedules.
 [[noreturn]] void yield_current();
+/// Runs `next` now, ahead of the run queue: it must be runnable. For a direct hand-over, as in
+/// ipc_send_recv, where the sender blocks and its receiver continues at once.
+[[noreturn]] void run_now(Env* next);
 
 /// The environment running on this CPU (nullptr in the idle loop). Inline: it is on every
 /// system call's path.

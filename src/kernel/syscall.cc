@@ -316,12 +316,9 @@ int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t li
     return static_cast<int64_t>(n);
 }
 
-int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
-    auto t = env_lookup(id, false);
-    if (!t) {
-        return t.error();
-    }
-    Env* target = t.value();
+// Delivers a message to `target`, blocked in ipc_recv: its result registers, and the page if
+// both sides asked for one. The caller makes it runnable.
+int64_t ipc_deliver(Env* cur, Env* target, uint64_t value, uint64_t srcva, uint64_t perm) {
     if (target->status != EnvStatus::kBlockedIpc) {
         return exopi::E_IPC_NOT_RECV;
     }
@@ -339,8 +336,41 @@ int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, 
     arch::set_result(target->tf, 1, cur->id);
     arch::set_result(target->tf, 2, value);
     arch::set_result(target->tf, 3, sent_perm);
-    env_set_status(target, EnvStatus::kRunnable);
     return 0;
+}
+
+int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm) {
+    auto t = env_lookup(id, false);
+    if (!t) {
+        return t.error();
+    }
+    int64_t r = ipc_deliver(cur, t.value(), value, srcva, perm);
+    if (r == 0) {
+        env_set_status(t.value(), EnvStatus::kRunnable);
+    }
+    return r;
+}
+
+/// ipc_try_send(id, ...) and, if it succeeded, ipc_recv(dstva) — in one trap, and the receiver
+/// runs at once (seL4's call/reply-recv): the caller blocks, and the environment it just woke
+/// takes over the CPU ahead of the run queue. A failed send returns its error and receives
+/// nothing. The round trip of a remote procedure call is then two of these.
+int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm,
+                          uint64_t dstva) {
+    if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
+        return exopi::E_INVAL;
+    }
+    auto t = env_lookup(id, false);
+    if (!t) {
+        return t.error();
+    }
+    if (int64_t r = ipc_deliver(cur, t.value(), value, srcva, perm); r != 0) {
+        return r;
+    }
+    cur->ipc_dstva = dstva;
+    cur->status = EnvStatus::kBlockedIpc;     // running, so on no run queue
+    t.value()->status = EnvStatus::kRunnable; // and run at once: never queued
+    run_now(t.value());
 }
 
 int64_t sys_ipc_recv(Env* cur, uint64_t dstva) {
@@ -448,6 +478,9 @@ int64_t h_ipc_try_send(Env* cur, arch::TrapFrame& tf) {
     return sys_ipc_try_send(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
 int64_t h_ipc_recv(Env* cur, arch::TrapFrame& tf) { return sys_ipc_recv(cur, a(tf, 0)); }
+int64_t h_ipc_send_recv(Env* cur, arch::TrapFrame& tf) {
+    return sys_ipc_send_recv(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
+}
 int64_t h_env_set_trapframe(Env* cur, arch::TrapFrame& tf) {
     return sys_env_set_trapframe(cur, tf, a(tf, 0), a(tf, 1));
 }
@@ -489,6 +522,7 @@ struct Table {
         h[static_cast<unsigned>(Sys::kProgramName)] = h_program_name;
         h[static_cast<unsigned>(Sys::kPageList)] = h_page_list;
         h[static_cast<unsigned>(Sys::kPageMapBatch)] = h_page_map_batch;
+        h[static_cast<unsigned>(Sys::kIpcSendRecv)] = h_ipc_send_recv;
     }
     constexpr bool complete() const {
         for (Handler f : h) {

@@ -102,25 +102,24 @@ template <typename Fork> void fork_exit_wait(Fork f) {
     wait(child.value());
 }
 
-// A partner for the IPC figures: echoes every value (and page) until it receives 0.
+// A partner for the IPC figures, a server as the library intends one: it echoes every value
+// (and page), replying and waiting for the next request in one call, until it receives 0.
 uint32_t start_echo(bool with_fp) {
     auto forked = dumbfork();
     assert(forked.ok());
     if (forked.value() != 0) {
         return forked.value();
     }
-    for (;;) {
-        auto r = sys::ipc_recv(kIpcPage);
-        if (!r || r.value().value == 0) {
-            exit();
-        }
+    auto r = sys::ipc_recv(kIpcPage);
+    while (r && r.value().value != 0) {
         if (with_fp) {
             fp_step();
         }
         bool page = r.value().perm != 0;
-        (void)ipc_send(static_cast<uint32_t>(r.value().from), r.value().value,
-                       page ? kIpcPage : kNoPage, page ? PERM_R | PERM_W : 0);
+        r = sys::ipc_send_recv(static_cast<uint32_t>(r.value().from), r.value().value,
+                               page ? kIpcPage : kNoPage, page ? PERM_R | PERM_W : 0, kIpcPage);
     }
+    exit();
 }
 void stop_echo(uint32_t partner) {
     (void)ipc_send(partner, 0);
@@ -172,15 +171,11 @@ int main() {
 
     // IPC round trips between two environments: send, the partner receives and replies.
     uint32_t partner = start_echo(false);
-    figure("ipc_value", "IPC round trip, value", [partner] {
-        (void)ipc_send(partner, 1);
-        (void)sys::ipc_recv(kNoPage);
-    });
+    figure("ipc_value", "IPC round trip, value (ipc_call)",
+           [partner] { (void)ipc_call(partner, 1); });
     assert(sys::page_alloc(0, kIpcPage, PERM_R | PERM_W).ok());
-    figure("ipc_page", "IPC round trip, value + page", [partner] {
-        (void)ipc_send(partner, 1, kIpcPage, PERM_R | PERM_W);
-        (void)sys::ipc_recv(kIpcPage);
-    });
+    figure("ipc_page", "IPC round trip, value + page",
+           [partner] { (void)ipc_call(partner, 1, kIpcPage, PERM_R | PERM_W, kIpcPage); });
     stop_echo(partner);
     // Nothing so far executed an FP instruction, so no switch moved FP state.
     printf("bench: FP state loads so far: %lu\n", fp_state_loads());
@@ -190,8 +185,7 @@ int main() {
     uint64_t loads = fp_state_loads();
     figure("ipc_fp", "IPC round trip, value, both using FP", [partner] {
         fp_step();
-        (void)ipc_send(partner, 1);
-        (void)sys::ipc_recv(kNoPage);
+        (void)ipc_call(partner, 1);
     });
     printf("bench: FP state loads per FP round trip: %lu\n",
            (fp_state_loads() - loads) / (kRounds + 1));

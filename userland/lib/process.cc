@@ -74,6 +74,17 @@ Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) 
     }
 }
 
+Result<IpcResult> ipc_call(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm,
+                           uint64_t dstva) {
+    for (;;) {
+        auto r = sys::ipc_send_recv(to, value, srcva, perm, dstva);
+        if (r || r.error() != E_IPC_NOT_RECV) {
+            return r;
+        }
+        sys::yield();
+    }
+}
+
 int gather_verdicts(const uint32_t* ids, int n) {
     int passed = 0;
     for (int i = 0; i < n; ++i) {

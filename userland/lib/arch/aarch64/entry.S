@@ -27,6 +27,18 @@ __exopi_ipc_recv:
     str     x3, [x9, #16]
 1:  ret
 
+    // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
+    // received message's extra results are in x1-x3.
+    .globl  __exopi_ipc_send_recv
+__exopi_ipc_send_recv:
+    mov     x9, x5
+    mov     x8, #21                 // Sys::kIpcSendRecv
+    svc     #0
+    cbnz    x0, 1f
+    stp     x1, x2, [x9]
+    str     x3, [x9, #16]
+1:  ret
+
     // The page-fault upcall (pgfault.cc): the kernel enters here with x0 = sp = the
     // FaultRecord. Every integer register is restored from the record at the end, so x19/x20
     // are free. FP: all of q0-q31 are saved, not only the caller-saved ones, because AAPCS64

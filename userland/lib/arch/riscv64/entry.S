@@ -27,6 +27,19 @@ __exopi_ipc_recv:
     sd      a3, 16(t0)
 1:  ret
 
+    // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
+    // received message's extra results are in a1-a3.
+    .globl  __exopi_ipc_send_recv
+__exopi_ipc_send_recv:
+    mv      t0, a5
+    li      a7, 21                  // Sys::kIpcSendRecv
+    ecall
+    bnez    a0, 1f
+    sd      a1, 0(t0)
+    sd      a2, 8(t0)
+    sd      a3, 16(t0)
+1:  ret
+
     // The page-fault upcall (pgfault.cc): the kernel enters here with a0 = sp = the
     // FaultRecord. Every register is restored from the record at the end, so s1/s2 are free.
     .equ    FAULT_FP_USED, 1 << 4

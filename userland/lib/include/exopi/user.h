@@ -18,6 +18,8 @@ struct IpcResult {
 extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                                    uint64_t a5, uint64_t nr);
 extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
+extern "C" int64_t __exopi_ipc_send_recv(uint64_t to, uint64_t value, uint64_t srcva, uint64_t perm,
+                                         uint64_t dstva, IpcResult* out);
 /// Instructions retired so far (all modes): exact and reproducible under QEMU -icount.
 extern "C" uint64_t exopi_instructions();
 /// The user thread pointer (TPIDR_EL0 / tp): the program's own, kept across switches.
@@ -142,6 +144,16 @@ inline Result<IpcResult> ipc_recv(uint64_t dstva) {
     }
     return r;
 }
+/// ipc_try_send(to, ...) then, if it succeeded, ipc_recv(dstva), in one call; `to` runs at once.
+inline Result<IpcResult> ipc_send_recv(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm,
+                                       uint64_t dstva) {
+    IpcResult r{};
+    int64_t e = __exopi_ipc_send_recv(to, value, srcva, perm, dstva, &r);
+    if (e < 0) {
+        return exo::Err{static_cast<Error>(e)};
+    }
+    return r;
+}
 inline Result<Ok> env_set_trapframe(uint32_t id, const UserRegs* regs) {
     return status(call(Sys::kEnvSetTrapframe, id, u(regs)));
 }
@@ -234,6 +246,12 @@ uint64_t arg();
 /// yield in between) while it is not yet receiving. Any error other than E_IPC_NOT_RECV is
 /// returned.
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
+/// A remote procedure call: sends `value` (and the page at srcva) to `to` and waits for the
+/// reply (a page lands at dstva), with one system call when `to` is already receiving — it
+/// then runs at once — and retrying with a yield while it is not. A server answers with
+/// sys::ipc_send_recv (reply, and wait for the next request) in one call too.
+Result<IpcResult> ipc_call(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0,
+                           uint64_t dstva = kNoPage);
 
 namespace detail {
 /// After a fork, in the child: the cached id belongs to the parent.
