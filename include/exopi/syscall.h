@@ -33,6 +33,7 @@ enum class Sys : uint64_t {
     kPageList = 19,     ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
     kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
     kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
+    kPageCopy = 22,     ///< (src id, src va, dst id, dst va, perm) -> 0; a new page, a copy
     kCount
 };
 
@@ -104,6 +105,9 @@ enum FaultCause : uint32_t {
     /// Not a cause: the environment has executed FP/SIMD instructions, so the upcall entry must
     /// preserve the FP registers a C handler may clobber (docs/syscalls.md "Floating point").
     FAULT_FP_USED = 1 << 4,
+    /// Not a cause: the frame mapped at the page is mapped nowhere else (it may be made writable
+    /// in place: copy-on-write without the copy).
+    FAULT_SOLE = 1 << 5,
 };
 
 /// What the kernel pushes on the exception stack before entering the page-fault upcall.
@@ -112,6 +116,7 @@ struct FaultRecord {
     uint64_t addr;  ///< faulting virtual address
     uint64_t cause; ///< FaultCause bits
     UserRegs regs;  ///< every register at the fault, pc of the faulting instruction
+    uint64_t perm;  ///< PERM_* bits of the page's mapping, 0 if none
 };
 
 struct SysInfo {

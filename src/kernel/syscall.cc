@@ -6,9 +6,11 @@
 #include "console_in.h"
 #include "env.h"
 #include "fpu.h"
+#include "lib/mem.h"
 #include "loader.h"
 #include "percpu.h"
 #include "trap.h"
+#include "user_perm.h"
 #include "usermem.h"
 
 namespace kernel {
@@ -26,31 +28,6 @@ bool user_page_va(uint64_t va) {
 
 /// Arch-neutral user permission bits -> walker attributes. W and X imply R; W and COW exclude
 /// each other (a COW page is mapped read-only until copied).
-bool to_attrs(uint64_t perm, Attrs* out) {
-    if ((perm & ~uint64_t{exopi::PERM_ALL}) != 0 || (perm & exopi::PERM_R) == 0) {
-        return false;
-    }
-    if ((perm & exopi::PERM_W) != 0 && (perm & exopi::PERM_COW) != 0) {
-        return false;
-    }
-    Perm p = Perm::kRead | Perm::kUser;
-    p = p | ((perm & exopi::PERM_W) != 0 ? Perm::kWrite : Perm::kNone);
-    p = p | ((perm & exopi::PERM_X) != 0 ? Perm::kExec : Perm::kNone);
-    p = p | ((perm & exopi::PERM_COW) != 0 ? Perm::kCow : Perm::kNone);
-    p = p | ((perm & exopi::PERM_SHARED) != 0 ? Perm::kShared : Perm::kNone);
-    *out = Attrs{p};
-    return true;
-}
-
-uint8_t to_user_perm(Perm p) {
-    uint8_t r = exopi::PERM_R;
-    r |= exo::has(p, Perm::kWrite) ? exopi::PERM_W : 0;
-    r |= exo::has(p, Perm::kExec) ? exopi::PERM_X : 0;
-    r |= exo::has(p, Perm::kCow) ? exopi::PERM_COW : 0;
-    r |= exo::has(p, Perm::kShared) ? exopi::PERM_SHARED : 0;
-    return r;
-}
-
 /// Writes what the UART takes now, at most kCputsMax bytes, and returns how many: the kernel never
 /// waits for the UART with interrupts off, so a long or slow write cannot hold the CPU (the
 /// library calls again, yielding while the UART is full). The whole buffer is checked first:
@@ -190,6 +167,33 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
         return exopi::E_INVAL;
     }
     return dst->as.map(VirtAddr(dstva), m.value().pa, attrs);
+}
+
+/// A new page for `dst` at dstva, filled with a copy of `src`'s page at srcva (which must be
+/// readable) and mapped with `perm`, replacing (and releasing) what was there — page_alloc
+/// without the zeroing, plus the copy, in one call: what copy-on-write needs. No "never more
+/// access than the source" rule: the new frame is nobody else's.
+int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
+                      uint64_t perm) {
+    auto src = env_lookup(srcid, true);
+    auto dst = env_lookup(dstid, true);
+    if (!src || !dst) {
+        return exopi::E_BAD_ENV;
+    }
+    Attrs attrs;
+    if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
+        return exopi::E_INVAL;
+    }
+    auto m = src.value()->as.query(VirtAddr(srcva));
+    if (!m) {
+        return exopi::E_INVAL;
+    }
+    auto frame = frames().alloc();
+    if (!frame) {
+        return exopi::E_NO_MEM;
+    }
+    memcpy(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa), kPageSize);
+    return dst.value()->as.map(VirtAddr(dstva), frame.value(), attrs);
 }
 
 int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
@@ -471,6 +475,9 @@ int64_t h_page_map(Env* /*cur*/, arch::TrapFrame& tf) {
 int64_t h_page_unmap(Env* /*cur*/, arch::TrapFrame& tf) {
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
+int64_t h_page_copy(Env* /*cur*/, arch::TrapFrame& tf) {
+    return sys_page_copy(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
+}
 int64_t h_page_query(Env* cur, arch::TrapFrame& tf) {
     return sys_page_query(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
@@ -523,6 +530,7 @@ struct Table {
         h[static_cast<unsigned>(Sys::kPageList)] = h_page_list;
         h[static_cast<unsigned>(Sys::kPageMapBatch)] = h_page_map_batch;
         h[static_cast<unsigned>(Sys::kIpcSendRecv)] = h_ipc_send_recv;
+        h[static_cast<unsigned>(Sys::kPageCopy)] = h_page_copy;
     }
     constexpr bool complete() const {
         for (Handler f : h) {

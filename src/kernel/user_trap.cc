@@ -15,6 +15,7 @@
 #include "env.h"
 #include "percpu.h"
 #include "trap.h"
+#include "user_perm.h"
 #include "usermem.h"
 
 namespace kernel {
@@ -79,6 +80,12 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     exopi::FaultRecord r{};
     r.addr = addr;
     r.cause = cause | (e->fp_used ? exopi::FAULT_FP_USED : 0);
+    if (m) {
+        // What the handler would otherwise ask the kernel with page_query: the page's
+        // permissions, and whether its frame is mapped anywhere else.
+        r.perm = to_user_perm(m.value().attrs.perm);
+        r.cause |= frames().refcount(m.value().pa).value_or(0) == 1 ? exopi::FAULT_SOLE : 0;
+    }
     arch::to_user_regs(tf, &r.regs);
     if (!copy_to_user(e, record, &r, sizeof r)) {
         kill(e, "page fault, exception stack not mapped writable", addr, access);

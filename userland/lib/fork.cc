@@ -17,8 +17,8 @@
 // would be mapped to the parent's fresh copy instead of the original.
 //
 // Afterwards both sides hold the page read-only with the COW bit. The first write faults;
-// cow_fault checks that it is a write to a COW page, allocates a page at kForkScratch,
-// copies the old contents, and maps the copy writable at the faulting address. The other side
+// cow_fault checks that it is a write to a COW page and has the kernel map a copy of it
+// writable at the faulting address (page_copy: a new frame, the old contents). The other side
 // keeps the original frame (the kernel counts its references and frees it when the last
 // mapping goes) — and when that side writes, it holds the frame alone: the kernel lets it make
 // the page writable in place, so each shared page is copied at most once.
@@ -38,33 +38,32 @@ auto* const g_remap = g_listed + kBatch;
 uint64_t g_cow_faults = 0;
 uint64_t g_cow_in_place = 0;
 
+// The record says what the fault needs to know (docs/syscalls.md "Faults and the upcall"): the
+// page's permissions, and FAULT_SOLE if no other mapping shares its frame. One system call
+// serves the fault, and the resume is the second.
 void cow_fault(FaultRecord* f) {
     uint64_t page = f->addr & ~(kPageSize - 1);
     if ((f->cause & FAULT_WRITE) == 0) {
         panic("page fault at %lx (pc %lx): %s, not a write to a copy-on-write page", f->addr,
               f->regs.pc, fault_cause_name(f->cause));
     }
-    uint8_t perm = 0;
-    if (!sys::page_query(0, page, 1, &perm) || (perm & PERM_COW) == 0) {
+    if ((f->perm & PERM_COW) == 0) {
         panic("page fault at %lx (pc %lx): %s, and the page is not copy-on-write", f->addr,
               f->regs.pc, fault_cause_name(f->cause));
     }
-    uint64_t writable = (perm & ~uint64_t{PERM_COW}) | PERM_W;
+    uint64_t writable = (f->perm & ~uint64_t{PERM_COW}) | PERM_W;
     // If the other side has already copied (or exited), this environment holds the frame alone:
-    // the kernel then lets it make the page writable in place, and no copy is needed.
-    if (sys::page_map(0, page, 0, page, writable)) {
+    // the kernel then lets it make the page writable in place, and no copy is needed. (Should
+    // that have changed since the fault, the kernel refuses and the copy below serves.)
+    if ((f->cause & FAULT_SOLE) != 0 && sys::page_map(0, page, 0, page, writable)) {
         ++g_cow_in_place;
         ++g_cow_faults;
         return;
     }
-    if (auto r = sys::page_alloc(0, kForkScratch, PERM_R | PERM_W); !r) {
-        panic("copy-on-write at %lx: no page: %ld", f->addr, static_cast<int64_t>(r.error()));
+    // A new frame with a copy of the shared one, mapped writable in its place.
+    if (auto r = sys::page_copy(0, page, 0, page, writable); !r) {
+        panic("copy-on-write at %lx: %ld", f->addr, static_cast<int64_t>(r.error()));
     }
-    memcpy(reinterpret_cast<void*>(kForkScratch), reinterpret_cast<const void*>(page), kPageSize);
-    if (auto r = sys::page_map(0, kForkScratch, 0, page, writable); !r) {
-        panic("copy-on-write at %lx: remap: %ld", f->addr, static_cast<int64_t>(r.error()));
-    }
-    (void)sys::page_unmap(0, kForkScratch);
     // Counted after the copy: the counter's own page may be copy-on-write too, and its first
     // write here then nests one more (counted) fault, which is served before this one returns.
     ++g_cow_faults;

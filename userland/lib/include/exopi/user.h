@@ -120,6 +120,12 @@ inline Result<Ok> page_unmap(uint32_t id, uint64_t va) {
 inline Result<uint64_t> page_query(uint32_t id, uint64_t va, uint64_t count, uint8_t* perms) {
     return value<uint64_t>(call(Sys::kPageQuery, id, va, count, u(perms)));
 }
+/// A new page for `dst` at dstva holding a copy of `src`'s page at srcva, mapped with `perm`
+/// (replacing what was there).
+inline Result<Ok> page_copy(uint32_t src, uint64_t srcva, uint32_t dst, uint64_t dstva,
+                            uint64_t perm) {
+    return status(call(Sys::kPageCopy, src, srcva, dst, dstva, perm));
+}
 /// The mapped pages of `id` in [va, end), lowest first, as `page | perm`, at most `max`
 /// (<= kPageBatchMax): how many were written; fewer than `max` means there are no more.
 inline Result<uint64_t> page_list(uint32_t id, uint64_t va, uint64_t end, uint64_t* out,
@@ -182,13 +188,12 @@ inline constexpr uint64_t kNoPage = kUserTop;
 ///   [kUserStackTop - 8 pages, kUserStackTop)   the stack the kernel maps
 ///   kDumbforkScratch                          dumbfork copies child pages through it
 ///   [.., kExceptionStackTop)                  the page-fault exception stack, per environment
-///   kForkScratch                              the COW handler copies through it
-///   kForkQueryPage                            fork's page_query buffer (the kernel writes it,
+///   (one page unused)
+///   kForkQueryPage                            fork's page_list buffer (the kernel writes it,
 ///                                             so it must never be copy-on-write)
 /// None of these is ever shared with a child.
 inline constexpr uint64_t kDumbforkScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
 inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
-inline constexpr uint64_t kForkScratch = kExceptionStackTop - 2 * kPageSize;
 /// The heap (malloc) grows up from here; the program's image lies below.
 inline constexpr uint64_t kHeapBase = 0x10000000;
 inline constexpr uint64_t kHeapLimit = 0x20000000;
