@@ -391,7 +391,7 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
     if (!e) {
         return e.error();
     }
-    exopi::UserRegs regs{};
+    exopi::UserRegs regs; // not zeroed first: copy_from_user fills it, or it is not used
     if (!copy_from_user(cur, &regs, regs_va, sizeof regs)) {
         return exopi::E_FAULT;
     }
