@@ -71,24 +71,37 @@ void cow_fault(FaultRecord* f) {
 
 // Two batched calls per batch of pages: the child's mappings, then the parent's own pages that
 // become copy-on-write (only those still writable: a page already COW from an earlier fork
-// stays as it is).
+// stays as it is). One page is not shared at all: the stack page the parent is running on,
+// which both sides write at once — sharing it would cost two faults (the parent's copy, then
+// the child's in-place upgrade) where one eager copy for the child does.
 Result<Ok> share_pages(uint32_t child) {
+    const uint64_t sp_page =
+        reinterpret_cast<uint64_t>(__builtin_frame_address(0)) & ~(kPageSize - 1);
     return detail::for_each_shareable_batch(
-        g_listed, kBatch, [child](uint64_t* entries, uint64_t n) {
+        g_listed, kBatch, [child, sp_page](uint64_t* entries, uint64_t n) {
             uint64_t remaps = 0;
+            uint64_t kept = 0;
             for (uint64_t i = 0; i < n; ++i) {
                 uint64_t page = entries[i] & ~(kPageSize - 1);
                 uint64_t perm = entries[i] & (kPageSize - 1);
                 if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
-                    continue; // shared or read-only: the child gets the same
+                    entries[kept++] = entries[i]; // shared or read-only: the child gets the same
+                    continue;
+                }
+                if (page == sp_page) {
+                    uint64_t own = (perm & ~uint64_t{PERM_COW}) | PERM_W;
+                    if (auto r = sys::page_copy(0, page, child, page, own); !r) {
+                        return r;
+                    }
+                    continue;
                 }
                 uint64_t cow = page | (perm & ~uint64_t{PERM_W}) | PERM_COW;
-                entries[i] = cow;
+                entries[kept++] = cow;
                 if ((perm & PERM_W) != 0) {
                     g_remap[remaps++] = cow;
                 }
             }
-            auto r = sys::page_map_batch(0, child, entries, n); // the child first
+            auto r = sys::page_map_batch(0, child, entries, kept); // the child first
             return r && remaps > 0 ? sys::page_map_batch(0, 0, g_remap, remaps) : r;
         });
 }
