@@ -127,6 +127,8 @@ struct SysInfo {
     uint64_t asid_bits;      ///< ASID bits in use (the hardware's, or fewer: `asid_bits=N`)
     uint64_t asid_rollovers; ///< ASID generations exhausted since boot (each flushed the TLB)
     uint64_t fp_loads; ///< lazy FP/SIMD state loads since boot (one per FP trap that switched)
+    /// Instructions from the kernel's entry (kernel_main) until the first program was scheduled.
+    uint64_t boot_instructions;
 };
 
 } // namespace exopi

@@ -29,6 +29,7 @@ EXOPI_ARCH_FN(cpu_local, void* (*)());
 EXOPI_ARCH_FN(set_cpu_local, void (*)(void*));
 EXOPI_ARCH_FN(wait_for_interrupt, void (*)());
 EXOPI_ARCH_FN(enable_user_counters, void (*)());
+EXOPI_ARCH_FN(instructions_retired, uint64_t (*)());
 EXOPI_ARCH_FN(run_on_stack, void (*)(uint64_t, void (*)()));
 EXOPI_ARCH_FN(halt_cpu, void (*)());
 EXOPI_ARCH_FN(privilege_name, const char* (*)());

@@ -25,6 +25,7 @@ constinit uint32_t g_generation[kMaxEnvs];
 constinit uint64_t g_in_use = 0;
 constinit uint64_t g_created = 0;
 constinit uint64_t g_boot_free = 0;
+constinit uint64_t g_boot_instructions = 0;
 constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
 constinit uint32_t g_next_slot = 0;
@@ -86,6 +87,8 @@ uint64_t envs_in_use() { return g_in_use; }
 uint64_t envs_created() { return g_created; }
 void set_boot_free_pages(uint64_t n) { g_boot_free = n; }
 uint64_t boot_free_pages() { return g_boot_free; }
+void set_boot_instructions(uint64_t n) { g_boot_instructions = n; }
+uint64_t boot_instructions() { return g_boot_instructions; }
 
 void env_log(const Env* e, const char* fmt, ...) {
     kprintf("[%08x] ", e->id);

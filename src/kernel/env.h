@@ -74,6 +74,9 @@ uint64_t envs_in_use();
 uint64_t envs_created();
 void set_boot_free_pages(uint64_t n);
 uint64_t boot_free_pages();
+/// Instructions from kernel entry to the first program's start (SysInfo::boot_instructions).
+void set_boot_instructions(uint64_t n);
+uint64_t boot_instructions();
 
 /// "[%08x] " prefix for messages about an environment.
 void env_log(const Env* e, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

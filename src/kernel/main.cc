@@ -26,7 +26,8 @@ constexpr const char kDefaultInit[] = "init";
 /// it). A longer line is cut, and says so.
 constexpr size_t kCmdlineMax = 512;
 constinit char g_cmdline_buf[kCmdlineMax];
-constinit exo::Str g_cmdline; ///< the copy in g_cmdline_buf
+constinit exo::Str g_cmdline;        ///< the copy in g_cmdline_buf
+constinit uint64_t g_boot_start = 0; ///< arch::instructions_retired() at kernel_main
 
 exo::Str copy_cmdline(exo::Str from) {
     size_t n = from.size < kCmdlineMax ? from.size : kCmdlineMax;
@@ -67,6 +68,7 @@ exo::Str copy_cmdline(exo::Str from) {
     }
     kprintf("kernel: starting %.*s as [%08x]\n", static_cast<int>(name.size), name.data,
             e.value()->id);
+    set_boot_instructions(arch::instructions_retired() - g_boot_start);
     schedule();
 }
 
@@ -80,7 +82,6 @@ exo::Str copy_cmdline(exo::Str from) {
 
     platform::irq_init();
     timer_init();
-    arch::enable_user_counters();
     start_first_environment(cmdline);
 }
 
@@ -89,6 +90,8 @@ exo::Str copy_cmdline(exo::Str from) {
 void kernel_main(const BootInfo& info) {
     percpu_init(info.cpu_id);
     arch::cpu_init();
+    arch::enable_user_counters(); // first, so that the boot itself is counted (sys_info)
+    g_boot_start = arch::instructions_retired();
     // The firmware's description of the machine, read once (DTB or ATAGs, bounds-checked).
     const FirmwareInfo firmware = read_firmware_info(info.firmware_data);
     platform::early_init(info, firmware);

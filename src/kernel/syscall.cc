@@ -406,7 +406,7 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
 int64_t sys_info(Env* cur, uint64_t out) {
     exopi::SysInfo info{
         frames().free_pages(), envs_in_use(),       envs_created(), boot_free_pages(),
-        asids().bits(),        asids().rollovers(), fp_loads()};
+        asids().bits(),        asids().rollovers(), fp_loads(),     boot_instructions()};
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 

@@ -211,5 +211,10 @@ int main() {
           "dumbfork+exit+wait, 16 KiB touched");
     sizes(k1M, "fork_1m", "fork+exit+wait, 1 MiB touched", "dumbfork_1m",
           "dumbfork+exit+wait, 1 MiB touched");
+
+    // The kernel's boot, from its entry to the first program's start (measured by the kernel).
+    ++g_figure;
+    report("boot_to_user", "boot: kernel entry to the first program",
+           sys::sys_info().value().boot_instructions);
     return 0;
 }

@@ -67,6 +67,10 @@ inline void enable_user_counters() {
     asm volatile("isb");
 }
 
+/// Instructions retired since enable_user_counters (PMU event counter 0, INST_RETIRED). Exact
+/// under QEMU -icount.
+inline uint64_t instructions_retired() { return ARCH_SYSREG_READ(pmevcntr0_el0); }
+
 /// Continues in `fn` with the stack pointer at `sp`; the current stack is abandoned.
 [[noreturn]] inline void run_on_stack(uint64_t sp, void (*fn)()) {
     asm volatile("mov sp, %0\n mov x29, #0\n mov x30, #0\n br %1" ::"r"(sp), "r"(fn) : "memory");

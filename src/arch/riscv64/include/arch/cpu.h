@@ -46,6 +46,14 @@ inline void cpu_init() {
 /// (scounteren)"). OpenSBI already opens them to S-mode through mcounteren.
 inline void enable_user_counters() { asm volatile("csrw scounteren, %0" ::"r"(uint64_t{0b111})); }
 
+/// Instructions retired by this hart since reset (the instret CSR, which OpenSBI lets S-mode
+/// read through mcounteren.IR). Exact under QEMU -icount.
+inline uint64_t instructions_retired() {
+    uint64_t n = 0;
+    asm volatile("csrr %0, instret" : "=r"(n));
+    return n;
+}
+
 /// Continues in `fn` with the stack pointer at `sp`; the current stack is abandoned.
 [[noreturn]] inline void run_on_stack(uint64_t sp, void (*fn)()) {
     asm volatile("mv sp, %0\n li fp, 0\n li ra, 0\n jr %1" ::"r"(sp), "r"(fn) : "memory");
