@@ -45,6 +45,32 @@ void run_enqueue(Env* e) {
     g_run_tail = e;
 }
 
+void adopt(Env* parent, Env* child) {
+    child->parent = parent->id;
+    child->parent_env = parent;
+    child->prev_sibling = nullptr;
+    child->next_sibling = parent->first_child;
+    if (parent->first_child != nullptr) {
+        parent->first_child->prev_sibling = child;
+    }
+    parent->first_child = child;
+}
+
+void leave_parent(Env* child) {
+    Env* p = child->parent_env;
+    if (p == nullptr) {
+        return;
+    }
+    (child->prev_sibling != nullptr ? child->prev_sibling->next_sibling : p->first_child) =
+        child->next_sibling;
+    if (child->next_sibling != nullptr) {
+        child->next_sibling->prev_sibling = child->prev_sibling;
+    }
+    child->parent = 0;
+    child->parent_env = nullptr;
+    child->next_sibling = child->prev_sibling = nullptr;
+}
+
 void run_remove(Env* e) {
     if (!e->queued) {
         return;
@@ -138,7 +164,9 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
         g_generation[slot] = 1;
     }
     e->id = (g_generation[slot] << kEnvIdShift) | slot;
-    e->parent = parent_id;
+    if (auto p = env_lookup(parent_id, false); parent_id != 0 && p) {
+        adopt(p.value(), e);
+    }
     e->status = EnvStatus::kNotRunnable;
     ++g_in_use;
     ++g_created;
@@ -174,6 +202,20 @@ void env_set_status(Env* e, EnvStatus s) {
 }
 
 void env_destroy(Env* e) {
+    // The children go to the grandparent, so that none becomes unreachable (only the exact
+    // parent may start, stop or destroy an environment). With no grandparent, a child that is
+    // not runnable could never be started by anyone: it goes too; the others run on as orphans,
+    // and may still end themselves.
+    Env* grandparent = e->parent_env;
+    leave_parent(e);
+    while (Env* c = e->first_child) {
+        leave_parent(c);
+        if (grandparent != nullptr) {
+            adopt(grandparent, c);
+        } else if (c->status == EnvStatus::kNotRunnable) {
+            env_destroy(c); // not current: returns
+        }
+    }
     run_remove(e);
     release_console_waiter(e);
     bool was_current = e == current_env();

@@ -27,7 +27,13 @@ struct Env {
     arch::FpState fp;      ///< FP/SIMD registers, while not loaded (kernel/fpu.h)
     bool fp_used = false;  ///< has executed an FP instruction (reported in FaultRecord::cause)
     uint32_t id = 0;
-    uint32_t parent = 0;
+    uint32_t parent = 0; ///< the parent's id; 0: none (the first environment, or orphaned)
+    // The family, as intrusive lists: the parent (nullptr when `parent` is 0) and the children,
+    // so that a destroyed environment's children are handed on in O(children) (env_destroy).
+    Env* parent_env = nullptr;
+    Env* first_child = nullptr;
+    Env* next_sibling = nullptr;
+    Env* prev_sibling = nullptr;
     EnvStatus status = EnvStatus::kFree;
     AddressSpace as;         ///< user half (on riscv64 its root also reaches the kernel half)
     uint64_t upcall = 0;     ///< page-fault upcall entry, 0 if none
@@ -51,8 +57,10 @@ exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
 /// A new environment running the embedded program `name`, runnable; `arg` is the first
 /// argument of its entry point.
 exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0);
-/// Frees everything it owns. If it is the current environment, schedules another one and
-/// does not return.
+/// Frees everything it owns. Its children go to its parent; without a parent, those not
+/// runnable (which nobody could ever start) are destroyed too and the others become orphans
+/// (docs/syscalls.md "Environments"). If it is the current environment, schedules another one
+/// and does not return.
 void env_destroy(Env* e);
 
 void env_set_status(Env* e, EnvStatus s);
