@@ -107,7 +107,7 @@ void AddressSpace::destroy() {
     }
     g_asids.release(&asid_tag_);
     cpus_ = 0;
-    pt_.clear_range(VirtAddr(0), VirtAddr(arch::kUserTop),
+    pt_.clear_range(VirtAddr(0), VirtAddr(arch::kUserTop - 1),
                     [](VirtAddr, exo::Mapping m) { release_frame(m.pa); });
     table_env().free_table(pt_.root());
     pt_ = PageTable();

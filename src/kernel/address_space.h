@@ -36,8 +36,8 @@ class AddressSpace {
     void destroy();
 
     exo::Result<exo::Mapping, exo::PtError> query(exo::VirtAddr va) const { return pt_.query(va); }
-    template <typename Fn> void for_each_leaf(exo::VirtAddr lo, exo::VirtAddr hi, Fn&& fn) const {
-        pt_.for_each_leaf(lo, hi, fn);
+    template <typename Fn> void for_each_leaf(exo::VirtAddr lo, exo::VirtAddr last, Fn&& fn) const {
+        pt_.for_each_leaf(lo, last, fn);
     }
 
     /// Maps `frame` at user page `va`. The caller hands over one reference to `frame`; on

@@ -238,8 +238,8 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
         done += n;
     }
     int64_t mapped = 0;
-    e.value()->as.for_each_leaf(
-        VirtAddr(va), VirtAddr(va + count * kPageSize), [&](VirtAddr v, exo::Mapping m) {
+    e.value()->as.for_each_leaf( // an empty range (count 0) is last < va: nothing
+        VirtAddr(va), VirtAddr(va + count * kPageSize - 1), [&](VirtAddr v, exo::Mapping m) {
             uint8_t perm = to_user_perm(m.attrs.perm);
             // Cannot fail: the whole buffer was just written.
             (void)copy_to_user(cur, out + (v.value - va) / kPageSize, &perm, 1);
@@ -273,15 +273,16 @@ int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t
         (void)copy_to_user(cur, out + (total - n) * sizeof(uint64_t), chunk, n * sizeof(uint64_t));
         n = 0;
     };
-    if (max > 0) {
-        e.value()->as.for_each_leaf(VirtAddr(va), VirtAddr(end), [&](VirtAddr v, exo::Mapping m) {
-            chunk[n++] = v.value | to_user_perm(m.attrs.perm);
-            ++total;
-            if (n == kChunk) {
-                flush();
-            }
-            return total < max;
-        });
+    if (max > 0 && end > va) {
+        e.value()->as.for_each_leaf(VirtAddr(va), VirtAddr(end - 1),
+                                    [&](VirtAddr v, exo::Mapping m) {
+                                        chunk[n++] = v.value | to_user_perm(m.attrs.perm);
+                                        ++total;
+                                        if (n == kChunk) {
+                                            flush();
+                                        }
+                                        return total < max;
+                                    });
     }
     if (n > 0) {
         flush();

@@ -56,7 +56,10 @@ Result<Elf, ElfError> Elf::parse(const void* image, size_t size, uint16_t machin
     if (le16(p + 54) != 56 || elf.phoff_ > size || uint64_t{elf.phnum_} * 56 > size - elf.phoff_) {
         return Err{ElfError::kTruncated};
     }
-    uint64_t prev_end = 0;
+    // The last page of the previous segment. (Not "the page after it": for a segment in the last
+    // page of the address space that would wrap to 0 and let anything follow.)
+    bool have_prev = false;
+    uint64_t prev_last_page = 0;
     for (uint16_t i = 0; i < elf.phnum_; ++i) {
         const uint8_t* ph = p + elf.phoff_ + uint64_t{i} * 56;
         if (load_le32(ph) != kPtLoad) {
@@ -68,11 +71,12 @@ Result<Elf, ElfError> Elf::parse(const void* image, size_t size, uint16_t machin
                   (s.vaddr % kPage) == (s.offset % kPage) && s.memsz != 0 &&
                   elf.nsegs_ < sizeof elf.load_index_ / sizeof elf.load_index_[0];
         // Segments in ascending order, never sharing a page: each gets its own permissions.
-        ok = ok && align_down(s.vaddr, kPage) >= prev_end;
+        ok = ok && (!have_prev || align_down(s.vaddr, kPage) > prev_last_page);
         if (!ok) {
             return Err{ElfError::kBadSegment};
         }
-        prev_end = align_up(s.vaddr + s.memsz, kPage);
+        have_prev = true;
+        prev_last_page = align_down(s.vaddr + (s.memsz - 1), kPage); // memsz <= hi - vaddr: no wrap
         elf.load_index_[elf.nsegs_++] = i;
     }
     if (elf.nsegs_ == 0 || elf.entry_ < lo || elf.entry_ >= hi) {

@@ -98,4 +98,17 @@ TEST(Elf, RejectsBadSegments) {
     EXPECT_EQ(check({}), ElfError::kBadSegment);
 }
 
+// Two segments sharing the last page of the address space, with bounds that allow it: the
+// overlap check used align_up(vaddr + memsz), which wrapped to 0 there and accepted them.
+TEST(Elf, RejectsOverlapInTheLastPage) {
+    constexpr uint64_t kLast = 0xfffffffffffff000;
+    auto img = make_elf(
+        kRv, kLast, {{kLast, 0x100, 0x1000, 0x100, 5}, {kLast + 0x800, 0x100, 0x1800, 0x100, 6}});
+    EXPECT_EQ(Elf::parse(img.data(), img.size(), kRv, kLo, ~uint64_t{0}).error(),
+              ElfError::kBadSegment);
+    // One segment there alone is fine.
+    auto one = make_elf(kRv, kLast, {{kLast, 0x100, 0x1000, 0x100, 5}});
+    EXPECT_TRUE(Elf::parse(one.data(), one.size(), kRv, kLo, ~uint64_t{0}).ok());
+}
+
 } // namespace

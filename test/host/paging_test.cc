@@ -258,7 +258,7 @@ TYPED_TEST(PageTableTest, ClearRangeReturnsEveryTableFrame) {
     EXPECT_EQ(this->sim_.tables(), 8);
 
     std::vector<uint64_t> seen;
-    pt.for_each_leaf(VirtAddr(0), VirtAddr(uint64_t{1} << 38), [&](VirtAddr va, Mapping m) {
+    pt.for_each_leaf(VirtAddr(0), VirtAddr((uint64_t{1} << 38) - 1), [&](VirtAddr va, Mapping m) {
         seen.push_back(va.value);
         EXPECT_EQ(m.pa.value - 0x90000000, va.value == 0x80000000 ? 0x30000000 : va.value);
     });
@@ -267,7 +267,7 @@ TYPED_TEST(PageTableTest, ClearRangeReturnsEveryTableFrame) {
     EXPECT_EQ(seen, expected) << "every leaf, in address order";
 
     int released = 0;
-    pt.clear_range(VirtAddr(0), VirtAddr(uint64_t{1} << 38),
+    pt.clear_range(VirtAddr(0), VirtAddr((uint64_t{1} << 38) - 1),
                    [&](VirtAddr, Mapping) { ++released; });
     EXPECT_EQ(released, 7);
     EXPECT_EQ(this->sim_.tables(), 1) << "only the root is left";
@@ -281,7 +281,7 @@ TYPED_TEST(PageTableTest, ClearRangeKeepsWhatIsOutside) {
     ASSERT_EQ(pt.map(VirtAddr(0x1000), PhysAddr(0x80001000), 4 * kKiB, kUserRw), PtError::kNone);
     ASSERT_EQ(pt.map(VirtAddr(0x600000), PhysAddr(0x80002000), 4 * kKiB, kUserRw), PtError::kNone);
     int n = 0;
-    pt.clear_range(VirtAddr(0x400000), VirtAddr(0x800000), [&](VirtAddr, Mapping) { ++n; });
+    pt.clear_range(VirtAddr(0x400000), VirtAddr(0x7fffff), [&](VirtAddr, Mapping) { ++n; });
     EXPECT_EQ(n, 1);
     EXPECT_TRUE(pt.query(VirtAddr(0x1000)).ok());
     EXPECT_FALSE(pt.query(VirtAddr(0x600000)).ok());
@@ -294,10 +294,31 @@ TYPED_TEST(PageTableTest, UpperHalfAddresses) {
               PtError::kNone);
     EXPECT_EQ(pt.query(VirtAddr(kernel_va + 4)).value().pa, PhysAddr(0x80200004));
     std::vector<uint64_t> seen;
-    pt.for_each_leaf(VirtAddr(0xffffff8000000000), VirtAddr(0xfffffffffffff000),
+    pt.for_each_leaf(VirtAddr(0xffffff8000000000), VirtAddr(0xffffffffffffefff),
                      [&](VirtAddr va, Mapping) { seen.push_back(va.value); });
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0], kernel_va) << "the VA is rebuilt with its upper bits";
+}
+
+// The last page of the address space: with an inclusive bound a range can reach it. (With the
+// exclusive bound clear_range had, the top could not be named — `hi` would wrap to 0 — and a
+// mapping in the last GiB survived with its table frames.)
+TYPED_TEST(PageTableTest, ClearRangeReachesTheTopOfTheAddressSpace) {
+    auto& pt = this->pt_;
+    const uint64_t top_page = 0xfffffffffffff000;
+    const int tables_before = this->sim_.tables();
+    ASSERT_EQ(pt.map(VirtAddr(top_page), PhysAddr(0x80003000), 4 * kKiB, kKernelRx),
+              PtError::kNone);
+    std::vector<uint64_t> seen;
+    pt.for_each_leaf(VirtAddr(0xffffff8000000000), VirtAddr(~uint64_t{0}),
+                     [&](VirtAddr va, Mapping) { seen.push_back(va.value); });
+    EXPECT_EQ(seen, std::vector<uint64_t>{top_page});
+    int released = 0;
+    pt.clear_range(VirtAddr(0xffffffc000000000), VirtAddr(~uint64_t{0}),
+                   [&](VirtAddr, Mapping) { ++released; });
+    EXPECT_EQ(released, 1);
+    EXPECT_FALSE(pt.query(VirtAddr(top_page)).ok());
+    EXPECT_EQ(this->sim_.tables(), tables_before) << "the tables below the last GiB are freed";
 }
 
 TYPED_TEST(PageTableTest, OutOfTableFramesIsAnError) {

@@ -207,19 +207,21 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         return PtError::kNone;
     }
 
-    /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, hi), in address order.
-    /// [lo, hi) must lie in one half of the address space (user or kernel). If fn returns a
+    /// Calls fn(VirtAddr, Mapping) for every leaf starting in [lo, last], in address order. The
+    /// bound is inclusive so that a range can end at the top of the address space (an exclusive
+    /// one would wrap to 0 there). [lo, last] must lie in one half of the address space (user
+    /// or kernel). If fn returns a
     /// bool, false stops the walk there.
-    template <typename Fn> void for_each_leaf(VirtAddr lo, VirtAddr hi, Fn&& fn) const {
-        (void)walk(root_, 0, 0, lo.value, hi.value, fn, false);
+    template <typename Fn> void for_each_leaf(VirtAddr lo, VirtAddr last, Fn&& fn) const {
+        (void)walk(root_, 0, 0, lo.value, last.value, fn, false);
     }
 
-    /// Unmaps every leaf starting in [lo, hi) — calling fn(VirtAddr, Mapping) for each, so the
+    /// Unmaps every leaf starting in [lo, last] — calling fn(VirtAddr, Mapping) for each, so the
     /// caller can drop its reference to the frame — and frees every intermediate table whose
-    /// whole range lies inside [lo, hi). The root is kept (the caller frees it with
+    /// whole range lies inside [lo, last]. The root is kept (the caller frees it with
     /// `env->free_table(root())` when the address space goes). Same range rule as above.
-    template <typename Fn> void clear_range(VirtAddr lo, VirtAddr hi, Fn&& fn) {
-        (void)walk(root_, 0, 0, lo.value, hi.value, fn, true);
+    template <typename Fn> void clear_range(VirtAddr lo, VirtAddr last, Fn&& fn) {
+        (void)walk(root_, 0, 0, lo.value, last.value, fn, true);
     }
 
   private:
@@ -278,17 +280,17 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     // One valid entry i of table `pa` during a walk: a table is walked, a leaf given to fn.
     // False if fn stopped the walk.
     template <typename Fn> bool visit(PhysAddr pa, uint64_t* table, unsigned i, unsigned level,
-                                      uint64_t base, uint64_t upper, uint64_t lo, uint64_t hi,
+                                      uint64_t base, uint64_t upper, uint64_t lo, uint64_t last,
                                       Fn& fn, bool clear) const {
         uint64_t size = leaf_size(level);
         uint64_t start = upper | (base + i * size);
-        uint64_t last = start + (size - 1);
+        uint64_t entry_last = start + (size - 1);
         if (level < kLevels - 1 && P::is_table(table[i], level)) {
             PhysAddr next = P::output_address(table[i]);
-            if (!walk(next, level + 1, base + i * size, lo, hi, fn, clear)) {
+            if (!walk(next, level + 1, base + i * size, lo, last, fn, clear)) {
                 return false;
             }
-            if (clear && start >= lo && last < hi) {
+            if (clear && start >= lo && entry_last <= last) {
                 put(pa, table, i, 0);
                 env_->free_zero_table(next); // wholly in range: every entry was just cleared
             }
@@ -311,19 +313,19 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     // Visits table `pa` at `level`, whose first entry maps the translated bits `base`. VAs
     // are rebuilt as the untranslated upper bits of `lo` | the translated bits, which is why a
     // walked range must not straddle the two halves of the address space. With `clear`,
-    // removes leaves and frees tables that are wholly inside [lo, hi). False if fn stopped it.
+    // removes leaves and frees tables that are wholly inside [lo, last]. False if fn stopped it.
     template <typename Fn> bool walk(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo,
-                                     uint64_t hi, Fn& fn, bool clear) const {
-        if (hi <= lo) {
+                                     uint64_t last, Fn& fn, bool clear) const {
+        if (last < lo) {
             return true;
         }
         uint64_t* table = env_->table(pa);
         uint64_t size = leaf_size(level);
         uint64_t upper = lo & ~kTranslatedMask;
-        // Only the entries that overlap [lo, hi): a small range costs a few entries per level,
+        // Only the entries that overlap [lo, last]: a small range costs a few entries per level,
         // not a scan of every table it passes through.
         uint64_t lo_t = lo & kTranslatedMask;
-        uint64_t last_t = (hi - 1) & kTranslatedMask;
+        uint64_t last_t = last & kTranslatedMask;
         uint64_t span_last = base + (kEntries * size - 1);
         if (last_t < base || lo_t > span_last) {
             return true;
@@ -354,7 +356,7 @@ template <PagingPolicy P, TableEnv E> class PageTable {
                     continue;
                 }
                 any = true;
-                if (!visit(pa, table, i, level, base, upper, lo, hi, fn, clear)) {
+                if (!visit(pa, table, i, level, base, upper, lo, last, fn, clear)) {
                     return false;
                 }
             }
