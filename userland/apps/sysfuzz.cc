@@ -1,0 +1,400 @@
+// An in-guest system-call fuzzer (docs/reliability.md). Seeded and reproducible, it issues raw
+// system calls — sys::call is the bare ecall/svc stub, nothing filtered — with arguments from
+// biased generators: 0, -1, small numbers, page-aligned and unaligned user addresses near both
+// ends of user space, kernel-image and direct-map addresses, its own id, live, stale and made-up
+// ids, every permission combination. Meanwhile it creates children (exofork, env_create of an
+// echo server), makes them runnable, sends them IPC, maps, copies and unmaps pages in them, sets
+// their upcalls and registers, and destroys them; some seeds drive memory to exhaustion.
+//
+// What it checks: the kernel survives (a panic ends the run with status 3), every error is one
+// of the documented ones, and at the end — every child destroyed, its own scratch pages unmapped
+// — sys_info shows exactly the free pages and environments of the start. A failure prints the
+// seed and the call index.
+//
+// The argument (initarg=N on the kernel command line; scripts/fuzz builds it):
+//   bits 0-23 the seed, bits 24-43 the number of calls in thousands (0: 20 000),
+//   bits 44-63 v: log every call from index (v - 1) * 1000 on (0: none).
+//
+// It protects only itself, by choice of arguments: page operations aimed at its own address
+// space use its scratch arena or invalid addresses (never its code, data or stack), it never
+// destroys itself, never resumes itself at random registers, and never blocks where nothing
+// can wake it (ipc_recv only with a bad address, cgetc only non-blocking). Children get anything.
+#include "exopi/user.h"
+
+namespace {
+
+using namespace exopi;
+
+// The scratch arena: the only part of its own address space the fuzzer lets calls touch.
+constexpr uint64_t kArena = 0x40000000;
+constexpr uint64_t kArenaPages = 16;
+// Page 0 of the arena holds newlines (so a cputs of arena bytes prints only blank lines), page 1
+// is never mapped (buffers that run into it fault), the rest come and go.
+constexpr uint64_t kNewlines = kArena;
+constexpr unsigned kMaxChildren = 48;
+// Buffers the kernel reads or writes: two pages of their own, with nothing mapped after them, so
+// that a long write runs into unmapped memory (E_FAULT) and never into the fuzzer's own state.
+constexpr uint64_t kScratch = 0x50000000;
+constexpr uint64_t kScratchWords = 2 * kPageSize / 8;
+
+uint64_t g_rng = 0;
+uint64_t next() { // xorshift64*
+    g_rng ^= g_rng >> 12;
+    g_rng ^= g_rng << 25;
+    g_rng ^= g_rng >> 27;
+    return g_rng * 0x2545F4914F6CDD1DULL;
+}
+uint64_t below(uint64_t n) { return next() % n; }
+bool chance(unsigned percent) { return below(100) < percent; }
+
+uint32_t g_self = 0;
+uint32_t g_children[kMaxChildren];
+unsigned g_nchildren = 0;
+uint32_t g_stale[16];
+// Two echo servers no other call ever aims at: the only targets an ipc_send_recv may block on
+// (any other environment receiving might have been given garbage registers and die, leaving
+// the fuzzer waiting for a reply forever).
+uint32_t g_echo[2];
+unsigned g_nstale = 0;
+auto* const g_scratch = reinterpret_cast<uint64_t*>(kScratch);
+
+uint64_t any_child() { return g_nchildren == 0 ? 0x7fffffff : g_children[below(g_nchildren)]; }
+
+// An id: mostly a child, sometimes a stale or made-up one, never the caller unless `self_ok`.
+uint64_t gen_id(bool self_ok) {
+    switch (below(10)) {
+    case 0: return self_ok ? 0 : any_child();
+    case 1: return self_ok ? g_self : any_child();
+    case 2: return g_nstale == 0 ? 0x12345 : g_stale[below(g_nstale)];
+    case 3: return next() & 0x7fffffff;
+    case 4: return ~uint64_t{0};
+    default: return any_child();
+    }
+}
+
+uint64_t kernel_address() {
+    constexpr uint64_t kAddrs[] = {0xffffffc080200000, 0xffffffc000000000, 0xffffff8000080000,
+                                   0xffffff8000000000, 0xffffffffffff0000, 0x8000000000000000};
+    return kAddrs[below(sizeof kAddrs / sizeof kAddrs[0])];
+}
+
+// A page address for the fuzzer's own address space: its arena, or invalid.
+uint64_t gen_va_self() {
+    switch (below(8)) {
+    case 0: return kernel_address();
+    case 1: return kArena + below(kArenaPages) * kPageSize + 1 + below(kPageSize - 1); // unaligned
+    case 2: return below(3) == 0 ? 0 : kUserTop + below(4) * kPageSize;
+    default: return kArena + (2 + below(kArenaPages - 2)) * kPageSize;
+    }
+}
+
+// A page address for a child: anything.
+uint64_t gen_va_any() {
+    switch (below(8)) {
+    case 0: return kernel_address();
+    case 1: return kUserBase + below(64) * kPageSize;
+    case 2: return kUserTop - (1 + below(64)) * kPageSize;
+    case 3: return next() & (kUserTop - 1) & ~(kPageSize - 1);
+    case 4: return next();
+    default: return gen_va_self();
+    }
+}
+
+uint64_t gen_va(uint64_t id) { return id == 0 || id == g_self ? gen_va_self() : gen_va_any(); }
+
+// A pointer to a buffer: the scratch buffer, read-only text, the newline page, unmapped, bad.
+uint64_t gen_ptr() {
+    switch (below(9)) {
+    case 0: return 0;
+    case 1: return kernel_address();
+    case 2: return reinterpret_cast<uint64_t>(&next); // text: readable, not writable
+    case 3: return kNewlines + below(kPageSize);      // runs into the unmapped page
+    case 4: return kArena + kPageSize;                // unmapped
+    case 5: return kScratch + below(2 * kPageSize);
+    default: return kScratch;
+    }
+}
+
+uint64_t gen_len() {
+    constexpr uint64_t kLens[] = {0, 1, 7, 8, 255, 256, 257, 4095, 4096, 4097, 1 << 20};
+    return chance(10) ? next() : kLens[below(sizeof kLens / sizeof kLens[0])];
+}
+
+uint64_t gen_perm() { return chance(80) ? below(64) : next(); }
+
+// Ids of destroyed children, the last 16: stale ids to pass to calls.
+unsigned g_stale_next = 0;
+void remember_stale(uint32_t id) {
+    g_stale[g_stale_next++ % 16] = id;
+    g_nstale = g_stale_next < 16 ? g_stale_next : 16;
+}
+
+void remember_child(uint64_t id) {
+    if (g_nchildren < kMaxChildren) {
+        g_children[g_nchildren++] = static_cast<uint32_t>(id);
+    } else { // too many: destroy the newest instead of keeping it
+        (void)sys::env_destroy(static_cast<uint32_t>(id));
+        remember_stale(static_cast<uint32_t>(id));
+    }
+}
+
+void forget_child(uint64_t id) {
+    for (unsigned i = 0; i < g_nchildren; ++i) {
+        if (g_children[i] == static_cast<uint32_t>(id)) {
+            g_children[i] = g_children[--g_nchildren];
+            remember_stale(static_cast<uint32_t>(id));
+            return;
+        }
+    }
+}
+
+// Fills the scratch buffer with a page list or user registers, half sensible. A list that maps
+// from or into the fuzzer's own address space holds only arena or invalid pages (its code and
+// data mapped into a child would let the child run the fuzzer on the fuzzer's own memory).
+void fill_scratch(bool self_involved) {
+    for (uint64_t i = 0; i < kScratchWords; ++i) {
+        if (self_involved) {
+            g_scratch[i] = (gen_va_self() & ~(kPageSize - 1)) | below(64);
+        } else {
+            g_scratch[i] = chance(50) ? (gen_va_any() & ~(kPageSize - 1)) | below(64) : next();
+        }
+    }
+}
+
+// A buffer for cputs: the newline page or bad pointers, never bytes that would print garbage.
+uint64_t gen_print_ptr() {
+    switch (below(5)) {
+    case 0: return 0;
+    case 1: return kernel_address();
+    case 2: return kArena + kPageSize; // unmapped
+    default: return kNewlines + below(kPageSize);
+    }
+}
+
+bool documented(int64_t r) { return r >= 0 || (r >= exopi::E_NO_SYS && r <= exopi::E_BAD_ENV); }
+
+// Exhausts memory into one child, then destroys it: the kernel must say E_NO_MEM, never fail
+// otherwise, and get every page back.
+void exhaust() {
+    auto id = sys::exofork();
+    if (!id || id.value() == 0) {
+        if (id && id.value() == 0) {
+            (void)sys::env_destroy(0); // never reached: the child is never made runnable
+        }
+        return;
+    }
+    uint64_t n = 0;
+    for (uint64_t va = kUserBase; va < kUserTop; va += kPageSize, ++n) {
+        if (!sys::page_alloc(id.value(), va, PERM_R | PERM_W)) {
+            break;
+        }
+    }
+    printf("sysfuzz: memory exhausted after %lu pages\n", n);
+    (void)sys::env_destroy(id.value());
+}
+
+struct Stats {
+    uint64_t ok = 0, errors = 0, bad = 0;
+};
+
+void one_call(uint64_t index, bool verbose, Stats& st) {
+    uint64_t n = below(24);
+    uint64_t a[5] = {};
+    switch (n) {
+    case 0:
+        a[0] = gen_print_ptr();
+        a[1] = gen_len();
+        break;                           // cputs
+    case 1: a[0] = next() | 1; break;    // cgetc, never blocking
+    case 3: a[0] = gen_id(false); break; // env_destroy
+    case 6:
+        a[0] = gen_id(false);
+        a[1] = below(8);
+        break;
+    case 7: { // env_create: the echo server, prefixes of its name, or bad pointers — never the
+              // scratch buffer, where program_name leaves real names (a program that spawns
+              // children of its own would leave the fuzzer grandchildren it cannot count)
+        static const char kName[] = "fuzzecho";
+        a[0] = chance(60) ? reinterpret_cast<uint64_t>(kName) : gen_print_ptr();
+        a[1] = chance(80) ? 8 : gen_len();
+        a[2] = next();
+        break;
+    }
+    case 8:
+        a[0] = gen_id(true);
+        a[1] = chance(50) ? gen_va_any() : next();
+        a[2] = gen_va_any();
+        break;
+    case 9:
+        a[0] = gen_id(true);
+        a[1] = gen_va(a[0]);
+        a[2] = gen_perm();
+        break;
+    case 10: // page_map
+        a[0] = gen_id(true);
+        a[1] = gen_va(a[0]);
+        a[2] = gen_id(true);
+        a[3] = gen_va(a[2]);
+        a[4] = gen_perm();
+        break;
+    case 11:
+        a[0] = gen_id(true);
+        a[1] = gen_va(a[0]);
+        break;
+    case 12:
+        a[0] = gen_id(true);
+        a[1] = gen_va_any();
+        a[2] = gen_len();
+        a[3] = gen_ptr();
+        break;
+    case 13:
+        a[0] = gen_id(true);
+        a[1] = next();
+        a[2] = gen_va_self();
+        a[3] = gen_perm();
+        break;
+    case 14: a[0] = kArena + 1 + below(kPageSize - 1); break; // ipc_recv: unaligned dstva only
+    case 15: // env_set_trapframe: a child, or bad pointers for the caller
+        fill_scratch(false);
+        a[0] = chance(80) ? gen_id(false) : 0;
+        a[1] = a[0] == 0 ? kernel_address() : gen_ptr();
+        break;
+    case 17: a[0] = gen_ptr(); break;
+    case 18:
+        a[0] = chance(80) ? below(64) : next();
+        a[1] = gen_ptr();
+        a[2] = gen_len();
+        break;
+    case 19: // page_list
+        a[0] = gen_id(true);
+        a[1] = gen_va_any();
+        a[2] = chance(70) ? kUserTop : gen_va_any();
+        a[3] = gen_ptr();
+        a[4] = chance(80) ? below(600) : next();
+        break;
+    case 20: // page_map_batch
+        a[0] = gen_id(true);
+        a[1] = gen_id(true);
+        fill_scratch(a[0] == 0 || a[0] == g_self || a[1] == 0 || a[1] == g_self);
+        a[2] = chance(80) ? kScratch : gen_ptr();
+        a[3] = chance(80) ? below(600) : next();
+        break;
+    case 21: // ipc_send_recv: a clean echo server (which answers), or anyone with a bad dstva
+        a[1] = next();
+        a[2] = gen_va_self();
+        a[3] = gen_perm();
+        if (chance(50)) {
+            a[0] = g_echo[below(2)];
+            a[4] = chance(50) ? kUserTop : kArena + (2 + below(kArenaPages - 2)) * kPageSize;
+        } else {
+            a[0] = gen_id(false);
+            a[4] = kArena + 1 + below(kPageSize - 1); // unaligned: E_INVAL before anything is sent
+        }
+        break;
+    case 22: // page_copy
+        a[0] = gen_id(true);
+        a[1] = gen_va(a[0] == 0 || a[0] == g_self ? 0 : 1);
+        a[2] = gen_id(true);
+        a[3] = gen_va(a[2]);
+        a[4] = gen_perm();
+        break;
+    case 23: n = chance(50) ? 23 + below(1000) : next(); break; // no such call
+    default: break; // getenvid, yield, exofork, time: no arguments
+    }
+    bool new_child = n == 5 || n == 7; // exofork, env_create: a child's id comes back
+    if (verbose) {
+        printf("sysfuzz: #%lu sys %lu (%lx, %lx, %lx, %lx, %lx)\n", index, n, a[0], a[1], a[2],
+               a[3], a[4]);
+    }
+    int64_t r = sys::call(static_cast<Sys>(n), a[0], a[1], a[2], a[3], a[4]);
+    if (n == 5 && r == 0) {
+        (void)sys::env_destroy(0); // an exofork child that someone ran: it has no business here
+    }
+    if (!documented(r)) {
+        ++st.bad;
+        printf("sysfuzz: seed %lu call %lu: sys %lu returned %ld, not a documented error\n", g_rng,
+               index, n, r);
+    }
+    (r < 0 ? st.errors : st.ok) += 1;
+    if (new_child && r > 0) {
+        remember_child(static_cast<uint64_t>(r));
+    }
+    if (n == 3 && r == 0) {
+        forget_child(a[0]);
+    }
+    // Children made runnable now and then, so that they run (and die, or echo).
+    if (g_nchildren > 0 && chance(3)) {
+        (void)sys::env_set_status(static_cast<uint32_t>(any_child()), EnvStatus::kRunnable);
+    }
+}
+
+} // namespace
+
+int main() {
+    uint64_t a = arg();
+    uint64_t seed = a & 0xffffff;
+    uint64_t calls = ((a >> 24) & 0xfffff) * 1000;
+    uint64_t verbose_k = (a >> 44) & 0xfffff;
+    if (seed == 0) {
+        seed = 1;
+    }
+    if (calls == 0) {
+        calls = 20000;
+    }
+    uint64_t verbose_from = verbose_k == 0 ? ~uint64_t{0} : (verbose_k - 1) * 1000;
+    g_rng = seed * 0x9E3779B97F4A7C15ULL | 1;
+    g_self = thisenv();
+    // The arena's newline page, and the scratch buffer faulted in before the snapshot.
+    assert(sys::page_alloc(0, kNewlines, PERM_R | PERM_W).ok());
+    for (uint64_t i = 0; i < kPageSize; ++i) {
+        reinterpret_cast<volatile char*>(kNewlines)[i] = '\n';
+    }
+    assert(sys::page_map(0, kNewlines, 0, kNewlines, PERM_R).ok());
+    for (uint64_t p = 0; p < 2; ++p) {
+        assert(sys::page_alloc(0, kScratch + p * kPageSize, PERM_R | PERM_W).ok());
+    }
+    for (auto& e : g_echo) {
+        auto r = spawn("fuzzecho");
+        assert(r.ok());
+        e = r.value();
+    }
+    auto start = sys::sys_info();
+    assert(start.ok());
+
+    Stats st;
+    bool exhausting = seed % 3 == 0;
+    for (uint64_t i = 0; i < calls; ++i) {
+        one_call(i, i >= verbose_from, st);
+        if (exhausting && i == calls / 2) {
+            exhaust();
+        }
+    }
+    // Clean up: every child, every arena page but the newline page.
+    while (g_nchildren > 0) {
+        (void)sys::env_destroy(g_children[--g_nchildren]);
+    }
+    for (uint64_t p = 2; p < kArenaPages; ++p) {
+        (void)sys::page_unmap(0, kArena + p * kPageSize);
+    }
+    for (int i = 0; i < 100; ++i) {
+        sys::yield(); // let children that were just destroyed elsewhere be reaped
+    }
+    auto end = sys::sys_info();
+    assert(end.ok());
+    bool pages = end.value().free_pages == start.value().free_pages;
+    bool envs = end.value().envs_in_use == start.value().envs_in_use;
+    printf("sysfuzz: seed %lu, %lu calls: %lu succeeded, %lu failed as documented, %lu "
+           "undocumented\n",
+           seed, calls, st.ok, st.errors, st.bad);
+    printf("sysfuzz: pages %s (%lu free, %lu at the start), environments %s (%lu, %lu)\n",
+           pages ? "all back" : "LEAKED", end.value().free_pages, start.value().free_pages,
+           envs ? "all gone" : "LEFT OVER", end.value().envs_in_use, start.value().envs_in_use);
+    printf("sysfuzz: %s\n", st.bad == 0 && pages && envs ? "passed" : "FAILED");
+    (void)sys::page_unmap(0, kNewlines);
+    (void)sys::page_unmap(0, kScratch);
+    (void)sys::page_unmap(0, kScratch + kPageSize);
+    for (uint32_t e : g_echo) {
+        (void)sys::env_destroy(e);
+    }
+    return 0;
+}
