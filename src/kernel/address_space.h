@@ -54,6 +54,12 @@ class AddressSpace {
     static void deactivate();
 
     exo::PhysAddr root() const { return pt_.root(); }
+    /// Every user table and leaf, every entry read (kernel/invariants.cc; PageTable::audit).
+    template <typename TableFn, typename LeafFn>
+    void audit(TableFn&& table_fn, LeafFn&& leaf_fn) const {
+        pt_.audit(exo::VirtAddr(0), exo::VirtAddr(arch::kUserTop - 1), table_fn, leaf_fn);
+    }
+    bool live() const { return pt_.root().value != 0; }
     /// The ASID the space runs with now, if it holds one of the current generation.
     bool has_current_asid() const { return asids().is_current(asid_tag_); }
     uint16_t asid() const { return exo::AsidAllocator::asid_of(asid_tag_); }

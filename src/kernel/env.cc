@@ -7,6 +7,7 @@
 #include "console_in.h"
 #include "exopi/exit_status.h"
 #include "fpu.h"
+#include "invariants.h"
 #include "loader.h"
 #include "panic.h"
 #include "percpu.h"
@@ -100,6 +101,9 @@ void switch_extra(Env* next) {
             "interrupts\n",
             g_created, free_now, g_boot_free, spurious_interrupts());
     kprintf("vm: %u-bit ASIDs, %lu rollovers\n", asids().bits(), asids().rollovers());
+    if (invariant_checks() > 0) {
+        kprintf("invariants: %lu checks, no violation\n", invariant_checks());
+    }
     if (free_now != g_boot_free) {
         kprintf("kernel: %ld pages leaked\n", static_cast<int64_t>(g_boot_free - free_now));
         platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
@@ -123,6 +127,9 @@ void env_log(const Env* e, const char* fmt, ...) {
     vkprintf(fmt, args);
     va_end(args);
 }
+
+Env* env_table() { return g_envs; }
+Env* run_queue_head() { return g_run_head; }
 
 exo::Result<Env*, Error> env_lookup(uint64_t id, bool check_perm) {
     Env* cur = current_env();
@@ -202,6 +209,7 @@ void env_set_status(Env* e, EnvStatus s) {
 }
 
 void env_destroy(Env* e) {
+    check_invariants("environment destruction");
     // The children go to the grandparent, so that none becomes unreachable (only the exact
     // parent may start, stop or destroy an environment). With no grandparent, a child that is
     // not runnable could never be started by anyone: it goes too; the others run on as orphans,

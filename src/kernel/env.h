@@ -86,6 +86,10 @@ uint64_t boot_free_pages();
 void set_boot_instructions(uint64_t n);
 uint64_t boot_instructions();
 
+/// The environment table and the run queue's head, for the invariant checker (invariants.cc).
+Env* env_table();
+Env* run_queue_head();
+
 /// "[%08x] " prefix for messages about an environment.
 void env_log(const Env* e, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 

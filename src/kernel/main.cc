@@ -6,6 +6,7 @@
 #include "console.h"
 #include "env.h"
 #include "exopi/exit_status.h"
+#include "invariants.h"
 #include "ktest.h"
 #include "lib/cmdline.h"
 #include "loader.h"
@@ -82,6 +83,7 @@ exo::Str copy_cmdline(exo::Str from) {
 
     platform::irq_init();
     timer_init();
+    invariants_init(cmdline);
     start_first_environment(cmdline);
 }
 

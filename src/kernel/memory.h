@@ -47,7 +47,6 @@ class Frames {
         LockGuard g(lock_);
         return buddy_->alloc(order);
     }
-    /// One frame, filled with zeros (page tables, and every page given to user space).
     /// One frame, filled with zeros (page tables, and every page given to user space): from the
     /// pool of frames known to be zero if it has one, else zeroed here.
     exo::Result<exo::PhysAddr, exo::MemError> alloc_zeroed_page();
@@ -78,6 +77,9 @@ class Frames {
     /// allocator (for a page table: whoever may change that table).
     uint64_t owner_word(exo::PhysAddr pa) const { return buddy_->owner_word(pa); }
     void set_owner_word(exo::PhysAddr pa, uint64_t v) { buddy_->set_owner_word(pa, v); }
+    /// The frames the allocator manages: [base_pfn, base_pfn + frame_count).
+    uint64_t base_pfn() const { return buddy_->base_pfn(); }
+    uint32_t frame_count() const { return buddy_->frame_count(); }
     constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
 
   private:

@@ -6,6 +6,7 @@
 #include "console_in.h"
 #include "env.h"
 #include "fpu.h"
+#include "invariants.h"
 #include "lib/mem.h"
 #include "loader.h"
 #include "percpu.h"
@@ -457,32 +458,44 @@ int64_t h_yield(Env* /*cur*/, arch::TrapFrame& tf) {
     arch::set_result(tf, 0, 0);
     yield_current(); // does not return
 }
-int64_t h_exofork(Env* cur, arch::TrapFrame& /*tf*/) { return sys_exofork(cur); }
+// The state-changing calls tick the invariant checker first (invariants.h: every N-th checks
+// the state before the change; off unless `invariants=N`).
+int64_t h_exofork(Env* cur, arch::TrapFrame& /*tf*/) {
+    invariants_tick();
+    return sys_exofork(cur);
+}
 int64_t h_env_set_status(Env* /*cur*/, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_env_set_status(a(tf, 0), a(tf, 1));
 }
 int64_t h_env_create(Env* cur, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_env_create(cur, a(tf, 0), a(tf, 1), a(tf, 2));
 }
 int64_t h_set_upcall(Env* /*cur*/, arch::TrapFrame& tf) {
     return sys_set_upcall(a(tf, 0), a(tf, 1), a(tf, 2));
 }
 int64_t h_page_alloc(Env* /*cur*/, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_page_alloc(a(tf, 0), a(tf, 1), a(tf, 2));
 }
 int64_t h_page_map(Env* /*cur*/, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_page_map(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
 }
 int64_t h_page_unmap(Env* /*cur*/, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
 int64_t h_page_copy(Env* /*cur*/, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_page_copy(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
 }
 int64_t h_page_query(Env* cur, arch::TrapFrame& tf) {
     return sys_page_query(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
 int64_t h_ipc_try_send(Env* cur, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_ipc_try_send(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
 int64_t h_ipc_recv(Env* cur, arch::TrapFrame& tf) { return sys_ipc_recv(cur, a(tf, 0)); }
@@ -501,6 +514,7 @@ int64_t h_page_list(Env* cur, arch::TrapFrame& tf) {
     return sys_page_list(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
 }
 int64_t h_page_map_batch(Env* cur, arch::TrapFrame& tf) {
+    invariants_tick();
     return sys_page_map_batch(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
 

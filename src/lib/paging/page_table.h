@@ -216,6 +216,16 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         (void)walk(root_, 0, 0, lo.value, last.value, fn, false);
     }
 
+    /// For checking (kernel/invariants.cc): calls table_fn(PhysAddr table, bool summary_ok) for
+    /// the root and every table below it reached through [lo, last], where summary_ok says
+    /// whether the table's occupancy summary covers every valid entry (a clear bit must mean
+    /// an empty group), and leaf_fn(VirtAddr, Mapping) for every leaf there. Reads every entry,
+    /// trusting no summary.
+    template <typename TableFn, typename LeafFn>
+    void audit(VirtAddr lo, VirtAddr last, TableFn&& table_fn, LeafFn&& leaf_fn) const {
+        audit_table(root_, 0, 0, lo.value, last.value, table_fn, leaf_fn);
+    }
+
     /// Unmaps every leaf starting in [lo, last] — calling fn(VirtAddr, Mapping) for each, so the
     /// caller can drop its reference to the frame — and frees every intermediate table whose
     /// whole range lies inside [lo, last]. The root is kept (the caller frees it with
@@ -275,6 +285,35 @@ template <PagingPolicy P, TableEnv E> class PageTable {
             table = env_->table(tpa);
         }
         return nullptr;
+    }
+
+    template <typename TableFn, typename LeafFn>
+    void audit_table(PhysAddr pa, unsigned level, uint64_t base, uint64_t lo, uint64_t last,
+                     TableFn& table_fn, LeafFn& leaf_fn) const {
+        const uint64_t* table = env_->table(pa);
+        const uint64_t summary = env_->summary(pa);
+        const uint64_t size = leaf_size(level);
+        const uint64_t upper = lo & ~kTranslatedMask;
+        bool summary_ok = true;
+        for (unsigned i = 0; i < kEntries; ++i) {
+            uint64_t e = load(table[i]);
+            if (!P::is_valid(e)) {
+                continue;
+            }
+            summary_ok = summary_ok && (summary & (uint64_t{1} << (i / kGroup))) != 0;
+            uint64_t start = upper | (base + i * size);
+            uint64_t entry_last = start + (size - 1);
+            if (entry_last < lo || start > last) {
+                continue;
+            }
+            if (level < kLevels - 1 && P::is_table(e, level)) {
+                audit_table(P::output_address(e), level + 1, base + i * size, lo, last, table_fn,
+                            leaf_fn);
+            } else {
+                leaf_fn(VirtAddr(start), Mapping{P::output_address(e), P::leaf_attrs(e), size});
+            }
+        }
+        table_fn(pa, summary_ok);
     }
 
     // One valid entry i of table `pa` during a walk: a table is walked, a leaf given to fn.

@@ -1,0 +1,28 @@
+// The kernel's invariant checker (docs/reliability.md): with `invariants=N` on the command line
+// it verifies, at every environment's destruction and every N state-changing system calls, that
+//  - every user frame's reference count equals the number of mappings of it, and no mapped frame
+//    is free;
+//  - every page table belongs to exactly one environment and is never mapped into user space;
+//  - every table's occupancy summary covers its valid entries;
+//  - the run queue holds exactly the runnable environments, in a well-formed list, and each
+//    environment's family links agree with its parent id.
+// A violation panics with what was wrong and where. Off (N = 0) by default: it walks every
+// address space.
+#pragma once
+
+#include <stdint.h>
+
+#include "lib/str.h"
+
+namespace kernel {
+
+/// Reads `invariants=N` (0: off) and sets up the checker's bitmap. After memory_init.
+void invariants_init(exo::Str cmdline);
+/// A state-changing system call: every N-th one checks.
+void invariants_tick();
+/// Checks now (if enabled); `where` names the occasion in a violation's panic message.
+void check_invariants(const char* where);
+/// How many checks ran (the end-of-run line says it when enabled).
+uint64_t invariant_checks();
+
+} // namespace kernel
