@@ -20,6 +20,11 @@ foreach(board_preset IN LISTS EXOPI_SUPERBUILD_BOARDS)
     if(name STREQUAL board_preset)
       string(JSON toolchain GET ${presets_json} configurePresets ${i} toolchainFile)
       string(JSON board GET ${presets_json} configurePresets ${i} cacheVariables EXOPI_BOARD)
+      string(JSON build_type ERROR_VARIABLE no_type GET ${presets_json} configurePresets ${i}
+             cacheVariables CMAKE_BUILD_TYPE)
+      if(no_type)
+        set(build_type RelWithDebInfo) # the base preset's
+      endif()
       set(found TRUE)
     endif()
   endforeach()
@@ -36,7 +41,7 @@ foreach(board_preset IN LISTS EXOPI_SUPERBUILD_BOARDS)
     CMAKE_ARGS
       -DCMAKE_TOOLCHAIN_FILE=${toolchain}
       -DEXOPI_BOARD=${board}
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo
+      -DCMAKE_BUILD_TYPE=${build_type}
       -DEXOPI_LLVM_SUFFIX=${EXOPI_LLVM_SUFFIX}
       -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
     BUILD_ALWAYS ON          # let the board's own ninja decide what is stale

@@ -51,8 +51,13 @@ template <typename T> constexpr int64_t code(const exo::Result<T, Error>& r) {
 /// or the Error the kernel returned). `call` is the raw ABI underneath.
 namespace exopi::sys {
 
-inline int64_t call(Sys n, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0,
-                    uint64_t a4 = 0) {
+// `call` and `exofork` are always inlined, even at -O0: the child of an exofork resumes right
+// after the ecall/svc with the registers it had, so every stack frame live at that moment must be
+// one the parent does not rewrite before the child runs. Inlined, the only frame is the caller's
+// own (fork's, dumbfork's); as real calls at -O0, their frames lay below it, where the parent's
+// next calls overwrote the saved return addresses the child then returned through.
+[[gnu::always_inline]] inline int64_t call(Sys n, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0,
+                                           uint64_t a3 = 0, uint64_t a4 = 0) {
     return __exopi_syscall(a0, a1, a2, a3, a4, 0, static_cast<uint64_t>(n));
 }
 template <typename T> inline uint64_t u(T* p) { return reinterpret_cast<uint64_t>(p); }
@@ -96,7 +101,9 @@ inline uint32_t getenvid() { return static_cast<uint32_t>(call(Sys::kGetenvid));
 inline Result<Ok> env_destroy(uint32_t id) { return status(call(Sys::kEnvDestroy, id)); }
 inline void yield() { call(Sys::kYield); }
 /// The child's id in the parent, 0 in the child.
-inline Result<uint32_t> exofork() { return value<uint32_t>(call(Sys::kExofork)); }
+[[gnu::always_inline]] inline Result<uint32_t> exofork() {
+    return value<uint32_t>(call(Sys::kExofork));
+}
 inline Result<Ok> env_set_status(uint32_t id, EnvStatus s) {
     return status(call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s)));
 }
