@@ -105,7 +105,7 @@ template <typename P> void run(const uint8_t* data, size_t size) {
             return nullptr;
         }
         --it;
-        return va < it->first + it->second.size ? &*it : nullptr;
+        return va <= it->first + (it->second.size - 1) ? &*it : nullptr; // no wrap at the top
     };
     for (size_t i = 0; i + 4 <= size; i += 4) {
         uint8_t op = data[i] % 5;
@@ -113,14 +113,15 @@ template <typename P> void run(const uint8_t* data, size_t size) {
         uint64_t slot = (uint64_t{data[i + 1]} << 8 | data[i + 2]) % 2048;
         bool big = (data[i + 3] & 3) == 0;
         uint64_t size_b = big ? kMiB2 : kKiB4;
-        uint64_t va = (data[i + 3] & 0x80) != 0 ? 0xffffffff00000000 + slot * kMiB2
-                                                : slot * kMiB2 + (big ? 0 : (data[i + 3] >> 2 & 31) * kKiB4);
+        uint64_t va = (data[i + 3] & 0x80) != 0
+                          ? 0xffffffff00000000 + slot * kMiB2
+                          : slot * kMiB2 + (big ? 0 : (data[i + 3] >> 2 & 31) * kKiB4);
         if (op == 0) { // map
             Attrs a = kAttrs[data[i + 3] % 3];
             uint64_t pa = 0x80000000 + (slot << 21);
             bool overlaps = false;
             for (auto& [v, l] : model) {
-                overlaps = overlaps || (v < va + size_b && va < v + l.size);
+                overlaps = overlaps || (v <= va + (size_b - 1) && va <= v + (l.size - 1));
             }
             uint64_t before = mem.free_pages();
             PtError e = pt.map(VirtAddr(va), PhysAddr(pa), size_b, a);
@@ -137,6 +138,8 @@ template <typename P> void run(const uint8_t* data, size_t size) {
             } else if (e == PtError::kAlreadyMapped && big && table_regions.count(va) != 0) {
                 // a table (perhaps empty) is in the way of the block: documented
             } else if (!overlaps) {
+                fprintf(stderr, "map %#lx size %#lx pa %#lx: error %d\n", va, size_b, pa,
+                        static_cast<int>(e));
                 fail("check 6"); // a fresh, aligned, expressible mapping refused for another reason
             }
         } else if (op == 1) { // unmap
