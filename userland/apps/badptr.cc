@@ -1,6 +1,7 @@
 // Passes kernel and unmapped pointers to every system call that takes a pointer or an address;
 // each must be rejected with its documented error, and the kernel must stay alive. It calls the
 // raw ABI (sys::call) where the typed wrappers would not let it pass such arguments.
+#include "exopi/expect.h"
 #include "exopi/user.h"
 
 namespace {
@@ -9,17 +10,7 @@ using namespace exopi;
 
 constexpr uint64_t kKernel = 0xffffffc080200000; // kernel text on riscv64, kernel half on both
 constexpr uint64_t kUnmapped = 0x40000000;       // user range, nothing mapped
-int g_failures = 0;
-
-void expect(const char* what, int64_t got, int64_t want) {
-    if (got != want) {
-        ++g_failures;
-        printf("badptr: %s returned %ld, expected %ld\n", what, got, want);
-    }
-}
-template <typename T> void expect(const char* what, const Result<T>& got, int64_t want) {
-    expect(what, code(got), want);
-}
+Expect expect("badptr");
 
 } // namespace
 
@@ -78,11 +69,12 @@ int main() {
     }
     line[sizeof line - 1] = '\n';
     auto some = sys::cputs_some(line, sizeof line);
-    if (!some || some.value() == 0 || some.value() > kCputsMax) {
-        ++g_failures;
-        printf("\nbadptr: cputs_some wrote %ld of %zu\n", code(some), sizeof line);
+    bool wrote_some = some && some.value() != 0 && some.value() <= kCputsMax;
+    if (!wrote_some) {
+        printf("\n");
     }
+    expect("cputs_some of a long line (some, at most kCputsMax)", wrote_some ? 1 : 0, 1);
     (void)sys::cputs(line + some.value_or(0), sizeof line - some.value_or(0));
-    printf("badptr: %d failures, kernel alive\n", g_failures);
+    printf("badptr: %d failures, kernel alive\n", expect.failures());
     return 0;
 }

@@ -2,6 +2,7 @@
 // and a page whose first word it increments, replying and waiting in one system call; and the
 // call's errors — an environment that does not exist, one that is not receiving (which must
 // not block the caller), a bad receive address — each with nothing received.
+#include "exopi/expect.h"
 #include "exopi/user.h"
 
 namespace {
@@ -11,14 +12,7 @@ using namespace exopi;
 constexpr uint64_t kPage = 0x40000000;
 constexpr uint64_t kServerPage = 0x50000000;
 constexpr int kCalls = 200;
-int g_failures = 0;
-
-void expect(const char* what, int64_t got, int64_t want) {
-    if (got != want) {
-        ++g_failures;
-        printf("ipccall: %s returned %ld, expected %ld\n", what, got, want);
-    }
-}
+Expect expect("ipccall");
 
 [[noreturn]] void server() {
     auto r = sys::ipc_recv(kServerPage);
@@ -73,7 +67,7 @@ int main() {
     expect("send_recv with an unaligned receive page",
            code(sys::ipc_send_recv(srv, 1, kNoPage, 0, kPage + 8)), E_INVAL);
     assert(sys::env_destroy(idle.value()).ok());
-    printf("ipccall: %s\n", g_failures == 0 ? "every error as documented" : "FAILED");
+    printf("ipccall: %s\n", expect.failures() == 0 ? "every error as documented" : "FAILED");
 
     assert(ipc_send(srv, 0).ok()); // the server exits
     wait(srv);

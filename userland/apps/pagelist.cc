@@ -1,5 +1,6 @@
 // page_list and page_map_batch (docs/syscalls.md): exact results for known mappings, every
 // documented error, and the batch's stop-at-first-failure rule. Ends with every page released.
+#include "exopi/expect.h"
 #include "exopi/user.h"
 
 namespace {
@@ -8,24 +9,7 @@ using namespace exopi;
 
 constexpr uint64_t kBase = 0x40000000; // nothing else is mapped from here on
 constexpr uint64_t kKernel = 0xffffffc080200000;
-int g_failures = 0;
-
-void expect(const char* what, int64_t got, int64_t want) {
-    if (got != want) {
-        ++g_failures;
-        printf("pagelist: %s returned %ld, expected %ld\n", what, got, want);
-    }
-}
-template <typename T> void expect(const char* what, const Result<T>& got, int64_t want) {
-    expect(what, got ? static_cast<int64_t>(0) : static_cast<int64_t>(got.error()), want);
-}
-void expect_value(const char* what, const Result<uint64_t>& got, uint64_t want) {
-    if (!got || got.value() != want) {
-        ++g_failures;
-        printf("pagelist: %s returned %ld, expected %lu\n", what,
-               got ? static_cast<int64_t>(got.value()) : static_cast<int64_t>(got.error()), want);
-    }
-}
+Expect expect("pagelist");
 
 uint64_t g_out[kPageBatchMax]; // .bss: mapped, writable (not forked here)
 
@@ -42,7 +26,7 @@ int main() {
     }
     const uint64_t end = kBase + 2048 * kPageSize;
     auto n = sys::page_list(0, kBase, end, g_out, kPageBatchMax);
-    expect_value("page_list of six pages", n, 6);
+    expect.value("page_list of six pages", n, 6);
     bool exact = n && n.value() == 6;
     for (uint64_t i = 0; exact && i < 6; ++i) {
         exact = g_out[i] == (kBase + offs[i] * kPageSize | perms[i]);
@@ -50,13 +34,13 @@ int main() {
     printf("pagelist: six pages listed in order with their permissions: %s\n",
            exact ? "yes" : "no");
     // Batches: max 2 from the start, then on from after the last one listed.
-    expect_value("page_list max 2", sys::page_list(0, kBase, end, g_out, 2), 2);
-    expect_value("page_list continued", sys::page_list(0, kBase + 2 * kPageSize, end, g_out, 2), 2);
+    expect.value("page_list max 2", sys::page_list(0, kBase, end, g_out, 2), 2);
+    expect.value("page_list continued", sys::page_list(0, kBase + 2 * kPageSize, end, g_out, 2), 2);
     expect("continued starts at +5", static_cast<int64_t>(g_out[0] & ~(kPageSize - 1)),
            static_cast<int64_t>(kBase + 5 * kPageSize));
-    expect_value("page_list empty range",
+    expect.value("page_list empty range",
                  sys::page_list(0, kBase + 6 * kPageSize, kBase + 511 * kPageSize, g_out, 8), 0);
-    expect_value("page_list max 0", sys::page_list(0, kBase, end, g_out, 0), 0);
+    expect.value("page_list max 0", sys::page_list(0, kBase, end, g_out, 0), 0);
     // Errors.
     expect("page_list unaligned va", sys::page_list(0, kBase + 8, end, g_out, 4), E_INVAL);
     expect("page_list unaligned end", sys::page_list(0, kBase, end + 8, g_out, 4), E_INVAL);
@@ -85,7 +69,7 @@ int main() {
     g_out[2] = (kBase + kPageSize) | PERM_R | PERM_W; // more than the source: fails
     g_out[3] = (kBase + 511 * kPageSize) | PERM_R;    // not reached
     expect("page_map_batch stops at W of read-only", sys::page_map_batch(0, id, g_out, 4), E_INVAL);
-    expect_value("child has the two before it", sys::page_list(id, kBase, end, g_out, 8), 2);
+    expect.value("child has the two before it", sys::page_list(id, kBase, end, g_out, 8), 2);
     g_out[0] = kBase | 0x800; // a bit that is not a permission
     expect("page_map_batch bad perm bits", sys::page_map_batch(0, id, g_out, 1), E_INVAL);
     expect("page_map_batch too many", sys::page_map_batch(0, id, g_out, kPageBatchMax + 1),
@@ -96,13 +80,13 @@ int main() {
     g_out[0] = (kBase + 512 * kPageSize) | PERM_R;
     g_out[1] = (kBase + 1000 * kPageSize) | PERM_R;
     expect("page_map_batch of two", sys::page_map_batch(0, id, g_out, 2), 0);
-    expect_value("child has four", sys::page_list(id, kBase, end, g_out, 8), 4);
+    expect.value("child has four", sys::page_list(id, kBase, end, g_out, 8), 4);
     assert(sys::env_destroy(id).ok());
 
     for (uint64_t off : offs) {
         assert(sys::page_unmap(0, kBase + off * kPageSize).ok());
     }
-    expect_value("page_list after unmapping", sys::page_list(0, kBase, end, g_out, 8), 0);
-    printf("pagelist: %s\n", g_failures == 0 ? "every error as documented" : "FAILED");
+    expect.value("page_list after unmapping", sys::page_list(0, kBase, end, g_out, 8), 0);
+    printf("pagelist: %s\n", expect.failures() == 0 ? "every error as documented" : "FAILED");
     return 0;
 }
