@@ -32,3 +32,35 @@ add_custom_target(bench-${EXOPI_ARCH_SHORT}
     --log ${CMAKE_BINARY_DIR}/bench.log
   DEPENDS exopi USES_TERMINAL
   COMMENT "bench on ${EXOPI_BOARD} under -icount (full output: ${CMAKE_BINARY_DIR}/bench.log)")
+
+# Listings, like xv6's kernel.asm: `ninja disasm` writes exopi.asm (the kernel, with source
+# interleaved and names demangled) and userland/bin/NAME.asm for every program.
+find_program(EXOPI_OBJDUMP NAMES llvm-objdump${EXOPI_LLVM_SUFFIX} llvm-objdump)
+set(listings "")
+get_property(programs GLOBAL PROPERTY EXOPI_USER_PROGRAMS)
+foreach(p IN LISTS programs)
+  list(APPEND listings COMMAND ${EXOPI_OBJDUMP} -d -S -C --no-show-raw-insn ${EXOPI_OBJDUMP_FLAGS}
+    ${EXOPI_USER_BIN_DIR}/${p}.elf > ${EXOPI_USER_BIN_DIR}/${p}.asm)
+endforeach()
+add_custom_target(disasm
+  COMMAND ${EXOPI_OBJDUMP} -d -S -C --no-show-raw-insn ${EXOPI_OBJDUMP_FLAGS} $<TARGET_FILE:exopi> > ${CMAKE_BINARY_DIR}/exopi.asm
+  ${listings}
+  DEPENDS exopi
+  COMMENT "Listings: ${CMAKE_BINARY_DIR}/exopi.asm and userland/bin/*.asm")
+
+# clang-tidy over the kernel's and the library's sources with the root .clang-tidy, from this
+# tree's compile_commands.json (`ninja tidy`; needs clang-tidy, which scripts/setup does not
+# install: apt-get install clang-tidy).
+find_program(EXOPI_CLANG_TIDY NAMES clang-tidy${EXOPI_LLVM_SUFFIX} clang-tidy)
+file(GLOB_RECURSE tidy_sources CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/src/kernel/*.cc ${PROJECT_SOURCE_DIR}/src/lib/*.cc
+  ${PROJECT_SOURCE_DIR}/src/arch/${EXOPI_ARCH}/*.cc ${PROJECT_SOURCE_DIR}/src/platform/${EXOPI_BOARD}/*.cc)
+if(EXOPI_CLANG_TIDY)
+  add_custom_target(tidy
+    COMMAND ${EXOPI_CLANG_TIDY} -p ${CMAKE_BINARY_DIR} --quiet ${tidy_sources}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} USES_TERMINAL
+    COMMENT "clang-tidy (the root .clang-tidy) over the kernel and library sources")
+else()
+  add_custom_target(tidy COMMAND ${CMAKE_COMMAND} -E echo "tidy: clang-tidy not found (apt-get install clang-tidy)"
+    COMMAND ${CMAKE_COMMAND} -E false)
+endif()

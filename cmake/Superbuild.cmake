@@ -51,3 +51,9 @@ foreach(board_preset IN LISTS EXOPI_SUPERBUILD_BOARDS)
 endforeach()
 
 set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${subdirs_file})
+
+# Editors and clangd look for compile_commands.json at the root: point it at the riscv64 kernel
+# tree's (the first board), which covers the kernel, the library and the user programs.
+list(GET EXOPI_SUPERBUILD_BOARDS 0 first_board)
+file(CREATE_LINK ${CMAKE_BINARY_DIR}/${first_board}/compile_commands.json
+  ${PROJECT_SOURCE_DIR}/compile_commands.json SYMBOLIC RESULT link_result)

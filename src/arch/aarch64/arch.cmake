@@ -3,6 +3,7 @@ set(EXOPI_ARCH_SOURCES boot.cc early_mmu.cc semihosting.cc start.S switch_ttbr1.
 # -mstrict-align: with the MMU off all memory is Device memory, where unaligned accesses fault.
 set(EXOPI_ARCH_FLAGS -mgeneral-regs-only -mstrict-align)
 set(EXOPI_ARCH_FPU_FLAGS) # fpu.S enables FP and SIMD itself (.arch_extension)
+set(EXOPI_OBJDUMP_FLAGS)
 # User programs get FP and SIMD (the AArch64 default). The library OS does not (NOFP flags): the
 # compiler would use SIMD registers for its struct copies and memcpy, and then every program, FP
 # user or not, would take the lazy FP trap, and the page-fault upcall would have to save FP
