@@ -21,9 +21,10 @@ int main() {
             continue;
         }
         wait(id.value());
-        // Children of the demo may still be finishing: wait until only init is left.
+        // Children of the demo may still be finishing: wait until the environments are back to
+        // what they were (not "only init is left": init may run under a shell).
         auto after = sys::sys_info();
-        while (after.ok() && after.value().envs_in_use > 1) {
+        while (after.ok() && after.value().envs_in_use > before.value().envs_in_use) {
             sys::yield();
             after = sys::sys_info();
         }

@@ -1,35 +1,75 @@
 // A small interactive shell: runs embedded programs by name and waits for them.
-//   ls      lists the embedded programs
-//   help    says this
-//   exit    leaves the shell
+//   NAME [N]  runs program NAME in the foreground, with the number N as its argument (arg())
+//   ls        lists the embedded programs
+//   help      says this
+//   exit      leaves the shell (as does Ctrl-D at an empty prompt)
+// Ctrl-C stops the program in the foreground. A line longer than the buffer is refused, not cut.
+//
+// While a program runs, the shell polls the console (non-blocking) for Ctrl-C; other characters
+// typed meanwhile are kept, in order, for its next prompt. A program blocked in cgetc gets the
+// characters first (the kernel hands them to a waiting reader before buffering them), so the
+// shell only sees what nobody was waiting for.
 #include "exopi/user.h"
 
 namespace {
 
 using namespace exopi;
 
+constexpr int kCtrlC = 0x03;
+constexpr int kCtrlD = 0x04;
+
 bool equal(const char* a, const char* b) { return strcmp(a, b) == 0; }
 
-// Reads a line with echo and backspace; false at end of input.
-bool read_line(char* buf, size_t size) {
+// Characters read while a program ran, for the next prompt.
+char g_ahead[256];
+size_t g_ahead_head = 0, g_ahead_len = 0;
+
+int next_char() {
+    if (g_ahead_len > 0) {
+        char c = g_ahead[g_ahead_head];
+        g_ahead_head = (g_ahead_head + 1) % sizeof g_ahead;
+        --g_ahead_len;
+        return static_cast<unsigned char>(c);
+    }
+    auto got = sys::cgetc();
+    return got ? got.value() : -1;
+}
+
+enum class Line { kOk, kEnd, kTooLong };
+
+// Reads a line with echo and backspace. kEnd at end of input or Ctrl-D on an empty line;
+// kTooLong (after the newline) if it did not fit.
+Line read_line(char* buf, size_t size) {
     size_t n = 0;
+    bool too_long = false;
     for (;;) {
-        auto got = sys::cgetc();
-        if (!got) {
-            return false;
+        int c = next_char();
+        if (c < 0) {
+            return Line::kEnd;
         }
-        int c = got.value();
         if (c == '\r' || c == '\n') {
             printf("\n");
             buf[n] = '\0';
-            return true;
+            return too_long ? Line::kTooLong : Line::kOk;
         }
-        if ((c == 0x7f || c == '\b') && n > 0) {
+        if (c == kCtrlD && n == 0 && !too_long) {
+            printf("\n");
+            return Line::kEnd;
+        }
+        if (c == kCtrlC) {
+            printf("^C\n$ ");
+            n = 0;
+            too_long = false;
+        } else if ((c == 0x7f || c == '\b') && n > 0) {
             --n;
             printf("\b \b");
-        } else if (c >= ' ' && c < 0x7f && n + 1 < size) {
-            buf[n++] = static_cast<char>(c);
-            printf("%c", static_cast<int>(c));
+        } else if (c >= ' ' && c < 0x7f) {
+            if (n + 1 < size) {
+                buf[n++] = static_cast<char>(c);
+                printf("%c", static_cast<int>(c));
+            } else {
+                too_long = true;
+            }
         }
     }
 }
@@ -42,6 +82,52 @@ void list_programs() {
     printf("\n");
 }
 
+// Waits for the foreground program; Ctrl-C destroys it.
+void foreground(uint32_t id) {
+    for (;;) {
+        if (!sys::page_list(id, kUserBase, kUserBase, nullptr, 0)) {
+            return; // gone
+        }
+        auto c = sys::cgetc(kCgetcNonBlocking);
+        if (c && c.value() == kCtrlC) {
+            (void)sys::env_destroy(id);
+            printf("^C\n");
+            return;
+        }
+        if (c && g_ahead_len < sizeof g_ahead) {
+            g_ahead[(g_ahead_head + g_ahead_len++) % sizeof g_ahead] = static_cast<char>(c.value());
+        }
+        sys::yield();
+    }
+}
+
+// "NAME" or "NAME N": splits at the first space; false if N is not a number.
+bool parse(char* line, const char** name, uint64_t* arg) {
+    *name = line;
+    *arg = 0;
+    char* p = line;
+    while (*p != '\0' && *p != ' ') {
+        ++p;
+    }
+    if (*p == '\0') {
+        return true;
+    }
+    *p++ = '\0';
+    while (*p == ' ') {
+        ++p;
+    }
+    if (*p == '\0') {
+        return true;
+    }
+    for (; *p != '\0'; ++p) {
+        if (*p < '0' || *p > '9') {
+            return *p == ' ' && p[1] == '\0';
+        }
+        *arg = *arg * 10 + static_cast<uint64_t>(*p - '0');
+    }
+    return true;
+}
+
 } // namespace
 
 int main() {
@@ -49,8 +135,15 @@ int main() {
     char line[64];
     for (;;) {
         printf("$ ");
-        if (!read_line(line, sizeof line)) {
+        Line got = read_line(line, sizeof line);
+        if (got == Line::kEnd) {
+            printf("sh: bye\n");
             return 0;
+        }
+        if (got == Line::kTooLong) {
+            printf("sh: line too long (at most %d characters): ignored\n",
+                   static_cast<int>(sizeof line - 1));
+            continue;
         }
         if (line[0] == '\0') {
             continue;
@@ -64,14 +157,21 @@ int main() {
             continue;
         }
         if (equal(line, "help")) {
-            printf("programs run in the foreground; ls lists them; exit leaves\n");
+            printf("NAME [N] runs a program (N: its argument); Ctrl-C stops it; ls lists them; "
+                   "exit or Ctrl-D leaves\n");
             continue;
         }
-        auto id = spawn(line);
+        const char* name = nullptr;
+        uint64_t arg = 0;
+        if (!parse(line, &name, &arg)) {
+            printf("sh: %s: the argument must be a number (a program gets one: arg())\n", name);
+            continue;
+        }
+        auto id = spawn(name, arg);
         if (!id) {
-            printf("sh: %s: no such program\n", line);
+            printf("sh: %s: no such program\n", name);
             continue;
         }
-        wait(id.value());
+        foreground(id.value());
     }
 }

@@ -59,6 +59,7 @@ void handle_irq() {
     bool handled = false;
     if (rpi::core_irq_source::GPU::get(sources) != 0 &&
         rpi::irq2::UART::get(rpi::armctrl_pending2()) != 0) {
+        rpi::pl011_clear_rx_interrupt(); // first: see pl011.h
         for (int c = rpi::pl011_getc(); c >= 0; c = rpi::pl011_getc()) {
             kernel::console_input(static_cast<char>(c));
         }

@@ -121,9 +121,12 @@ void pl011_enable_rx_interrupt() {
     mmio_write(kUart0 + kImsc, imsc::RXIM::make(1) | imsc::RTIM::make(1));
 }
 
+void pl011_clear_rx_interrupt() {
+    mmio_write(kUart0 + kIcr, imsc::RXIM::make(1) | imsc::RTIM::make(1));
+}
+
 int pl011_getc() {
     if (fr::RXFE::get(mmio_read<uint32_t>(kUart0 + kFr)) != 0) {
-        mmio_write(kUart0 + kIcr, imsc::RXIM::make(1) | imsc::RTIM::make(1));
         return -1;
     }
     return static_cast<int>(dr::DATA::get(mmio_read<uint32_t>(kUart0 + kDr)));
