@@ -32,6 +32,7 @@ EXOPI_ARCH_FN(enable_user_counters, void (*)());
 EXOPI_ARCH_FN(instructions_retired, uint64_t (*)());
 EXOPI_ARCH_FN(run_on_stack, void (*)(uint64_t, void (*)()));
 EXOPI_ARCH_FN(halt_cpu, void (*)());
+EXOPI_ARCH_FN(frame_caller, void (*)(uint64_t, uint64_t*, uint64_t*));
 EXOPI_ARCH_FN(privilege_name, const char* (*)());
 static_assert(sizeof(arch::kIsaName) > 1 && sizeof(arch::kCpuNoun) > 1);
 

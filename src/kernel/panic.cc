@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 
+#include "backtrace.h"
 #include "console.h"
 #include "exopi/exit_status.h"
 #include "platform.h"
@@ -15,6 +16,7 @@ void panic(const char* fmt, ...) {
     vkprintf(fmt, args);
     va_end(args);
     kprintf("\n");
+    print_backtrace(0, reinterpret_cast<uint64_t>(__builtin_frame_address(0)));
     platform::shutdown(static_cast<int>(exopi::ExitStatus::kPanic));
 }
 

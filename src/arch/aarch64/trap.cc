@@ -3,6 +3,7 @@
 #include "arch/semihosting.h"
 #include "arch/sysreg.h"
 #include "exopi/syscall.h"
+#include "kernel/backtrace.h"
 #include "kernel/console.h"
 #include "kernel/fpu.h"
 #include "kernel/panic.h"
@@ -161,6 +162,7 @@ extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     // Nothing else is expected: the kernel never faults by design (user memory is reached
     // through the direct map), FIQs are not used, AArch32 is not supported at EL0.
     dump_frame(*tf, kind);
+    kernel::print_backtrace(tf->elr, tf->x[29]); // where the kernel was (panic adds the handler's)
     kernel::panic("unexpected exception in kernel: %s at pc %#lx, address %#lx",
                   class_name(tf->esr), tf->elr, tf->far);
 }

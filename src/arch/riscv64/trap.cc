@@ -3,6 +3,7 @@
 #include "arch/csr.h"
 #include "arch/fpu.h"
 #include "exopi/syscall.h"
+#include "kernel/backtrace.h"
 #include "kernel/console.h"
 #include "kernel/fpu.h"
 #include "kernel/panic.h"
@@ -98,6 +99,7 @@ extern "C" void riscv_kernel_trap(TrapFrame* tf) {
         return;
     }
     dump_frame(*tf);
+    kernel::print_backtrace(tf->sepc, tf->x[8]); // where the kernel was (panic adds the handler's)
     kernel::panic("unexpected trap in kernel: %s at pc %#lx, address %#lx", cause_name(tf->scause),
                   tf->sepc, tf->stval);
 }

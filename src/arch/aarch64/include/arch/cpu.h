@@ -77,6 +77,15 @@ inline uint64_t instructions_retired() { return ARCH_SYSREG_READ(pmevcntr0_el0);
     __builtin_unreachable();
 }
 
+/// One step up the frame-pointer chain (AAPCS64 frame records: x29 points at {caller's x29,
+/// x30}). The caller checks that `fp` lies in a stack before this reads it.
+inline void frame_caller(uint64_t fp, uint64_t* caller_fp, uint64_t* ret) {
+    *caller_fp = reinterpret_cast<const uint64_t*>(fp)[0];
+    *ret = reinterpret_cast<const uint64_t*>(fp)[1];
+}
+/// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
+inline constexpr int64_t kFrameRecordLow = 0;
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

@@ -60,6 +60,16 @@ inline uint64_t instructions_retired() {
     __builtin_unreachable();
 }
 
+/// One step up the frame-pointer chain ([riscv-psabi] with -fno-omit-frame-pointer: fp points
+/// just above the frame; the return address is at fp - 8, the caller's fp at fp - 16). The
+/// caller checks that `fp` lies in a stack before this reads it.
+inline void frame_caller(uint64_t fp, uint64_t* caller_fp, uint64_t* ret) {
+    *ret = reinterpret_cast<const uint64_t*>(fp)[-1];
+    *caller_fp = reinterpret_cast<const uint64_t*>(fp)[-2];
+}
+/// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
+inline constexpr int64_t kFrameRecordLow = -16;
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("csrci sstatus, 2"); // SIE

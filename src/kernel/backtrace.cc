@@ -1,0 +1,59 @@
+#include "backtrace.h"
+
+#include "arch/cpu.h"
+#include "console.h"
+#include "percpu.h"
+
+// The table scripts/ksyms generates (ksyms.S; a placeholder of the same size in the first
+// link): a count, then (address, offset of the name in the strings) pairs sorted by address,
+// then the NUL-terminated names.
+extern "C" const uint64_t exopi_ksyms[];
+
+namespace kernel {
+
+const char* symbolize(uint64_t pc, uint64_t* offset) {
+    uint64_t n = exopi_ksyms[0];
+    const uint64_t* pairs = exopi_ksyms + 1;
+    const char* strings = reinterpret_cast<const char*>(pairs + 2 * n);
+    if (n == 0 || pc < pairs[0]) {
+        return nullptr;
+    }
+    uint64_t lo = 0, hi = n; // the last entry with address <= pc
+    while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+        (pairs[2 * mid] <= pc ? lo : hi) = mid;
+    }
+    *offset = pc - pairs[2 * lo];
+    return strings + pairs[2 * lo + 1];
+}
+
+void print_backtrace(uint64_t pc, uint64_t fp) {
+    // Frames must lie in this CPU's kernel stack: [guard page end, PerCpu).
+    const uint64_t top = reinterpret_cast<uint64_t>(&this_cpu());
+    const uint64_t bottom = top - kKernelStackSize;
+    for (int depth = 0; depth < 16; ++depth) {
+        if (pc != 0) {
+            if (depth == 0) {
+                kprintf("backtrace:\n");
+            }
+            uint64_t off = 0;
+            const char* name = symbolize(pc, &off);
+            kprintf("  #%d %s+%#lx (%#lx)\n", depth, name != nullptr ? name : "??", off, pc);
+        } else {
+            --depth; // the caller's own frame: not printed, not counted
+        }
+        int64_t low = static_cast<int64_t>(fp) + arch::kFrameRecordLow;
+        if (fp == 0 || (fp & 7) != 0 || static_cast<uint64_t>(low) < bottom || fp > top) {
+            return;
+        }
+        uint64_t next_fp = 0, ret = 0;
+        arch::frame_caller(fp, &next_fp, &ret);
+        if (ret == 0 || next_fp <= fp) {
+            return; // the chain's end (the stack grows down: callers' frames lie higher)
+        }
+        pc = ret - 4; // the call instruction, not the one after it
+        fp = next_fp;
+    }
+}
+
+} // namespace kernel
