@@ -8,5 +8,8 @@ target_compile_options(exopi_kernel_flags INTERFACE
   -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wcast-align -Wimplicit-fallthrough
   ${EXOPI_ARCH_FLAGS}
 )
+# --discard-locals: no assembler-local labels (.LBB0_3 ...) in the symbol table — riscv64's
+# -mno-relax objects keep hundreds, which shadowed function names in debuggers and profiles.
 target_link_options(exopi_kernel_flags INTERFACE
-  -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 ${EXOPI_ARCH_FLAGS})
+  -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,--discard-locals
+  ${EXOPI_ARCH_FLAGS})

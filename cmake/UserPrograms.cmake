@@ -13,7 +13,7 @@ target_include_directories(exopi_user_flags INTERFACE
   ${PROJECT_SOURCE_DIR}/include
   ${PROJECT_SOURCE_DIR}/src)
 target_link_options(exopi_user_flags INTERFACE
-  -nostdlib -static -T ${PROJECT_SOURCE_DIR}/userland/user.ld -Wl,--build-id=none
+  -nostdlib -static -T ${PROJECT_SOURCE_DIR}/userland/user.ld -Wl,--build-id=none -Wl,--discard-locals
   -Wl,-z,max-page-size=4096 ${EXOPI_USER_ARCH_FLAGS})
 
 set(EXOPI_USER_BIN_DIR ${CMAKE_BINARY_DIR}/userland/bin)
