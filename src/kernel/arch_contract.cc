@@ -33,6 +33,7 @@ EXOPI_ARCH_FN(instructions_retired, uint64_t (*)());
 EXOPI_ARCH_FN(run_on_stack, void (*)(uint64_t, void (*)()));
 EXOPI_ARCH_FN(halt_cpu, void (*)());
 EXOPI_ARCH_FN(frame_caller, void (*)(uint64_t, uint64_t*, uint64_t*));
+EXOPI_ARCH_FN(frame_record, void (*)(const uint64_t*, uint64_t*, uint64_t*));
 EXOPI_ARCH_FN(privilege_name, const char* (*)());
 static_assert(sizeof(arch::kIsaName) > 1 && sizeof(arch::kCpuNoun) > 1);
 
@@ -58,6 +59,7 @@ EXOPI_ARCH_FN(syscall_arg, uint64_t (*)(const arch::TrapFrame&, unsigned));
 EXOPI_ARCH_FN(set_result, void (*)(arch::TrapFrame&, unsigned, uint64_t));
 EXOPI_ARCH_FN(user_pc, uint64_t (*)(const arch::TrapFrame&));
 EXOPI_ARCH_FN(user_sp, uint64_t (*)(const arch::TrapFrame&));
+EXOPI_ARCH_FN(user_fp, uint64_t (*)(const arch::TrapFrame&));
 EXOPI_ARCH_FN(init_user_frame, void (*)(arch::TrapFrame&, uint64_t, uint64_t, uint64_t));
 EXOPI_ARCH_FN(enter_upcall, void (*)(arch::TrapFrame&, uint64_t, uint64_t));
 EXOPI_ARCH_FN(to_user_regs, void (*)(const arch::TrapFrame&, exopi::UserRegs*));

@@ -2,7 +2,11 @@
 
 #include "arch/cpu.h"
 #include "console.h"
+#include "env.h"
+#include "lib/elf.h"
+#include "loader.h"
 #include "percpu.h"
+#include "usermem.h"
 
 // The table scripts/ksyms generates (ksyms.S; a placeholder of the same size in the first
 // link): a count, then (address, offset of the name in the strings) pairs sorted by address,
@@ -52,6 +56,34 @@ void print_backtrace(uint64_t pc, uint64_t fp) {
             return; // the chain's end (the stack grows down: callers' frames lie higher)
         }
         pc = ret - 4; // the call instruction, not the one after it
+        fp = next_fp;
+    }
+}
+
+void print_user_backtrace(Env* e, uint64_t pc, uint64_t fp) {
+    const Program* prog = find_program(exo::Str(e->name));
+    kprintf("  in %s:\n", e->name);
+    for (int depth = 0; depth < 16; ++depth) {
+        char name[96] = "??";
+        uint64_t off = 0;
+        if (prog != nullptr) {
+            if (auto s = exo::elf_function_at(prog->image, prog->size, pc)) {
+                exo::demangle_name(s.value().name, name, sizeof name);
+                off = s.value().offset;
+            }
+        }
+        kprintf("  #%d %s+%#lx (%#lx)\n", depth, name, off, pc);
+        uint64_t rec[2];
+        uint64_t at = fp + static_cast<uint64_t>(arch::kFrameRecordLow);
+        if (fp == 0 || (fp & 7) != 0 || !copy_from_user(e, rec, at, sizeof rec)) {
+            return;
+        }
+        uint64_t next_fp = 0, ret = 0;
+        arch::frame_record(rec, &next_fp, &ret);
+        if (ret == 0 || next_fp <= fp) {
+            return;
+        }
+        pc = ret - 4;
         fp = next_fp;
     }
 }

@@ -11,6 +11,7 @@
 // Everything that cannot be delivered — no upcall, an upcall or stack at a kernel address, a
 // stack that is missing or would overflow — destroys the environment with one line naming it,
 // the address and the cause. So does any other exception.
+#include "backtrace.h"
 #include "console.h"
 #include "env.h"
 #include "percpu.h"
@@ -30,6 +31,7 @@ const char* access_name(uint32_t access) {
 [[noreturn]] void kill(Env* e, const char* what, uint64_t addr, uint32_t access) {
     env_log(e, "killed: %s: %s at %#lx (pc %#lx)\n", what, access_name(access), addr,
             arch::user_pc(*top_frame()));
+    print_user_backtrace(e, arch::user_pc(*top_frame()), arch::user_fp(*top_frame()));
     env_destroy(e); // schedules another environment
     __builtin_unreachable();
 }
@@ -99,6 +101,7 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
 void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr) {
     Env* e = current_env();
     env_log(e, "killed: %s at %#lx (pc %#lx)\n", what, addr, arch::user_pc(tf));
+    print_user_backtrace(e, arch::user_pc(tf), arch::user_fp(tf));
     env_destroy(e);
 }
 

@@ -90,3 +90,119 @@ ElfSegment Elf::segment(unsigned i) const {
 }
 
 } // namespace exo
+
+namespace exo {
+
+Result<ElfSymbol, ElfError> elf_function_at(const void* image, size_t size, uint64_t addr) {
+    const auto* p = static_cast<const uint8_t*>(image);
+    if (size < 64 || p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F' || p[4] != 2) {
+        return Err{ElfError::kBadMagic};
+    }
+    const uint64_t shoff = le64(p + 0x28);
+    const uint16_t shentsize = le16(p + 0x3a);
+    const uint16_t shnum = le16(p + 0x3c);
+    if (shentsize != 64 || shoff > size || uint64_t{shnum} * 64 > size - shoff) {
+        return Err{ElfError::kTruncated};
+    }
+    constexpr uint32_t kShtSymtab = 2;
+    for (uint16_t i = 0; i < shnum; ++i) {
+        const uint8_t* sh = p + shoff + uint64_t{i} * 64;
+        if (load_le32(sh + 4) != kShtSymtab) {
+            continue;
+        }
+        const uint64_t symoff = le64(sh + 24), symsize = le64(sh + 32);
+        const uint32_t link = load_le32(sh + 40);
+        if (symoff > size || symsize > size - symoff || link >= shnum) {
+            return Err{ElfError::kTruncated};
+        }
+        const uint8_t* strsh = p + shoff + uint64_t{link} * 64;
+        const uint64_t stroff = le64(strsh + 24), strsize = le64(strsh + 32);
+        if (stroff > size || strsize > size - stroff) {
+            return Err{ElfError::kTruncated};
+        }
+        for (uint64_t s = 0; s + 24 <= symsize; s += 24) {
+            const uint8_t* sym = p + symoff + s;
+            constexpr uint8_t kSttFunc = 2;
+            const uint64_t value = le64(sym + 8), len = le64(sym + 16);
+            if ((sym[4] & 0xf) != kSttFunc || addr < value || addr - value >= len) {
+                continue;
+            }
+            const uint32_t name = load_le32(sym);
+            if (name >= strsize) {
+                return Err{ElfError::kTruncated};
+            }
+            const char* n = reinterpret_cast<const char*>(p + stroff + name);
+            size_t max = strsize - name, l = 0;
+            while (l < max && n[l] != '\0') {
+                ++l;
+            }
+            return ElfSymbol{Str(n, l), addr - value};
+        }
+        return Err{ElfError::kBadSegment}; // no function there
+    }
+    return Err{ElfError::kBadSegment}; // no symbol table
+}
+
+void demangle_name(Str m, char* out, size_t cap) {
+    size_t o = 0;
+    auto put = [&](const char* s, size_t n) {
+        for (size_t i = 0; i < n && o + 1 < cap; ++i) {
+            out[o++] = s[i];
+        }
+    };
+    auto copy_as_is = [&] {
+        o = 0;
+        put(m.data, m.size);
+        out[o] = '\0';
+    };
+    if (cap == 0) {
+        return;
+    }
+    size_t i = 2;
+    if (m.size < 3 || m[0] != '_' || m[1] != 'Z') {
+        copy_as_is();
+        return;
+    }
+    bool nested = m[i] == 'N';
+    if (nested) {
+        ++i;
+        while (i < m.size && (m[i] == 'K' || m[i] == 'V' || m[i] == 'r')) {
+            ++i; // cv-qualifiers of a member function
+        }
+    }
+    bool first = true;
+    for (;;) {
+        if (i >= m.size || m[i] < '0' || m[i] > '9') {
+            if (first) {
+                copy_as_is(); // not a form this handles (operators, templates at the front...)
+                return;
+            }
+            break;
+        }
+        size_t len = 0;
+        while (i < m.size && m[i] >= '0' && m[i] <= '9') {
+            len = len * 10 + static_cast<size_t>(m[i++] - '0');
+        }
+        if (len > m.size - i) {
+            copy_as_is();
+            return;
+        }
+        if (!first) {
+            put("::", 2);
+        }
+        Str part(m.data + i, len);
+        if (len == 12 && part[0] == '_' && part[1] == 'G' && part[2] == 'L') {
+            put("(anonymous namespace)", 21); // _GLOBAL__N_1
+        } else {
+            put(part.data, part.size);
+        }
+        i += len;
+        first = false;
+        if (!nested) {
+            break;
+        }
+    }
+    out[o] = '\0';
+}
+
+} // namespace exo

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "result.h"
+#include "str.h"
 
 namespace exo {
 
@@ -52,5 +53,19 @@ class Elf {
     unsigned nsegs_ = 0;
     uint16_t load_index_[16] = {}; ///< program header index of each PT_LOAD
 };
+
+/// The function symbol (STT_FUNC in .symtab) whose range holds `addr`, for backtraces of
+/// programs: its name (pointing into the image) and `addr`'s offset into it. Every offset and
+/// length in the image is checked: a damaged image gives an error, never a read outside it.
+struct ElfSymbol {
+    Str name;
+    uint64_t offset = 0;
+};
+Result<ElfSymbol, ElfError> elf_function_at(const void* image, size_t size, uint64_t addr);
+
+/// Writes a readable form of an Itanium-mangled C++ name into out[0..cap) (always terminated):
+/// nested names ("_ZN5exopi4forkEv" -> "exopi::fork"), plain ones ("_Z4mainv" -> "main"),
+/// "(anonymous namespace)"; the parameters are left out. Anything else is copied as it is.
+void demangle_name(Str mangled, char* out, size_t cap);
 
 } // namespace exo

@@ -11,6 +11,19 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // A private copy of exactly `size` bytes: reads past it are ASan errors.
     std::vector<uint8_t> img(data, data + size);
+    // The backtrace lookup (symbols and their names, from section headers) on the same bytes.
+    for (uint64_t addr : {uint64_t{0x10000}, uint64_t{0x10040}, ~uint64_t{0}}) {
+        if (auto s = exo::elf_function_at(img.data(), img.size(), addr)) {
+            char out[96];
+            exo::demangle_name(s.value().name, out, sizeof out);
+            if (std::strlen(out) >= sizeof out) {
+                abort();
+            }
+        }
+    }
+    char out[8];
+    exo::demangle_name(exo::Str(reinterpret_cast<const char*>(img.data()), img.size()), out,
+                       sizeof out);
     const uint16_t machines[] = {exo::Elf::kMachineRiscv, exo::Elf::kMachineAarch64};
     const uint64_t bounds[][2] = {{0x10000, 0x80000000}, {0x10000, ~uint64_t{0}}};
     for (uint16_t m : machines) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace {
@@ -96,6 +97,25 @@ TEST(Elf, RejectsBadSegments) {
     // Entry outside the allowed range; no loadable segment.
     EXPECT_EQ(check({{0x10000, 0x100, 0x1000, 0x100, 5}}, 0x8), ElfError::kBadSegment);
     EXPECT_EQ(check({}), ElfError::kBadSegment);
+}
+
+TEST(Elf, DemanglesTheNamesBacktracesShow) {
+    auto d = [](const char* m) {
+        char out[64];
+        exo::demangle_name(exo::Str(m), out, sizeof out);
+        return std::string(out);
+    };
+    EXPECT_EQ(d("_Z4mainv"), "main");
+    EXPECT_EQ(d("_ZN5exopi4forkEv"), "exopi::fork");
+    EXPECT_EQ(d("_ZN5exopi12_GLOBAL__N_19cow_faultEPNS_11FaultRecordE"),
+              "exopi::(anonymous namespace)::cow_fault");
+    EXPECT_EQ(d("_ZNK3exo3Elf7segmentEj"), "exo::Elf::segment");
+    EXPECT_EQ(d("exopi_start"), "exopi_start"); // C names as they are
+    EXPECT_EQ(d("_ZplRK1AS1_"), "_ZplRK1AS1_"); // operators: as they are
+    EXPECT_EQ(d("_ZN99"), "_ZN99");             // truncated: as it is
+    char small[6];
+    exo::demangle_name(exo::Str("_ZN5exopi4forkEv"), small, sizeof small);
+    EXPECT_STREQ(small, "exopi") << "cut to the buffer, terminated";
 }
 
 // Two segments sharing the last page of the address space, with bounds that allow it: the

@@ -21,6 +21,7 @@ inline void set_result(TrapFrame& tf, unsigned i, uint64_t v) { tf.x[i] = v; }
 
 inline uint64_t user_pc(const TrapFrame& tf) { return tf.elr; }
 inline uint64_t user_sp(const TrapFrame& tf) { return tf.sp_el0; }
+inline uint64_t user_fp(const TrapFrame& tf) { return tf.x[29]; }
 
 /// SPSR for EL0: M = EL0t, DAIF clear (interrupts on), NZCV as given.
 constexpr uint64_t user_spsr(uint64_t nzcv) {

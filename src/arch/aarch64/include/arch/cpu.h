@@ -83,6 +83,11 @@ inline void frame_caller(uint64_t fp, uint64_t* caller_fp, uint64_t* ret) {
     *caller_fp = reinterpret_cast<const uint64_t*>(fp)[0];
     *ret = reinterpret_cast<const uint64_t*>(fp)[1];
 }
+/// The same from a copy of the 16 bytes at fp + kFrameRecordLow (a user stack's record).
+inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* ret) {
+    *caller_fp = rec[0];
+    *ret = rec[1];
+}
 /// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
 inline constexpr int64_t kFrameRecordLow = 0;
 

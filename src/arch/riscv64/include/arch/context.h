@@ -21,6 +21,7 @@ inline void set_result(TrapFrame& tf, unsigned i, uint64_t v) { tf.x[10 + i] = v
 
 inline uint64_t user_pc(const TrapFrame& tf) { return tf.sepc; }
 inline uint64_t user_sp(const TrapFrame& tf) { return tf.x[2]; }
+inline uint64_t user_fp(const TrapFrame& tf) { return tf.x[8]; } // s0
 
 /// sstatus for user mode: SPP = 0 (sret goes to U), SPIE = 1 (interrupts on there), FS = 0
 /// (floating point off until the environment's first FP instruction, kernel/fpu.h).
