@@ -8,11 +8,13 @@
 #include "panic.h"
 
 namespace kernel {
+
+constinit uint64_t g_invariants_every = 0;
+
 namespace {
 
 using exo::PhysAddr;
 
-constinit uint64_t g_every = 0; // 0: off
 constinit uint64_t g_ticks = 0;
 constinit uint64_t g_checks = 0;
 constinit uint8_t* g_tables = nullptr; // one bit per frame: "is some environment's page table"
@@ -174,19 +176,19 @@ void invariants_init(exo::Str cmdline) {
     }
     g_tables = phys_ptr<uint8_t>(mem.value());
     memset(g_tables, 0, bytes);
-    g_every = n.value();
+    g_invariants_every = n.value();
     kprintf("invariants: checked at every destruction and every %lu state-changing calls\n",
-            g_every);
+            g_invariants_every);
 }
 
-void invariants_tick() {
-    if (g_every != 0 && ++g_ticks % g_every == 0) {
+void invariants_tick_counted() {
+    if (++g_ticks % g_invariants_every == 0) {
         check_invariants("system call");
     }
 }
 
 void check_invariants(const char* where) {
-    if (g_every == 0) {
+    if (g_invariants_every == 0) {
         return;
     }
     ++g_checks;

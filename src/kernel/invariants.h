@@ -18,8 +18,16 @@ namespace kernel {
 
 /// Reads `invariants=N` (0: off) and sets up the checker's bitmap. After memory_init.
 void invariants_init(exo::Str cmdline);
+/// Checks between this many state-changing calls; 0: off. (Read inline by invariants_tick, so
+/// that the checker costs a load and a branch per call when it is off.)
+extern uint64_t g_invariants_every;
+void invariants_tick_counted();
 /// A state-changing system call: every N-th one checks.
-void invariants_tick();
+inline void invariants_tick() {
+    if (g_invariants_every != 0) {
+        invariants_tick_counted();
+    }
+}
 /// Checks now (if enabled); `where` names the occasion in a violation's panic message.
 void check_invariants(const char* where);
 /// How many checks ran (the end-of-run line says it when enabled).
