@@ -18,7 +18,7 @@ enum class Sys : uint64_t {
     kYield = 4,               ///< () -> 0
     kExofork = 5,             ///< () -> child id in the parent, 0 in the child
     kEnvSetStatus = 6,        ///< (id, EnvStatus) -> 0; runnable or not-runnable only
-    kEnvCreate = 7,           ///< (const char* name, size_t len) -> id of a new child running it
+    kEnvCreate = 7,           ///< (name, len, arg, flags) -> id of a new child running it
     kEnvSetPgfaultUpcall = 8, ///< (id, entry, exception_stack_top) -> 0
     kPageAlloc = 9,           ///< (id, va, perm) -> 0
     kPageMap = 10,            ///< (src id, src va, dst id, dst va, perm) -> 0
@@ -73,6 +73,9 @@ enum class EnvStatus : uint64_t {
 };
 
 inline constexpr uint64_t kCgetcNonBlocking = 1;
+/// env_create flags: leave the child not runnable, so that its parent can map pages into it
+/// (the library's argument page) before starting it with env_set_status.
+inline constexpr uint64_t kEnvCreateNotRunnable = 1;
 /// The most bytes one cputs writes; it may write fewer (the UART is full), even 0.
 inline constexpr uint64_t kCputsMax = 256;
 

@@ -180,7 +180,8 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
     return e;
 }
 
-exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg) {
+exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg,
+                                    bool runnable) {
     const Program* prog = find_program(name);
     if (prog == nullptr) {
         return exo::Err{exopi::E_INVAL};
@@ -195,7 +196,9 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
         env_destroy(e);
         return exo::Err{err};
     }
-    env_set_status(e, EnvStatus::kRunnable);
+    if (runnable) {
+        env_set_status(e, EnvStatus::kRunnable);
+    }
     return e;
 }
 

@@ -54,9 +54,10 @@ exo::Result<Env*, exopi::Error> env_lookup(uint64_t id, bool check_perm);
 
 /// A new environment with an empty address space, child of `parent_id`, not runnable.
 exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
-/// A new environment running the embedded program `name`, runnable; `arg` is the first
-/// argument of its entry point.
-exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0);
+/// A new environment running the embedded program `name`, runnable unless `runnable` is false;
+/// `arg` is the first argument of its entry point.
+exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0,
+                                           bool runnable = true);
 /// Frees everything it owns. Its children go to its parent; without a parent, those not
 /// runnable (which nobody could ever start) are destroyed too and the others become orphans
 /// (docs/syscalls.md "Environments"). If it is the current environment, schedules another one

@@ -96,15 +96,16 @@ int64_t sys_exofork(Env* cur) {
     return child->id;
 }
 
-int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg) {
+int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg, uint64_t flags) {
     char name[32];
-    if (len == 0 || len >= sizeof name) {
+    if (len == 0 || len >= sizeof name || (flags & ~exopi::kEnvCreateNotRunnable) != 0) {
         return exopi::E_INVAL;
     }
     if (!copy_from_user(cur, name, name_va, len)) {
         return exopi::E_FAULT;
     }
-    auto r = env_create(exo::Str(name, len), cur->id, arg);
+    auto r =
+        env_create(exo::Str(name, len), cur->id, arg, (flags & exopi::kEnvCreateNotRunnable) == 0);
     return r ? r.value()->id : r.error();
 }
 
@@ -470,7 +471,7 @@ int64_t h_env_set_status(Env* /*cur*/, arch::TrapFrame& tf) {
 }
 int64_t h_env_create(Env* cur, arch::TrapFrame& tf) {
     invariants_tick();
-    return sys_env_create(cur, a(tf, 0), a(tf, 1), a(tf, 2));
+    return sys_env_create(cur, a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3));
 }
 int64_t h_set_upcall(Env* /*cur*/, arch::TrapFrame& tf) {
     return sys_set_upcall(a(tf, 0), a(tf, 1), a(tf, 2));

@@ -1,5 +1,6 @@
 // A small interactive shell: runs embedded programs by name and waits for them.
-//   NAME [N]  runs program NAME in the foreground, with the number N as its argument (arg())
+//   NAME ARGS  runs program NAME in the foreground with the words ARGS as its arguments
+//              (main's argc/argv); if the first is a number it is also arg()
 //   ls        lists the embedded programs
 //   help      says this
 //   exit      leaves the shell (as does Ctrl-D at an empty prompt)
@@ -101,31 +102,40 @@ void foreground(uint32_t id) {
     }
 }
 
-// "NAME" or "NAME N": splits at the first space; false if N is not a number.
-bool parse(char* line, const char** name, uint64_t* arg) {
-    *name = line;
-    *arg = 0;
-    char* p = line;
-    while (*p != '\0' && *p != ' ') {
-        ++p;
-    }
-    if (*p == '\0') {
-        return true;
-    }
-    *p++ = '\0';
-    while (*p == ' ') {
-        ++p;
-    }
-    if (*p == '\0') {
-        return true;
-    }
-    for (; *p != '\0'; ++p) {
-        if (*p < '0' || *p > '9') {
-            return *p == ' ' && p[1] == '\0';
+// Splits the line at spaces into words, in place: argv[0] is the program's name. The number of
+// words, or -1 if there are more than kArgMax.
+int split(char* line, const char** argv) {
+    int n = 0;
+    for (char* p = line; *p != '\0';) {
+        if (*p == ' ') {
+            *p++ = '\0';
+            continue;
         }
-        *arg = *arg * 10 + static_cast<uint64_t>(*p - '0');
+        if (n == static_cast<int>(kArgMax)) {
+            return -1;
+        }
+        argv[n++] = p;
+        while (*p != '\0' && *p != ' ') {
+            ++p;
+        }
     }
-    return true;
+    argv[n] = nullptr;
+    return n;
+}
+
+// The first argument as arg(), if it is a number (programs written before argv take one so).
+uint64_t number_arg(const char* s) {
+    uint64_t v = 0;
+    if (s == nullptr || *s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; ++s) {
+        if (*s < '0' || *s > '9') {
+            return 0;
+        }
+        v = v * 10 + static_cast<uint64_t>(*s - '0');
+    }
+    return v;
 }
 
 } // namespace
@@ -157,19 +167,23 @@ int main() {
             continue;
         }
         if (equal(line, "help")) {
-            printf("NAME [N] runs a program (N: its argument); Ctrl-C stops it; ls lists them; "
+            printf("NAME ARGS... runs a program; Ctrl-C stops it; ls lists them; "
                    "exit or Ctrl-D leaves\n");
             continue;
         }
-        const char* name = nullptr;
-        uint64_t arg = 0;
-        if (!parse(line, &name, &arg)) {
-            printf("sh: %s: the argument must be a number (a program gets one: arg())\n", name);
+        const char* words[kArgMax + 1];
+        int n = split(line, words);
+        if (n < 0) {
+            printf("sh: too many arguments (at most %d words)\n", static_cast<int>(kArgMax));
             continue;
         }
-        auto id = spawn(name, arg);
+        if (n == 0) {
+            continue;
+        }
+        auto id = spawnv(words[0], words, number_arg(words[1]));
         if (!id) {
-            printf("sh: %s: no such program\n", name);
+            printf("sh: %s: %s\n", words[0],
+                   id.error() == E_INVAL ? "no such program" : "cannot start it");
             continue;
         }
         foreground(id.value());

@@ -218,6 +218,7 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[0] = chance(60) ? reinterpret_cast<uint64_t>(kName) : gen_print_ptr();
         a[1] = chance(80) ? 8 : gen_len();
         a[2] = next();
+        a[3] = chance(80) ? below(2) : next(); // runnable, not runnable, or bad flags
         break;
     }
     case 8:

@@ -1,4 +1,6 @@
 // Creating and waiting for environments, and IPC helpers.
+#include <stddef.h>
+
 #include "exopi/user.h"
 #include "lib/mem.h"
 #include "mappings.h"
@@ -60,8 +62,61 @@ void wait(uint32_t id) {
     }
 }
 
+namespace {
+
+// Lays argv out as an ArgPage in a page of our own (at the scratch address dumbfork also uses;
+// neither runs while the other does), then moves the page to the child, read-only.
+Result<Ok> give_args(uint32_t id, const char* const* argv) {
+    uint64_t n = 0, bytes = 0;
+    for (; argv[n] != nullptr; ++n) {
+        bytes += strlen(argv[n]) + 1;
+    }
+    if (n > kArgMax || bytes > sizeof ArgPage::strings) {
+        return exo::Err{E_INVAL};
+    }
+    Result<Ok> r = sys::page_alloc(0, kDumbforkScratch, PERM_R | PERM_W);
+    if (!r) {
+        return r;
+    }
+    auto* page = reinterpret_cast<ArgPage*>(kDumbforkScratch);
+    page->magic = ArgPage::kMagic;
+    page->argc = n;
+    size_t at = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        size_t len = strlen(argv[i]) + 1;
+        memcpy(page->strings + at, argv[i], len);
+        // The address the child will see: the same offset in its kArgPage.
+        page->argv[i] = reinterpret_cast<char*>(kArgPage + offsetof(ArgPage, strings) + at);
+        at += len;
+    }
+    page->argv[n] = nullptr;
+    r = sys::page_map(0, kDumbforkScratch, id, kArgPage, PERM_R);
+    (void)sys::page_unmap(0, kDumbforkScratch);
+    return r;
+}
+
+} // namespace
+
 Result<uint32_t> spawn(const char* name, uint64_t arg) {
-    return sys::env_create(name, strlen(name), arg);
+    const char* argv[] = {name, nullptr};
+    return spawnv(name, argv, arg);
+}
+
+Result<uint32_t> spawnv(const char* name, const char* const* argv, uint64_t arg) {
+    auto child = sys::env_create(name, strlen(name), arg, kEnvCreateNotRunnable);
+    if (!child) {
+        return child;
+    }
+    uint32_t id = child.value();
+    Result<Ok> r = give_args(id, argv);
+    if (r) {
+        r = sys::env_set_status(id, EnvStatus::kRunnable);
+    }
+    if (!r) {
+        (void)sys::env_destroy(id);
+        return exo::Err{r.error()};
+    }
+    return id;
 }
 
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {

@@ -6,12 +6,34 @@
 
 extern "C" void (*__init_array_start[])();
 extern "C" void (*__init_array_end[])();
+// The program's main, in whichever of the two forms it defines. Built freestanding, main is an
+// ordinary (mangled, overloadable) function, so both are declared weak and the one that is
+// defined is called.
+[[gnu::weak]] int main();
+[[gnu::weak]] int main(int argc, char** argv);
 
 namespace exopi {
 namespace {
 
 uint32_t g_envid = 0;
 uint64_t g_arg = 0;
+char* g_no_args[1] = {nullptr};
+int g_argc = 0;
+char** g_argv = g_no_args;
+
+// The argument page, if the parent mapped one (spawnv); one system call asks.
+void find_args() {
+    uint8_t perm = 0;
+    auto mapped = sys::page_query(0, kArgPage, 1, &perm);
+    if (!mapped || mapped.value() != 1) {
+        return;
+    }
+    auto* page = reinterpret_cast<ArgPage*>(kArgPage);
+    if (page->magic == ArgPage::kMagic && page->argc <= kArgMax) {
+        g_argc = static_cast<int>(page->argc);
+        g_argv = page->argv;
+    }
+}
 
 // Output is gathered per call and written with one system call, so lines from different
 // environments do not interleave mid-line.
@@ -67,6 +89,8 @@ void set_arg(uint64_t a) { g_arg = a; }
 } // namespace detail
 
 uint64_t arg() { return g_arg; }
+int argc() { return g_argc; }
+char* const* argv() { return g_argv; }
 
 uint64_t fp_state_loads() {
     SysInfo info; // filled by the kernel; not zeroed first (see user.h)
@@ -95,9 +119,18 @@ void panic_at(const char* file, int line, const char* fmt, ...) {
 /// exit.
 extern "C" [[noreturn]] void exopi_start(uint64_t arg) {
     exopi::detail::set_arg(arg);
+    exopi::find_args();
     for (void (**f)() = __init_array_start; f != __init_array_end; ++f) {
         (*f)();
     }
-    main();
+    int (*with_args)(int, char**) = main;
+    int (*without)() = main;
+    if (with_args != nullptr) {
+        with_args(exopi::argc(), exopi::g_argv);
+    } else if (without != nullptr) {
+        without();
+    } else {
+        panic("no main");
+    }
     exopi::exit();
 }

@@ -107,8 +107,9 @@ inline void yield() { call(Sys::kYield); }
 inline Result<Ok> env_set_status(uint32_t id, EnvStatus s) {
     return status(call(Sys::kEnvSetStatus, id, static_cast<uint64_t>(s)));
 }
-inline Result<uint32_t> env_create(const char* name, size_t len, uint64_t arg = 0) {
-    return value<uint32_t>(call(Sys::kEnvCreate, u(name), len, arg));
+inline Result<uint32_t> env_create(const char* name, size_t len, uint64_t arg = 0,
+                                   uint64_t flags = 0) {
+    return value<uint32_t>(call(Sys::kEnvCreate, u(name), len, arg, flags));
 }
 inline Result<Ok> env_set_pgfault_upcall(uint32_t id, uint64_t entry, uint64_t xstack_top) {
     return status(call(Sys::kEnvSetPgfaultUpcall, id, entry, xstack_top));
@@ -198,6 +199,7 @@ inline constexpr uint64_t kNoPage = kUserTop;
 ///   (one page unused)
 ///   kForkQueryPage                            fork's page_list buffer (the kernel writes it,
 ///                                             so it must never be copy-on-write)
+///   kArgPage                                  the arguments (spawnv), read-only
 /// None of these is ever shared with a child.
 inline constexpr uint64_t kDumbforkScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
 inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
@@ -205,6 +207,19 @@ inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages 
 inline constexpr uint64_t kHeapBase = 0x10000000;
 inline constexpr uint64_t kHeapLimit = 0x20000000;
 inline constexpr uint64_t kForkQueryPage = kExceptionStackTop - 3 * kPageSize;
+/// The argument page (spawnv): an ArgPage the parent maps read-only into a child it created not
+/// runnable. Below kPrivateBase, so a fork child shares it and sees the same argv.
+inline constexpr uint64_t kArgPage = kForkQueryPage - kPageSize;
+inline constexpr uint64_t kArgPageSize = kPageSize;
+inline constexpr uint64_t kArgMax = 32;
+struct ArgPage {
+    static constexpr uint64_t kMagic = 0x7670'6772'616f'7865; // "exoargpv"
+    uint64_t magic;
+    uint64_t argc;
+    char* argv[kArgMax + 1]; // child addresses, into strings; argv[argc] is null
+    char strings[kArgPageSize - 16 - (kArgMax + 1) * 8];
+};
+static_assert(sizeof(ArgPage) == kArgPageSize);
 /// Below this, pages belong to the program and fork shares them (copy-on-write).
 inline constexpr uint64_t kPrivateBase = kForkQueryPage;
 
@@ -248,11 +263,19 @@ void wait(uint32_t id);
 /// For tests with several children: receives one IPC value from each of the `n` children in
 /// `ids` (1 means it passed), waits until all have exited, and returns how many passed.
 int gather_verdicts(const uint32_t* ids, int n);
-/// Starts the embedded program `name` as a child, passing it `arg` (see arg()): its id, or the
-/// error.
+/// Starts the embedded program `name` as a child, passing it `arg` (see arg()) and the
+/// arguments {name}: its id, or the error.
 Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
-/// The argument this program was started with (0 for the first program).
+/// Starts `name` with the null-terminated arguments `argv` (by convention argv[0] is the name;
+/// at most kArgMax, kArgPageSize bytes in all, else E_INVAL) and `arg`. The child is created
+/// not runnable, its argument page mapped (the library's convention, kArgPage), then started.
+Result<uint32_t> spawnv(const char* name, const char* const* argv, uint64_t arg = 0);
+/// The number argument this program was started with (0 for the first program).
 uint64_t arg();
+/// The string arguments, as main(argc, argv) gets them: 0 and {nullptr} for a program the kernel
+/// started (init), since the kernel knows nothing of the convention.
+int argc();
+char* const* argv();
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying (with a
 /// yield in between) while it is not yet receiving. Any error other than E_IPC_NOT_RECV is
@@ -284,4 +307,5 @@ void set_arg(uint64_t a);
         }                                                                                          \
     } while (0)
 
-int main();
+// A program defines `int main()` or `int main(int argc, char** argv)` (runtime.cc calls the one
+// it finds); returning from it is exit().
