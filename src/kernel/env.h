@@ -18,8 +18,10 @@ namespace kernel {
 
 using exopi::EnvStatus;
 
-/// No fault address: user addresses are below kUserTop.
-inline constexpr uint64_t kNoSpuriousVa = ~uint64_t{0};
+/// No fault address: user addresses start at kUserBase. Zero, so that an Env is all zeros and
+/// the table lies in .bss, not in the image (a nonzero member put 1 MiB of it in .data).
+inline constexpr uint64_t kNoSpuriousVa = 0;
+static_assert(kNoSpuriousVa < exopi::kUserBase);
 
 struct Env {
     arch::TrapFrame tf;    ///< user registers, saved here by every trap from it (PerCpu::frame)
