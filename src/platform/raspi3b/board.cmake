@@ -8,3 +8,5 @@ set(EXOPI_QEMU_SYSTEM qemu-system-aarch64)
 set(EXOPI_QEMU_MACHINE_ARGS -machine raspi3b -semihosting)
 set(EXOPI_QEMU_KERNEL_FILE kernel8.img)
 set(EXOPI_GDB_ARCH aarch64)
+# The UART chainloader (chainloader/): a second image, and qemu.sh's chainboot mode.
+set(EXOPI_CHAINLOADER_IMAGE_NAME chainloader.img)
