@@ -17,6 +17,7 @@ target_link_options(exopi_user_flags INTERFACE
   -Wl,-z,max-page-size=4096 ${EXOPI_USER_ARCH_FLAGS})
 
 set(EXOPI_USER_BIN_DIR ${CMAKE_BINARY_DIR}/userland/bin)
+find_program(EXOPI_DWARFDUMP NAMES llvm-dwarfdump${EXOPI_LLVM_SUFFIX} llvm-dwarfdump REQUIRED)
 
 # exopi_user_program(NAME source...): builds userland/bin/NAME.elf and embeds it as NAME.
 function(exopi_user_program name)
@@ -29,13 +30,17 @@ function(exopi_user_program name)
     LINK_DEPENDS ${PROJECT_SOURCE_DIR}/userland/user.ld)
   # The kernel embeds a copy without the DWARF sections (kept in NAME.elf for gdb): the image
   # shrinks by about three quarters, which a chainloaded Pi receives at 115200 baud. The symbol
-  # table stays: the kernel names a crashed program's functions from it. On riscv64 it holds
-  # about a thousand unnamed local symbols (clang 14's labels for auipc pairs), 24 KiB a
-  # program, which --strip-symbol= (the empty name) drops.
+  # table stays: the kernel names a crashed program's functions from it, and a compact line
+  # table (scripts/linetable, 2-4 KB) is added as .exopi_lines for their files and lines. On
+  # riscv64 the symbol table holds about a thousand unnamed local symbols (clang 14's labels for
+  # auipc pairs), 24 KiB a program, which --strip-symbol= (the empty name) drops.
+  set(bin ${EXOPI_USER_BIN_DIR}/${name})
   add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_OBJCOPY} --strip-debug --strip-symbol= ${EXOPI_USER_BIN_DIR}/${name}.elf
-            ${EXOPI_USER_BIN_DIR}/${name}.embed.elf
-    BYPRODUCTS ${EXOPI_USER_BIN_DIR}/${name}.embed.elf VERBATIM)
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/linetable ${EXOPI_DWARFDUMP} ${bin}.elf
+            ${PROJECT_SOURCE_DIR} ${bin}.lines
+    COMMAND ${CMAKE_OBJCOPY} --strip-debug --strip-symbol= --add-section .exopi_lines=${bin}.lines
+            ${bin}.elf ${bin}.embed.elf
+    BYPRODUCTS ${bin}.embed.elf ${bin}.lines VERBATIM)
   set_property(GLOBAL APPEND PROPERTY EXOPI_USER_PROGRAMS ${name})
 endfunction()
 

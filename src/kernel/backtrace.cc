@@ -4,6 +4,7 @@
 #include "console.h"
 #include "env.h"
 #include "lib/elf.h"
+#include "lib/linetable.h"
 #include "loader.h"
 #include "percpu.h"
 #include "usermem.h"
@@ -12,8 +13,30 @@
 // link): a count, then (address, offset of the name in the strings) pairs sorted by address,
 // then the NUL-terminated names.
 extern "C" const uint64_t exopi_ksyms[];
+// The line table scripts/linetable generates (klines.S), EXOPI_KLINES_SIZE bytes at most.
+extern "C" const uint8_t exopi_klines[];
 
 namespace kernel {
+namespace {
+
+/// The table's reservation: the header's sizes are checked against it (the table itself is
+/// smaller, padded with zeros).
+constexpr size_t kKlinesMax = EXOPI_KLINES_SIZE;
+
+/// "  #1 0xffffffc0802031f4 kernel::run_ktest+0x2c (src/kernel/ktest.cc:57)"; without the
+/// parenthesis when the table has no line for the address.
+void print_frame(int depth, uint64_t pc, const char* name, uint64_t off,
+                 const exo::Result<exo::SourceLine, exo::LineTableError>& line) {
+    if (line) {
+        kprintf("  #%d %#lx %s+%#lx (%.*s:%u)\n", depth, pc, name, off,
+                static_cast<int>(line.value().file.size), line.value().file.data,
+                line.value().line);
+    } else {
+        kprintf("  #%d %#lx %s+%#lx\n", depth, pc, name, off);
+    }
+}
+
+} // namespace
 
 const char* symbolize(uint64_t pc, uint64_t* offset) {
     uint64_t n = exopi_ksyms[0];
@@ -42,7 +65,8 @@ void print_backtrace(uint64_t pc, uint64_t fp) {
             }
             uint64_t off = 0;
             const char* name = symbolize(pc, &off);
-            kprintf("  #%d %s+%#lx (%#lx)\n", depth, name != nullptr ? name : "??", off, pc);
+            print_frame(depth, pc, name != nullptr ? name : "??", off,
+                        exo::line_at(exopi_klines, kKlinesMax, pc));
         } else {
             --depth; // the caller's own frame: not printed, not counted
         }
@@ -72,7 +96,14 @@ void print_user_backtrace(Env* e, uint64_t pc, uint64_t fp) {
                 off = s.value().offset;
             }
         }
-        kprintf("  #%d %s+%#lx (%#lx)\n", depth, name, off, pc);
+        auto line = exo::Result<exo::SourceLine, exo::LineTableError>(
+            exo::Err{exo::LineTableError::kNotFound});
+        if (prog != nullptr) {
+            if (auto t = exo::elf_section(prog->image, prog->size, ".exopi_lines")) {
+                line = exo::line_at(t.value().data, t.value().size, pc);
+            }
+        }
+        print_frame(depth, pc, name, off, line);
         uint64_t rec[2];
         uint64_t at = fp + static_cast<uint64_t>(arch::kFrameRecordLow);
         if (fp == 0 || (fp & 7) != 0 || !copy_from_user(e, rec, at, sizeof rec)) {

@@ -143,6 +143,47 @@ Result<ElfSymbol, ElfError> elf_function_at(const void* image, size_t size, uint
     return Err{ElfError::kBadSegment}; // no symbol table
 }
 
+Result<ElfBytes, ElfError> elf_section(const void* image, size_t size, Str name) {
+    const auto* p = static_cast<const uint8_t*>(image);
+    if (size < 64 || p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F' || p[4] != 2) {
+        return Err{ElfError::kBadMagic};
+    }
+    const uint64_t shoff = le64(p + 0x28);
+    const uint16_t shentsize = le16(p + 0x3a), shnum = le16(p + 0x3c), shstrndx = le16(p + 0x3e);
+    if (shentsize != 64 || shoff > size || uint64_t{shnum} * 64 > size - shoff ||
+        shstrndx >= shnum) {
+        return Err{ElfError::kTruncated};
+    }
+    const uint8_t* strsh = p + shoff + uint64_t{shstrndx} * 64;
+    const uint64_t stroff = le64(strsh + 24), strsize = le64(strsh + 32);
+    if (stroff > size || strsize > size - stroff) {
+        return Err{ElfError::kTruncated};
+    }
+    for (uint16_t i = 0; i < shnum; ++i) {
+        const uint8_t* sh = p + shoff + uint64_t{i} * 64;
+        const uint32_t n = load_le32(sh);
+        // The name must fit, with its terminator, inside the string table.
+        if (n >= strsize || name.size >= strsize - n) {
+            continue;
+        }
+        const auto* s = reinterpret_cast<const char*>(p + stroff + n);
+        bool same = s[name.size] == '\0';
+        for (size_t k = 0; same && k < name.size; ++k) {
+            same = s[k] == name[k];
+        }
+        if (!same) {
+            continue;
+        }
+        constexpr uint32_t kShtNobits = 8;
+        const uint64_t off = le64(sh + 24), len = le64(sh + 32);
+        if (load_le32(sh + 4) == kShtNobits || off > size || len > size - off) {
+            return Err{ElfError::kTruncated};
+        }
+        return ElfBytes{p + off, static_cast<size_t>(len)};
+    }
+    return Err{ElfError::kBadSegment}; // no such section
+}
+
 void demangle_name(Str m, char* out, size_t cap) {
     size_t o = 0;
     auto put = [&](const char* s, size_t n) {

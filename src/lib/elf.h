@@ -63,6 +63,14 @@ struct ElfSymbol {
 };
 Result<ElfSymbol, ElfError> elf_function_at(const void* image, size_t size, uint64_t addr);
 
+/// The contents of the section named `name` (bounds-checked like the above): how the kernel
+/// finds a program's line table (.exopi_lines, lib/linetable.h).
+struct ElfBytes {
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+};
+Result<ElfBytes, ElfError> elf_section(const void* image, size_t size, Str name);
+
 /// Writes a readable form of an Itanium-mangled C++ name into out[0..cap) (always terminated):
 /// nested names ("_ZN5exopi4forkEv" -> "exopi::fork"), plain ones ("_Z4mainv" -> "main"),
 /// "(anonymous namespace)"; the parameters are left out. Anything else is copied as it is.

@@ -1,4 +1,5 @@
-// libFuzzer target: the ELF loader's parser (src/lib/elf.cc) on arbitrary bytes, for both ISAs'
+// libFuzzer target: the ELF loader's parser (src/lib/elf.cc), and the backtrace helpers (symbols,
+// sections, line tables: lib/linetable.h), on arbitrary bytes, for both ISAs'
 // machine numbers and two sets of bounds. Malformed input must be an error, never a fault; a
 // parse that succeeds must describe segments inside the image and inside the bounds, in order.
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "lib/elf.h"
+#include "lib/linetable.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // A private copy of exactly `size` bytes: reads past it are ASan errors.
@@ -21,6 +23,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             }
         }
     }
+    // The line table of a program (its .exopi_lines section), and the bytes read as a table.
+    auto check_lines = [](const uint8_t* t, size_t n) {
+        for (uint64_t addr : {uint64_t{0}, uint64_t{0x10000}, uint64_t{0x10040}, ~uint64_t{0}}) {
+            if (auto l = exo::line_at(t, n, addr)) {
+                const char* f = l.value().file.data;
+                if (f < reinterpret_cast<const char*>(t) ||
+                    f + l.value().file.size > reinterpret_cast<const char*>(t + n)) {
+                    abort();
+                }
+            }
+        }
+    };
+    if (auto sec = exo::elf_section(img.data(), img.size(), ".exopi_lines")) {
+        if (sec.value().data < img.data() ||
+            sec.value().data + sec.value().size > img.data() + img.size()) {
+            abort();
+        }
+        check_lines(sec.value().data, sec.value().size);
+    }
+    check_lines(img.data(), img.size());
     char out[8];
     exo::demangle_name(exo::Str(reinterpret_cast<const char*>(img.data()), img.size()), out,
                        sizeof out);
