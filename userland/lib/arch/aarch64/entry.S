@@ -1,24 +1,39 @@
 // aarch64 user entry and system-call stubs (ABI: include/exopi/syscall.h).
 
+    // Call-frame information for debuggers goes in .debug_frame (the linker script drops
+    // .eh_frame: nothing unwinds at run time).
+    .cfi_sections .debug_frame
+
     .section .text.start, "ax"
     .globl  _start
+    .type   _start, %function
 _start:                             // sp: the stack the kernel mapped; x0: argument
+    .cfi_startproc
+    .cfi_undefined x30            // the outermost frame, for debuggers
     mov     x29, #0                 // end of the frame chain, for debuggers
     mov     x30, #0
     bl      exopi_start             // runs main, exits; does not return
 1:  b       1b
+    .cfi_endproc
+    .size   _start, . - _start
 
     .section .text
     // int64_t __exopi_syscall(x0, x1, x2, x3, x4, x5, nr)
     .globl  __exopi_syscall
+    .type   __exopi_syscall, %function
 __exopi_syscall:
+    .cfi_startproc
     mov     x8, x6
     svc     #0
     ret
+    .cfi_endproc
+    .size   __exopi_syscall, . - __exopi_syscall
 
     // int64_t __exopi_ipc_recv(dstva, IpcResult* out): the extra results are in x1-x3.
     .globl  __exopi_ipc_recv
+    .type   __exopi_ipc_recv, %function
 __exopi_ipc_recv:
+    .cfi_startproc
     mov     x9, x1
     mov     x8, #14                 // Sys::kIpcRecv
     svc     #0
@@ -26,11 +41,15 @@ __exopi_ipc_recv:
     stp     x1, x2, [x9]
     str     x3, [x9, #16]
 1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_recv, . - __exopi_ipc_recv
 
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
     // received message's extra results are in x1-x3.
     .globl  __exopi_ipc_send_recv
+    .type   __exopi_ipc_send_recv, %function
 __exopi_ipc_send_recv:
+    .cfi_startproc
     mov     x9, x5
     mov     x8, #21                 // Sys::kIpcSendRecv
     svc     #0
@@ -38,6 +57,8 @@ __exopi_ipc_send_recv:
     stp     x1, x2, [x9]
     str     x3, [x9, #16]
 1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_send_recv, . - __exopi_ipc_send_recv
 
     // The page-fault upcall (pgfault.cc): the kernel enters here with x0 = sp = the
     // FaultRecord. Every integer register is restored from the record at the end, so x19/x20

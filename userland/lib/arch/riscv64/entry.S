@@ -1,23 +1,38 @@
 // riscv64 user entry and system-call stubs (ABI: include/exopi/syscall.h).
 
+    // Call-frame information for debuggers goes in .debug_frame (the linker script drops
+    // .eh_frame: nothing unwinds at run time).
+    .cfi_sections .debug_frame
+
     .section .text.start, "ax"
     .globl  _start
+    .type   _start, %function
 _start:                             // sp: the stack the kernel mapped; a0: argument
+    .cfi_startproc
+    .cfi_undefined ra            // the outermost frame, for debuggers
     li      fp, 0                   // end of the frame chain, for debuggers
     call    exopi_start             // runs main, exits; does not return
 1:  j       1b
+    .cfi_endproc
+    .size   _start, . - _start
 
     .section .text
     // int64_t __exopi_syscall(a0, a1, a2, a3, a4, a5, nr)
     .globl  __exopi_syscall
+    .type   __exopi_syscall, %function
 __exopi_syscall:
+    .cfi_startproc
     mv      a7, a6
     ecall
     ret
+    .cfi_endproc
+    .size   __exopi_syscall, . - __exopi_syscall
 
     // int64_t __exopi_ipc_recv(dstva, IpcResult* out): the extra results are in a1-a3.
     .globl  __exopi_ipc_recv
+    .type   __exopi_ipc_recv, %function
 __exopi_ipc_recv:
+    .cfi_startproc
     mv      t0, a1
     li      a7, 14                  // Sys::kIpcRecv
     ecall
@@ -26,11 +41,15 @@ __exopi_ipc_recv:
     sd      a2, 8(t0)
     sd      a3, 16(t0)
 1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_recv, . - __exopi_ipc_recv
 
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
     // received message's extra results are in a1-a3.
     .globl  __exopi_ipc_send_recv
+    .type   __exopi_ipc_send_recv, %function
 __exopi_ipc_send_recv:
+    .cfi_startproc
     mv      t0, a5
     li      a7, 21                  // Sys::kIpcSendRecv
     ecall
@@ -39,6 +58,8 @@ __exopi_ipc_send_recv:
     sd      a2, 8(t0)
     sd      a3, 16(t0)
 1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_send_recv, . - __exopi_ipc_send_recv
 
     // The page-fault upcall (pgfault.cc): the kernel enters here with a0 = sp = the
     // FaultRecord. Every register is restored from the record at the end, so s1/s2 are free.
