@@ -15,5 +15,8 @@ struct BootInfo {
 };
 
 [[noreturn]] void kernel_main(const BootInfo& info);
+/// A secondary CPU's entry into the generic kernel (kernel/smp.cc), from the ISA's secondary
+/// boot path with paging on (boot tables), on a small boot stack: `cpu_id` is its hardware id.
+[[noreturn]] void secondary_main(uint64_t cpu_id);
 
 } // namespace kernel

@@ -6,6 +6,42 @@
 #include "phys.h"
 
 namespace kernel {
+namespace {
+
+/// The CPUs under /cpus: children with device_type "cpu" whose status, if present, is "okay"
+/// ([devicetree-spec] 3.7 "/cpus Node Properties", 3.8 "/cpus/cpu* Node Properties"). Their
+/// `reg` is the hardware id (one cell for #address-cells = 1, as on RISC-V; the low cell
+/// otherwise).
+void read_cpu_ids(const exo::Fdt& dt, exo::FdtNode cpus, FirmwareInfo* info) {
+    uint32_t address_cells = 1;
+    if (auto ac = dt.prop(cpus, "#address-cells")) {
+        (void)ac.value().cell(0, &address_cells);
+    }
+    (void)dt.for_each_child(cpus, [&](exo::FdtNode node) {
+        auto type = dt.prop(node, "device_type");
+        if (!type || !(type.value().string().value_or(exo::Str()) == exo::Str("cpu"))) {
+            return true;
+        }
+        if (auto status = dt.prop(node, "status")) {
+            if (!(status.value().string().value_or(exo::Str()) == exo::Str("okay"))) {
+                return true;
+            }
+        }
+        uint32_t id = 0;
+        auto reg = dt.prop(node, "reg");
+        if (!reg || address_cells == 0 || !reg.value().cell(address_cells - 1, &id)) {
+            return true;
+        }
+        if (info->cpu_count < kMaxCpus) {
+            info->cpu_ids[info->cpu_count++] = id;
+        } else {
+            ++info->cpus_ignored;
+        }
+        return true;
+    });
+}
+
+} // namespace
 
 FirmwareInfo read_firmware_info(uintptr_t data) {
     FirmwareInfo info;
@@ -32,6 +68,7 @@ FirmwareInfo read_firmware_info(uintptr_t data) {
                 tb && tb.value().cell(0, &hz)) {
                 info.timebase_hz = hz;
             }
+            read_cpu_ids(dt, cpus.value(), &info);
         }
         if (auto mem = dt.find("/memory")) {
             if (auto reg = dt.reg(dt.root(), mem.value(), 0)) {

@@ -13,6 +13,7 @@
 #include "memory.h"
 #include "percpu.h"
 #include "platform.h"
+#include "smp.h"
 #include "trap.h"
 
 namespace kernel {
@@ -83,6 +84,7 @@ exo::Str copy_cmdline(exo::Str from) {
 
     platform::irq_init();
     timer_init();
+    smp_init(cmdline);
     invariants_init(cmdline);
     start_first_environment(cmdline);
 }

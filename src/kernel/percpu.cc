@@ -28,10 +28,9 @@ void percpu_init(uint64_t cpu_id) {
     arch::set_cpu_local(&g_boot_cpu);
 }
 
-void percpu_move_to_guarded_stack(void (*next)()) {
-    PerCpu& old = this_cpu();
+PerCpu* percpu_prepare(uint32_t index, uint64_t cpu_id) {
     // [guard][stack pages][PerCpu page]: the guard is simply never mapped.
-    uint64_t guard = kKernelStacksBase + old.index * kStackSlot;
+    uint64_t guard = kKernelStacksBase + index * kStackSlot;
     uint64_t stack = guard + exo::kPageSize;
     uint64_t percpu_va = stack + kKernelStackSize;
     const exo::Attrs rw{exo::Perm::kRead | exo::Perm::kWrite};
@@ -44,11 +43,22 @@ void percpu_move_to_guarded_stack(void (*next)()) {
     }
     arch::sync_kernel_mappings();
     auto* cpu = reinterpret_cast<PerCpu*>(percpu_va);
+    *cpu = PerCpu{};
+    cpu->stack_guard = guard;
+    cpu->cpu_id = cpu_id;
+    cpu->index = index;
+    return cpu;
+}
+
+void percpu_move_to_guarded_stack(void (*next)()) {
+    PerCpu& old = this_cpu();
+    PerCpu* cpu = percpu_prepare(old.index, old.cpu_id);
+    uint64_t guard = cpu->stack_guard;
     *cpu = old;
     cpu->stack_guard = guard;
     arch::set_cpu_local(cpu);
-    kprintf("percpu: cpu %u stack %#lx-%#lx, guard page at %#lx\n", cpu->index, stack, percpu_va,
-            guard);
+    kprintf("percpu: cpu %u stack %#lx-%#lx, guard page at %#lx\n", cpu->index,
+            guard + exo::kPageSize, reinterpret_cast<uint64_t>(cpu), guard);
     // The stack starts right below the PerCpu.
     arch::run_on_stack(reinterpret_cast<uint64_t>(cpu), next);
 }

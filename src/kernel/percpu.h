@@ -38,6 +38,8 @@ struct PerCpu {
     Env* fp_owner = nullptr;          ///< whose FP/SIMD state is in this CPU's registers
     uint64_t cpu_id = 0;              ///< the hardware's number (hart id, MPIDR Aff0)
     uint32_t index = 0;               ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
+    uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
+    uint64_t ipis = 0;                ///< IPIs taken
 };
 
 inline constexpr size_t kKernelStackSize = 16384;
@@ -57,6 +59,11 @@ inline arch::TrapFrame* top_frame() { return this_cpu().frame; }
 
 /// Sets up the boot CPU's PerCpu and points arch::cpu_local() at it.
 void percpu_init(uint64_t cpu_id);
+
+/// Maps the guarded stack and PerCpu page of the CPU with kernel index `index` (slot `index` of
+/// the kernel-stack area) and returns its PerCpu, initialised. Needs the frame allocator and
+/// the kernel page table; the boot CPU does it for each secondary before starting it.
+PerCpu* percpu_prepare(uint32_t index, uint64_t cpu_id);
 
 /// Maps this CPU's guarded stack and PerCpu page in the kernel-stack area, moves the PerCpu
 /// there and continues in `next` on the new stack (the old one is abandoned). Needs the frame

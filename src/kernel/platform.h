@@ -44,11 +44,26 @@ DeviceRanges device_ranges();
 exo::Str cmdline();
 /// The counter frequency of the scheduling timer (arch/timer.h), in Hz.
 uint64_t timer_hz();
-/// Enables the interrupts the kernel uses: the timer's (where the board routes it) and the
-/// console UART's receive interrupt.
+/// Enables the interrupts the kernel uses, once, on the boot CPU: the console UART's receive
+/// interrupt (delivered to the boot CPU only), and this CPU's own (cpu_irq_init).
 void irq_init();
-/// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt
-/// or kernel::console_input, or kernel::spurious_interrupt for anything unknown.
+/// Enables this CPU's own interrupts: its timer's (where the board routes it) and its IPIs.
+/// Every secondary CPU runs it once (kernel/smp.cc).
+void cpu_irq_init();
+/// The hardware ids of the board's CPUs, the boot CPU's among them: at most `max` are written
+/// to `ids`; returns how many.
+uint32_t cpu_ids(uint64_t* ids, uint32_t max);
+/// Starts the CPU with hardware id `cpu_id` at physical address `entry`, with the MMU off, as
+/// the ISA's secondary boot path expects (arch start.S secondary_entry); `arg` reaches it where
+/// the mechanism passes one (SBI HSM's opaque value; the Pi's spin table passes none). False if
+/// the firmware refused; true does not mean it arrived (kernel/smp.cc waits for that).
+bool start_cpu(uint64_t cpu_id, uint64_t entry, uint64_t arg);
+/// Interrupts the CPU with hardware id `cpu_id` (an IPI); its handle_irq calls
+/// kernel::ipi_interrupt. Signals sent before it handled the previous one may merge into one.
+void send_ipi(uint64_t cpu_id);
+/// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt,
+/// kernel::ipi_interrupt or kernel::console_input, or kernel::spurious_interrupt for anything
+/// unknown.
 void handle_irq();
 /// Ends the run: QEMU exits with `status`; real hardware halts.
 [[noreturn]] void shutdown(int status);

@@ -30,6 +30,10 @@ void timer_init() {
         panic("timer: the counter frequency is 0 (firmware left it unset)");
     }
     g_quantum_ticks = g_hz * kQuantumUs / 1000000;
+    timer_init_cpu();
+}
+
+void timer_init_cpu() {
     arm_next();
     arch::timer_enable_interrupt();
 }

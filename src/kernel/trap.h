@@ -16,10 +16,15 @@ void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr);
 
 /// The periodic timer fired (from user mode or while idle).
 void timer_interrupt();
+/// Another CPU interrupted this one (platform::send_ipi, kernel/smp.h).
+void ipi_interrupt();
 /// An interrupt nobody claimed: counted, otherwise ignored.
 void spurious_interrupt();
 
+/// The timer's frequency, once, on the boot CPU; then timer_init_cpu there.
 void timer_init();
+/// Arms this CPU's scheduling timer and enables its interrupt (each CPU, once).
+void timer_init_cpu();
 /// Nanoseconds since boot.
 uint64_t time_ns();
 uint64_t spurious_interrupts();

@@ -7,9 +7,11 @@ extern "C" char boot_stack_top[];
 
 namespace reg = arch::reg;
 
-/// Entered at EL2 on core 0 (stack set, .bss zeroed). Configures EL2 so that EL1 runs in
-/// AArch64 with the timer and FP/SIMD untrapped, then "returns" to el1_entry at EL1.
-extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
+namespace {
+
+/// Configures EL2 so that EL1 runs in AArch64 with the timer and FP/SIMD untrapped, then
+/// "returns" to `entry` at EL1 with x0 = `x0` and SP_EL1 = `sp`. Every core does this once.
+[[noreturn]] void el2_to_el1(uintptr_t x0_value, uintptr_t entry, uintptr_t sp) {
     ARCH_SYSREG_WRITE(hcr_el2, reg::hcr_el2::RW::make(1));
     // Let EL1 use the physical counter and timer; no virtual offset.
     ARCH_SYSREG_WRITE(cnthctl_el2,
@@ -24,12 +26,26 @@ extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
     auto spsr = reg::spsr::M::make(reg::spsr::kEL1h) | reg::spsr::D::make(1) |
                 reg::spsr::A::make(1) | reg::spsr::I::make(1) | reg::spsr::F::make(1);
     ARCH_SYSREG_WRITE(spsr_el2, spsr);
-    ARCH_SYSREG_WRITE(elr_el2, reinterpret_cast<uintptr_t>(el1_entry));
-    ARCH_SYSREG_WRITE(sp_el1, reinterpret_cast<uintptr_t>(boot_stack_top));
-    // x0 survives the eret: el1_entry passes it on to aarch64_boot.
-    register uintptr_t x0 asm("x0") = firmware_data;
+    ARCH_SYSREG_WRITE(elr_el2, entry);
+    ARCH_SYSREG_WRITE(sp_el1, sp);
+    // x0 survives the eret: the entry passes it on.
+    register uintptr_t x0 asm("x0") = x0_value;
     asm volatile("eret" ::"r"(x0));
     __builtin_unreachable();
+}
+
+} // namespace
+
+/// Entered at EL2 on core 0 (stack set, .bss zeroed): on to el1_entry at EL1.
+extern "C" [[noreturn]] void aarch64_el2_start(uintptr_t firmware_data) {
+    el2_to_el1(firmware_data, reinterpret_cast<uintptr_t>(el1_entry),
+               reinterpret_cast<uintptr_t>(boot_stack_top));
+}
+
+/// Entered at EL2 on a secondary core (start.S secondary_entry; its boot stack set): on to
+/// `entry` (secondary_el1) at EL1 with x0 = the core number. SP_EL1 is set there.
+extern "C" [[noreturn]] void aarch64_el2_secondary(uint64_t core, uintptr_t entry) {
+    el2_to_el1(core, entry, 0);
 }
 
 /// Entered at EL1 on core 0 with the MMU off.
@@ -38,3 +54,6 @@ extern "C" [[noreturn]] void aarch64_boot(uintptr_t firmware_data) {
     kernel::BootInfo info{core, firmware_data};
     kernel::kernel_main(info);
 }
+
+/// A secondary core at EL1 with the MMU on, on its boot stack at the high addresses.
+extern "C" [[noreturn]] void aarch64_secondary_boot(uint64_t core) { kernel::secondary_main(core); }

@@ -61,3 +61,23 @@ extern "C" void aarch64_early_mmu() {
     ARCH_SYSREG_WRITE(sctlr_el1, s);
     asm volatile("isb" ::: "memory");
 }
+
+/// A secondary core's first step (start.S secondary_entry), at EL1 with the MMU off: the MMU
+/// on with the same boot tables, which core 0 left as aarch64_early_mmu made them (in memory:
+/// core 0 wrote them with its caches off). Its walks then read them through the caches,
+/// coherently with the other cores. kernel::secondary_main installs the kernel's table.
+extern "C" void aarch64_secondary_mmu() {
+    namespace sctlr = arch::reg::sctlr_el1;
+    uint64_t root = reinterpret_cast<uint64_t>(boot_l1);
+    ARCH_SYSREG_WRITE(mair_el1, exo::Aarch64Policy::kMairValue);
+    ARCH_SYSREG_WRITE(tcr_el1, arch::tcr_value(true, 0));
+    ARCH_SYSREG_WRITE(ttbr0_el1, root);
+    ARCH_SYSREG_WRITE(ttbr1_el1, root);
+    // Nothing may be cached from before (this core's TLB holds nothing of ours; the firmware's
+    // is not ours either): invalidate this core's TLB, then enable.
+    asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
+    auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
+             sctlr::SA::make(1);
+    ARCH_SYSREG_WRITE(sctlr_el1, s);
+    asm volatile("isb" ::: "memory");
+}

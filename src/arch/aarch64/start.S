@@ -1,10 +1,13 @@
 // aarch64 entry for the Raspberry Pi 3B. The firmware (or QEMU -M raspi3b with a raw
 // kernel8.img) loads the image at 0x80000 and enters here on core 0 at EL2 with
 //   x0 = physical address of a DTB (real firmware) or of an ATAG list (QEMU, no -dtb).
-// Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) and stay there.
+// Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) until the kernel
+// writes secondary_entry's physical address there (kernel/smp.cc, platform start_cpu).
 //
 // The image is linked at 0xffffff8000080000 but runs at 0x80000 until the MMU is on: until
 // then every address is computed pc-relative (adr/adrp), never loaded from a literal.
+
+#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/firmware.h)
 
     .section .text.boot, "ax"
     .globl _start
@@ -60,7 +63,52 @@ park:
     wfe
     b       park
 
+// A secondary core, released from the spin table: MMU and caches off, at EL2 (or EL1), x0 = 0.
+// It retraces core 0's path: a small stack of its own in .bss (by core number), EL2 -> EL1,
+// the MMU on with the boot tables (aarch64_secondary_mmu), a jump to the high addresses, then
+// C++ (aarch64_secondary_boot), which moves to its guarded stack and installs the kernel's
+// table.
+    .globl  secondary_entry
+secondary_entry:
+    mrs     x19, mpidr_el1
+    and     x19, x19, #0xff         // Aff0: the core number
+    cmp     x19, #SECONDARY_MAX
+    b.hs    park
+    bl      secondary_stack         // sp = top of stack x19, physical
+    mov     x0, x19
+    mrs     x1, CurrentEL
+    lsr     x1, x1, #2
+    cmp     x1, #2
+    b.ne    secondary_el1
+    adr     x1, secondary_el1
+    bl      aarch64_el2_secondary   // C++: configure EL2, eret to secondary_el1; no return
+secondary_el1:                      // x0 = the core number
+    mov     x19, x0
+    bl      secondary_stack         // SP_EL1 this time
+    bl      aarch64_secondary_mmu
+    ldr     x1, =secondary_high
+    br      x1
+secondary_high:
+    ldr     x1, =secondary_stacks
+    add     x1, x1, x19, lsl #12
+    add     sp, x1, #4096           // the same stack, at its high address
+    mov     x29, #0
+    mov     x0, x19
+    bl      aarch64_secondary_boot  // does not return
+
+secondary_stack:                    // sp = physical top of secondary stack x19; uses x1
+    adrp    x1, secondary_stacks
+    add     x1, x1, :lo12:secondary_stacks
+    add     x1, x1, x19, lsl #12
+    add     sp, x1, #4096
+    ret
+
     .section .bss.stack, "aw", @nobits
+    // Stack n (4 KiB) is used by core n from secondary_entry until it moves to its guarded
+    // stack (kernel/percpu.h); stack 0 is never used (core 0 boots on boot_stack).
+    .balign 4096
+secondary_stacks:
+    .space  SECONDARY_MAX * 4096
     .balign 16
 boot_stack:
     .space  16384

@@ -41,3 +41,10 @@ extern "C" void riscv_early_mmu() {
     auto root = exo::PhysAddr(reinterpret_cast<uint64_t>(boot_root));
     arch::install_kernel_table(root);
 }
+
+/// A secondary hart's first step (start.S secondary_entry): paging on with the same boot table,
+/// which the boot hart left as riscv_early_mmu made it, so that the jump to the high addresses
+/// works the same way. kernel::secondary_main then installs the kernel's table.
+extern "C" void riscv_secondary_mmu() {
+    arch::install_kernel_table(exo::PhysAddr(reinterpret_cast<uint64_t>(boot_root)));
+}

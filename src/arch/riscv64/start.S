@@ -1,9 +1,12 @@
 // riscv64 entry. OpenSBI (fw_dynamic) jumps here in S-mode at 0x80200000 with
 //   a0 = hart id of the boot hart (not always 0), a1 = physical address of the DTB.
-// The other harts stay stopped inside SBI (HSM) until the kernel asks for them.
+// The other harts stay stopped inside SBI (HSM) until the kernel asks for them
+// (kernel/smp.cc): they enter at secondary_entry below.
 //
 // The image is linked at 0xffffffc080200000 but runs at 0x80200000 until paging is on: until
 // then every address is computed pc-relative (la = auipc + addi under medany), never loaded.
+
+#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/firmware.h)
 
     .section .text.boot, "ax"
     .globl _start
@@ -45,11 +48,43 @@ park:
     wfi
     j       park
 
+// A secondary hart, started by sbi_hart_start (arch/sbi.h): S-mode, paging off, interrupts off,
+//   a0 = its hart id, a1 = the kernel's index for it (the opaque argument, 1..kMaxCpus-1).
+// It retraces the boot hart's path: a small stack of its own in .bss, paging on with the boot
+// table (identity + high), a jump to the high addresses, then C++ (riscv_secondary_boot), which
+// moves to its guarded stack and installs the kernel's table.
+    .globl  secondary_entry
+secondary_entry:
+    csrw    sie, zero
+    li      t0, SECONDARY_MAX
+    bgeu    a1, t0, park            // not an index the kernel hands out
+    mv      s2, a0                  // hart id (s0 is fp: cleared below)
+    mv      s1, a1                  // index
+    la      sp, secondary_stacks    // physical, like everything before paging is on
+    addi    t0, s1, 1
+    slli    t0, t0, 12
+    add     sp, sp, t0              // top of stack `index`
+    call    riscv_secondary_mmu
+    ld      t0, secondary_high_addr
+    jr      t0
+secondary_high:
+    ld      sp, secondary_stacks_addr
+    addi    t0, s1, 1
+    slli    t0, t0, 12
+    add     sp, sp, t0              // the same stack, at its high address
+    li      fp, 0
+    mv      a0, s2
+    call    riscv_secondary_boot    // does not return
+
     .balign 8
 high_entry_addr:
     .dword  high_entry
 boot_stack_top_addr:
     .dword  boot_stack_top
+secondary_high_addr:
+    .dword  secondary_high
+secondary_stacks_addr:
+    .dword  secondary_stacks
 
     .section .data
     .balign 4
@@ -57,6 +92,11 @@ boot_lottery:
     .word   0
 
     .section .bss.stack, "aw", @nobits
+    // Stack i (4 KiB) is used by the secondary with index i from its entry until it moves to
+    // its guarded stack (kernel/percpu.h); stack 0 is never used (index 0 is the boot hart).
+    .balign 4096
+secondary_stacks:
+    .space  SECONDARY_MAX * 4096
     .balign 16
 boot_stack:
     .space  16384

@@ -84,6 +84,11 @@ bool handle_interrupt(const TrapFrame& tf) {
     case Irq::kSupervisorTimer: kernel::timer_interrupt(); break;
     case Irq::kSupervisorExternal: platform::handle_irq(); break;
     case Irq::kSupervisorSoftware:
+        // An IPI (sbi_send_ipi set sip.SSIP). S-mode clears it ([riscv-priv] 4.1.3 "SSIP is
+        // writable in sip"), first, so that one sent during the handler is not lost.
+        ARCH_CSR_CLEAR(sip, csr::sie::SSIE::kMask);
+        kernel::ipi_interrupt();
+        break;
     default: kernel::spurious_interrupt(); break;
     }
     return true;

@@ -2,10 +2,12 @@
 // passes, power-off through the SiFive test device.
 #include "arch/cpu.h"
 #include "arch/csr.h"
+#include "arch/sbi.h"
 #include "kernel/console_in.h"
 #include "kernel/firmware.h"
 #include "kernel/mmio.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/platform.h"
 #include "kernel/trap.h"
 #include "platform/memory_map.h"
@@ -62,13 +64,42 @@ bool console_try_putc(char c) { return virt::uart_try_putc(c); }
 uint64_t timer_hz() { return g_timebase_hz; }
 
 void irq_init() {
-    virt::plic_enable(g_boot_hart, kUartIrq);
+    virt::plic_enable(g_boot_hart, kUartIrq); // the boot hart's S-mode context only
     virt::uart_enable_rx_interrupt();
-    ARCH_CSR_SET(sie, arch::csr::sie::SEIE::make(1)); // external interrupts from the PLIC
+    cpu_irq_init();
+}
+
+void cpu_irq_init() {
+    // External interrupts from the PLIC (only the boot hart's context has a source enabled);
+    // software interrupts are IPIs (sbi_send_ipi sets sip.SSIP).
+    ARCH_CSR_SET(sie, arch::csr::sie::SEIE::make(1) | arch::csr::sie::SSIE::make(1));
+}
+
+uint32_t cpu_ids(uint64_t* ids, uint32_t max) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g_firmware.cpu_count && n < max; ++i) {
+        ids[n++] = g_firmware.cpu_ids[i];
+    }
+    if (n == 0 && max > 0) {
+        ids[n++] = g_boot_hart; // a device tree without /cpus: the boot hart alone
+    }
+    return n;
+}
+
+bool start_cpu(uint64_t hart, uint64_t entry, uint64_t arg) {
+    return arch::sbi::hart_start(hart, entry, arg) == arch::sbi::kSuccess;
+}
+
+void send_ipi(uint64_t hart) {
+    // Harts up to 63 (QEMU virt has at most 512, Exopi runs on kMaxCpus of the first ones).
+    if (hart < 64) {
+        (void)arch::sbi::send_ipi(uint64_t{1} << hart, 0);
+    }
 }
 
 void handle_irq() {
-    uint32_t source = virt::plic_claim(g_boot_hart);
+    uint64_t hart = kernel::this_cpu().cpu_id;
+    uint32_t source = virt::plic_claim(hart);
     if (source == kUartIrq) {
         for (int c = virt::uart_getc(); c >= 0; c = virt::uart_getc()) {
             kernel::console_input(static_cast<char>(c));
@@ -77,7 +108,7 @@ void handle_irq() {
         kernel::spurious_interrupt(); // 0 (claimed elsewhere) or a source never enabled
     }
     if (source != 0) {
-        virt::plic_complete(g_boot_hart, source);
+        virt::plic_complete(hart, source);
     }
 }
 

@@ -5,7 +5,7 @@ set(EXOPI_RAW_IMAGE_NAME exopi.bin)
 set(EXOPI_QEMU_SYSTEM qemu-system-riscv64)
 # OpenSBI (QEMU's default -bios) loads the ELF and enters it at 0x80200000 in S-mode. Two
 # harts, so the kernel meets a second hart it must not run on.
-set(EXOPI_QEMU_MACHINE_ARGS -machine virt -smp 2 -m 128M -bios default)
+set(EXOPI_QEMU_MACHINE_ARGS -machine virt -smp 4 -m 128M -bios default)
 # The raw image, loaded at 0x80200000: the ELF is linked at its high virtual address.
 set(EXOPI_QEMU_KERNEL_FILE exopi.bin)
 set(EXOPI_GDB_ARCH riscv:rv64)

@@ -1,6 +1,7 @@
 // Raspberry Pi 3B board: PL011 console on GPIO 14/15, memory from the VideoCore firmware,
 // command line from the firmware's DTB (real board) or ATAGs (QEMU), power-off through
 // semihosting when an emulator listens, else a halt.
+#include "arch/cache.h"
 #include "arch/cpu.h"
 #include "arch/semihosting.h"
 #include "arch/timer.h"
@@ -8,6 +9,8 @@
 #include "kernel/console_in.h"
 #include "kernel/firmware.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/phys.h"
 #include "kernel/platform.h"
 #include "kernel/trap.h"
 #include "mailbox.h"
@@ -52,11 +55,47 @@ uint64_t timer_hz() { return arch::timer_frequency(); }
 void irq_init() {
     rpi::intc_init();
     rpi::pl011_enable_rx_interrupt();
+    cpu_irq_init();
 }
 
+void cpu_irq_init() { rpi::intc_init_core(kernel::this_cpu().cpu_id); }
+
+uint32_t cpu_ids(uint64_t* ids, uint32_t max) {
+    // The BCM2837's four Cortex-A53s, MPIDR_EL1.Aff0 = 0..3 (QEMU raspi3b: -smp 4, always).
+    uint32_t n = 0;
+    for (uint64_t core = 0; core < 4 && n < max; ++core) {
+        ids[n++] = core;
+    }
+    return n;
+}
+
+bool start_cpu(uint64_t core, uint64_t entry, uint64_t /*arg*/) {
+    if (core == 0 || core > 3) {
+        return false;
+    }
+    // The firmware's spin table (the armstub's, or QEMU's smpboot code): core n waits in WFE
+    // until the 64-bit word at 0xd8 + 8n is non-zero, then jumps there with its MMU and caches
+    // off. That page is reserved (memory_init keeps RAM below the kernel out of the allocator).
+    auto* slot = kernel::phys_ptr<volatile uint64_t>(exo::PhysAddr(0xd8 + 8 * core));
+    *slot = entry;
+    // The core reads memory, not our cache: clean the word to the point of coherency (the DSB
+    // in dcache_clean_invalidate completes it), then wake the core from its WFE.
+    arch::dcache_clean_invalidate(slot, sizeof *slot);
+    arch::send_event();
+    return true;
+}
+
+void send_ipi(uint64_t core) { rpi::mailbox0_signal(core); }
+
 void handle_irq() {
-    auto sources = rpi::core0_irq_sources();
+    uint64_t core = kernel::this_cpu().cpu_id;
+    auto sources = rpi::irq_sources(core);
     bool handled = false;
+    if (rpi::core_irq_source::MAILBOX0::get(sources) != 0) {
+        rpi::mailbox0_clear(core); // first, so that a signal sent after this is not lost
+        kernel::ipi_interrupt();
+        handled = true;
+    }
     if (rpi::core_irq_source::GPU::get(sources) != 0 &&
         rpi::irq2::UART::get(rpi::armctrl_pending2()) != 0) {
         rpi::pl011_clear_rx_interrupt(); // first: see pl011.h

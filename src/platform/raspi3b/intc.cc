@@ -6,10 +6,13 @@
 namespace platform::rpi {
 namespace {
 
-// [qa7] registers, offsets from 0x40000000.
-constexpr uintptr_t kGpuRouting = 0x0c;     ///< GPU IRQ -> core (0)
-constexpr uintptr_t kCore0TimerCtl = 0x40;  ///< core 0 timer interrupt control
-constexpr uintptr_t kCore0IrqSource = 0x60; ///< core 0 IRQ source
+// [qa7] registers, offsets from 0x40000000; per-core ones at a stride of 4 (16 for mailboxes).
+constexpr uintptr_t kGpuRouting = 0x0c;   ///< GPU IRQ -> core (0)
+constexpr uintptr_t kTimerCtl = 0x40;     ///< + 4 * core: core timers interrupt control
+constexpr uintptr_t kMailboxCtl = 0x50;   ///< + 4 * core: core mailboxes interrupt control
+constexpr uintptr_t kIrqSource = 0x60;    ///< + 4 * core: core IRQ source
+constexpr uintptr_t kMailboxSet = 0x80;   ///< + 16 * core + 4 * mailbox: write-set
+constexpr uintptr_t kMailboxClear = 0xc0; ///< + 16 * core + 4 * mailbox: read, write-clear
 // [bcm2835] 7.5 registers, offsets from 0x3f00b000.
 constexpr uintptr_t kArmctrl = kPeripheralBase + 0xb000;
 constexpr uintptr_t kPending2 = 0x208;
@@ -19,14 +22,28 @@ constexpr uintptr_t kEnable2 = 0x214;
 
 void intc_init() {
     kernel::mmio_write<uint32_t>(kLocalPeripherals + kGpuRouting, 0); // GPU IRQ to core 0
-    kernel::mmio_write(kLocalPeripherals + kCore0TimerCtl, core_timer_ctl::nCNTPNSIRQ_IRQ::make(1));
     kernel::mmio_write(kArmctrl + kEnable2, irq2::UART::make(1));
 }
 
-core_irq_source::R::Value core0_irq_sources() {
-    return kernel::mmio_read_reg<core_irq_source::R>(kLocalPeripherals + kCore0IrqSource);
+void intc_init_core(uint64_t core) {
+    kernel::mmio_write(kLocalPeripherals + kTimerCtl + 4 * core,
+                       core_timer_ctl::nCNTPNSIRQ_IRQ::make(1));
+    kernel::mmio_write(kLocalPeripherals + kMailboxCtl + 4 * core,
+                       core_mailbox_ctl::MAILBOX0_IRQ::make(1));
+}
+
+core_irq_source::R::Value irq_sources(uint64_t core) {
+    return kernel::mmio_read_reg<core_irq_source::R>(kLocalPeripherals + kIrqSource + 4 * core);
 }
 
 irq2::R::Value armctrl_pending2() { return kernel::mmio_read_reg<irq2::R>(kArmctrl + kPending2); }
+
+void mailbox0_signal(uint64_t core) {
+    kernel::mmio_write<uint32_t>(kLocalPeripherals + kMailboxSet + 16 * core, 1);
+}
+
+void mailbox0_clear(uint64_t core) {
+    kernel::mmio_write<uint32_t>(kLocalPeripherals + kMailboxClear + 16 * core, 0xffffffff);
+}
 
 } // namespace platform::rpi

@@ -91,6 +91,10 @@ inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* r
 /// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
 inline constexpr int64_t kFrameRecordLow = 0;
 
+/// Wakes every core waiting in WFE ([arm-arm] SEV: a global event), after a DSB made the
+/// stores they wait for visible.
+inline void send_event() { asm volatile("dsb sy\n sev" ::: "memory"); }
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

@@ -1,0 +1,139 @@
+#include "smp.h"
+
+#include "arch/cpu.h"
+#include "arch/mmu.h"
+#include "arch/timer.h"
+#include "arch/trap.h"
+#include "boot_info.h"
+#include "console.h"
+#include "lib/cmdline.h"
+#include "memory.h"
+#include "phys.h"
+#include "platform.h"
+#include "trap.h"
+
+/// The ISA's secondary entry (start.S), entered at its physical address with the MMU off.
+extern "C" char secondary_entry[];
+
+namespace kernel {
+namespace {
+
+/// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).
+constinit PerCpu* g_cpus[kMaxCpus];
+constinit uint32_t g_online = 1;
+
+/// How long the boot CPU waits for a secondary to come up. Bring-up takes about 0.1 ms of guest
+/// time under QEMU; firmware that accepted the start but never runs the CPU costs this much.
+constexpr uint64_t kStartTimeoutMs = 100;
+
+uint32_t cpus_wanted(exo::Str cmdline, uint32_t available) {
+    auto opt = exo::cmdline_get(cmdline, "cpus");
+    if (!opt) {
+        return available;
+    }
+    auto n = exo::parse_u64(opt.value());
+    if (!n || n.value() == 0) {
+        kprintf("smp: ignoring cpus=%.*s (1..%u)\n", static_cast<int>(opt.value().size),
+                opt.value().data, available);
+        return available;
+    }
+    return n.value() < available ? static_cast<uint32_t>(n.value()) : available;
+}
+
+/// The per-CPU half of the kernel's setup, on the secondary's guarded stack.
+[[noreturn]] void secondary_on_guarded_stack() {
+    arch::cpu_init();
+    arch::enable_user_counters();
+    arch::trap_init();
+    platform::cpu_irq_init();
+    __atomic_store_n(&this_cpu().online, 1U, __ATOMIC_RELEASE);
+    platform::send_ipi(cpu_at(0)->cpu_id); // the boot CPU waits for this in smp_init
+    // Nothing to run on this CPU yet: the scheduler runs on the boot CPU alone.
+    for (;;) {
+        arch::wait_for_interrupt();
+    }
+}
+
+} // namespace
+
+void ipi_interrupt() {
+    // Waking this CPU is the point: the idle loop looks at the run queue again.
+    ++this_cpu().ipis;
+}
+
+uint32_t cpus_online() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIRE); }
+
+PerCpu* cpu_at(uint32_t index) {
+    return index < kMaxCpus ? __atomic_load_n(&g_cpus[index], __ATOMIC_ACQUIRE) : nullptr;
+}
+
+void smp_init(exo::Str cmdline) {
+    PerCpu& boot = this_cpu();
+    g_cpus[0] = &boot;
+    boot.online = 1;
+    uint64_t ids[kMaxCpus] = {};
+    uint32_t n = platform::cpu_ids(ids, kMaxCpus);
+    uint32_t want = cpus_wanted(cmdline, n);
+    uint64_t entry = virt_to_phys(secondary_entry).value;
+    uint64_t hz = platform::timer_hz();
+    uint32_t index = 1; // the next slot: a CPU that fails keeps its slot, empty
+    for (uint32_t i = 0; i < n && index < kMaxCpus && g_online < want; ++i) {
+        if (ids[i] == boot.cpu_id) {
+            continue;
+        }
+        PerCpu* cpu = percpu_prepare(index, ids[i]);
+        __atomic_store_n(&g_cpus[index], cpu, __ATOMIC_RELEASE);
+        if (!platform::start_cpu(ids[i], entry, index)) {
+            kprintf("smp: %s %lu: the firmware would not start it\n", arch::kCpuNoun, ids[i]);
+            __atomic_store_n(&g_cpus[index], nullptr, __ATOMIC_RELEASE);
+            ++index; // slot `index` keeps its stack (mapped) and stays empty
+            continue;
+        }
+        // Wait asleep, not spinning: the CPU signals with an IPI, and the scheduling tick wakes
+        // this one every quantum to check the time. (Under QEMU -icount all vCPUs share one
+        // host thread round robin; a spinning boot CPU would keep the new one from running.)
+        uint64_t deadline = arch::timer_now() + hz * kStartTimeoutMs / 1000;
+        while (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE) == 0 &&
+               arch::timer_now() < deadline) {
+            arch::wait_for_interrupt();
+        }
+        if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE) == 0) {
+            // It may still arrive: it then finds no PerCpu with its id and halts (secondary_main).
+            __atomic_store_n(&g_cpus[index], nullptr, __ATOMIC_RELEASE);
+            kprintf("smp: %s %lu did not come up within %lu ms\n", arch::kCpuNoun, ids[i],
+                    kStartTimeoutMs);
+            ++index;
+            continue;
+        }
+        ++index;
+        __atomic_store_n(&g_online, g_online + 1, __ATOMIC_RELEASE);
+    }
+    kprintf("smp: %u of %u CPUs online (", g_online, n);
+    for (uint32_t i = 0; i < index; ++i) {
+        if (g_cpus[i] != nullptr) {
+            kprintf("%s%s %lu", i == 0 ? "" : ", ", arch::kCpuNoun, g_cpus[i]->cpu_id);
+        }
+    }
+    kprintf(")\n");
+}
+
+void secondary_main(uint64_t cpu_id) {
+    // The boot tables brought this CPU to the high addresses; from here it uses the kernel's
+    // own table, as the boot CPU has since memory_init: it alone maps the guarded stacks and
+    // the PerCpu pages. (Its boot stack is in the image, mapped in both.)
+    arch::install_kernel_table(kernel_page_table().root());
+    PerCpu* cpu = nullptr;
+    for (uint32_t i = 1; i < kMaxCpus; ++i) {
+        PerCpu* c = __atomic_load_n(&g_cpus[i], __ATOMIC_ACQUIRE);
+        if (c != nullptr && c->cpu_id == cpu_id && c->online == 0) {
+            cpu = c;
+        }
+    }
+    if (cpu == nullptr) {
+        arch::halt_cpu(); // too late, or not started by us
+    }
+    arch::set_cpu_local(cpu);
+    arch::run_on_stack(reinterpret_cast<uint64_t>(cpu), secondary_on_guarded_stack);
+}
+
+} // namespace kernel
