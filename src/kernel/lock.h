@@ -1,11 +1,27 @@
-// The kernel's one lock abstraction: a SpinLock, held through a LockGuard. The frame allocator
-// (kernel::Frames) and the console input buffer take one on every operation. Exopi runs on
-// one CPU, with interrupts off whenever it is in the kernel, so today a lock never spins;
-// the environment table and the run queue, which are only touched with interrupts off on the
-// one CPU, will need one too when secondary CPUs start (docs/syscalls.md).
+// The kernel's locks.
+//
+// SpinLock: a plain test-and-set lock, for short critical sections inside the big lock (the
+// frame allocator, the console input buffer); it never waits long, so it never sleeps.
+//
+// TicketLock: fair (FIFO by ticket), records its owner, and waits asleep rather than spinning:
+// under QEMU -icount all vCPUs share one host thread round robin, so a spinning CPU would keep
+// the lock's holder from running for a whole time slice; on hardware, sleeping saves power.
+// How a waiter sleeps and is woken is the ISA's (arch/cpu.h lock_wait / lock_wake):
+//  - aarch64: WFE, woken by the SEV the release does ([arm-arm] D1.6.1 "Wait for Event": the
+//    event register is sticky, so a SEV between the waiter's check and its WFE is not lost);
+//  - riscv64: WFI with the supervisor software interrupt enabled in sie (interrupts masked), woken
+//    by an IPI the release sends to the CPUs that registered as waiting; a pending SSIP makes the
+//    WFI return at once, so an IPI between the check and the WFI is not lost either. The
+//    scheduling tick bounds the wait in any case.
+//
+// The big kernel lock (kernel/bkl.h) is a TicketLock. Interrupts are off whenever the kernel
+// runs (except in the idle loop's window, taken with the big lock held), so a lock holder is
+// never interrupted by code that wants the same lock.
 #pragma once
 
 #include <stdint.h>
+
+#include "arch/cpu.h"
 
 namespace kernel {
 
@@ -30,6 +46,26 @@ class [[nodiscard]] LockGuard {
 
   private:
     SpinLock& lock_;
+};
+
+class TicketLock {
+  public:
+    static constexpr uint32_t kNoOwner = ~0U;
+
+    /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner.
+    void lock(uint32_t me);
+    void unlock(uint32_t me);
+    /// True if CPU `me` holds it.
+    bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me; }
+    /// Acquisitions that found it taken (waited), since boot.
+    uint64_t contended() const { return contended_; }
+
+  private:
+    uint32_t next_ = 0;         ///< the next ticket to hand out
+    uint32_t serving_ = 0;      ///< the ticket that holds the lock
+    uint32_t owner_ = kNoOwner; ///< the holder's CPU index
+    uint32_t waiters_ = 0;      ///< CPU indices (bits) asleep in lock() (riscv64's wake-up)
+    uint64_t contended_ = 0;
 };
 
 } // namespace kernel

@@ -13,7 +13,7 @@ void AsidAllocator::init(unsigned bits) {
     }
 }
 
-AsidAllocator::Grant AsidAllocator::acquire(uint64_t* tag) {
+AsidAllocator::Grant AsidAllocator::acquire(uint64_t* tag, uint64_t* const* keep, uint32_t nkeep) {
     if (is_current(*tag)) {
         return Grant{asid_of(*tag), false};
     }
@@ -34,10 +34,25 @@ AsidAllocator::Grant AsidAllocator::acquire(uint64_t* tag) {
     for (uint64_t& w : used_) {
         w = 0;
     }
-    uint32_t a = count_ > 1 ? 1 : 0;
+    for (uint32_t i = 0; i < nkeep; ++i) {
+        if (keep[i] != nullptr && *keep[i] != 0 && keep[i] != tag) {
+            uint32_t kept = asid_of(*keep[i]);
+            if (kept != 0) {
+                mark(kept);
+            }
+            *keep[i] = generation_ << 16 | kept;
+        }
+    }
+    uint32_t a = 0;
+    for (uint32_t c = 1; c < count_; ++c) {
+        if (!test(c)) {
+            a = c;
+            break;
+        }
+    }
     if (a != 0) {
         mark(a);
-        cursor_ = count_ > 2 ? 2 : 1;
+        cursor_ = a + 1 < count_ ? a + 1 : 1;
     }
     *tag = generation_ << 16 | a;
     return Grant{static_cast<uint16_t>(a), true};

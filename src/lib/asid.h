@@ -18,8 +18,8 @@
 //    line) so that tests exercise rollover and the no-ASID path on QEMU, which has 16 bits.
 //
 // Hardware-free (host-tested in test/host/asid_test.cc); the kernel keeps one instance.
-// One CPU today: the SMP version needs Linux's per-CPU "reserved" ASIDs and a pending flush per
-// CPU at rollover (docs/memory.md).
+// Several CPUs: a rollover keeps the ASIDs the other CPUs are running with (acquire's `keep`), and
+// the caller's flush reaches every CPU (kernel::AddressSpace::activate, docs/smp.md).
 #pragma once
 
 #include <stdint.h>
@@ -39,8 +39,12 @@ class AsidAllocator {
         bool flush_all; ///< a rollover: every non-global TLB entry must go before use
     };
     /// The ASID for the address space whose tag is `*tag`, allocating one (and updating the
-    /// tag) if it has none of the current generation.
-    Grant acquire(uint64_t* tag);
+    /// tag) if it has none of the current generation. `keep`: the tags of the address spaces
+    /// running on the other CPUs (nullptr entries skipped). A rollover carries their ASIDs into
+    /// the new generation unchanged, as Linux's per-CPU "reserved" ASIDs do: a CPU keeps running
+    /// with the ASID it has, so no other space may be handed that ASID meanwhile. Needs more
+    /// user ASIDs than CPUs (kernel/smp.cc checks).
+    Grant acquire(uint64_t* tag, uint64_t* const* keep = nullptr, uint32_t nkeep = 0);
     /// True if `tag` belongs to the current generation, i.e. TLB entries may carry its ASID.
     bool is_current(uint64_t tag) const { return tag != 0 && tag >> 16 == generation_; }
     static uint16_t asid_of(uint64_t tag) { return static_cast<uint16_t>(tag & 0xffff); }

@@ -117,3 +117,44 @@ TEST_P(AsidRandom, NeverSharesAnAsidWithoutAFlush) {
 INSTANTIATE_TEST_SUITE_P(Widths, AsidRandom, ::testing::Values(0u, 1u, 2u, 3u, 8u, 16u));
 
 } // namespace
+
+namespace {
+
+// Several CPUs: each runs one space at a time; a rollover on one CPU must not hand out an ASID
+// another CPU is running with, and the spaces running elsewhere keep theirs.
+TEST(Asid, RolloverKeepsTheAsidsOtherCpusRun) {
+    AsidAllocator a;
+    a.init(3); // user ASIDs 1..7
+    constexpr int kCpus = 4;
+    std::vector<uint64_t> tags(200, 0);
+    int current[kCpus] = {-1, -1, -1, -1};
+    int rollovers_seen = 0;
+    for (int step = 0; step < 200; ++step) {
+        int cpu = step % kCpus;
+        int s = step; // a new space each time: forces rollovers
+        uint64_t* keep[kCpus] = {};
+        for (int c = 0; c < kCpus; ++c) {
+            if (c != cpu && current[c] >= 0) {
+                keep[c] = &tags[current[c]];
+            }
+        }
+        std::map<int, uint16_t> before;
+        for (int c = 0; c < kCpus; ++c) {
+            if (c != cpu && current[c] >= 0) {
+                before[c] = AsidAllocator::asid_of(tags[current[c]]);
+            }
+        }
+        auto g = a.acquire(&tags[s], keep, kCpus);
+        rollovers_seen += g.flush_all ? 1 : 0;
+        ASSERT_NE(g.asid, 0) << "step " << step;
+        for (auto [c, asid] : before) {
+            EXPECT_TRUE(a.is_current(tags[current[c]])) << "step " << step;
+            EXPECT_EQ(AsidAllocator::asid_of(tags[current[c]]), asid) << "kept unchanged";
+            EXPECT_NE(asid, g.asid) << "step " << step << ": cpu " << c << " runs it";
+        }
+        current[cpu] = s; // the previous space stays alive, holding its ASID: rollovers follow
+    }
+    EXPECT_GT(rollovers_seen, 0);
+}
+
+} // namespace

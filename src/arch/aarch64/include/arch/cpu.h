@@ -95,6 +95,12 @@ inline constexpr int64_t kFrameRecordLow = 0;
 /// stores they wait for visible.
 inline void send_event() { asm volatile("dsb sy\n sev" ::: "memory"); }
 
+/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFE, until the SEV of a release.
+inline constexpr bool kLockWakeByEvent = true;
+inline void lock_wait() { asm volatile("wfe" ::: "memory"); }
+/// After the releasing store: complete it, then signal every core waiting in WFE.
+inline void lock_wake() { asm volatile("dsb ish\n sev" ::: "memory"); }
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("msr daifset, #0xf");

@@ -75,6 +75,14 @@ inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* r
 /// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
 inline constexpr int64_t kFrameRecordLow = -16;
 
+/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFI with interrupts masked, woken by
+/// the IPI (sip.SSIP) the release sends to registered waiters, or by any other enabled interrupt
+/// becoming pending. SSIP is cleared on the way out: it was for this wake-up (kernel IPIs carry
+/// no message; whoever sent one for another reason finds its work done at the next check).
+inline constexpr bool kLockWakeByEvent = false;
+inline void lock_wait() { asm volatile("wfi\n csrci sip, 2" ::: "memory"); }
+inline void lock_wake() {}
+
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
     asm volatile("csrci sstatus, 2"); // SIE

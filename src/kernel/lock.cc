@@ -1,0 +1,41 @@
+#include "lock.h"
+
+#include "platform.h"
+#include "smp.h"
+
+namespace kernel {
+
+void TicketLock::lock(uint32_t me) {
+    uint32_t ticket = __atomic_fetch_add(&next_, 1U, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) {
+        // Register as a waiter before the check that decides to sleep: a release after this
+        // point sees the bit and wakes us (both sides sequentially consistent: store, then load).
+        __atomic_fetch_or(&waiters_, 1U << me, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket) {
+            arch::lock_wait();
+        }
+        __atomic_fetch_and(&waiters_, ~(1U << me), __ATOMIC_RELAXED);
+        ++contended_; // ours now
+    }
+    __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
+}
+
+void TicketLock::unlock(uint32_t me) {
+    (void)me;
+    __atomic_store_n(&owner_, kNoOwner, __ATOMIC_RELAXED);
+    __atomic_store_n(&serving_, serving_ + 1, __ATOMIC_SEQ_CST);
+    if constexpr (arch::kLockWakeByEvent) {
+        arch::lock_wake();
+    } else {
+        uint32_t waiting = __atomic_load_n(&waiters_, __ATOMIC_SEQ_CST);
+        for (uint32_t i = 0; waiting != 0; ++i, waiting >>= 1) {
+            if ((waiting & 1) != 0) {
+                if (PerCpu* cpu = cpu_at(i)) {
+                    platform::send_ipi(cpu->cpu_id);
+                }
+            }
+        }
+    }
+}
+
+} // namespace kernel
