@@ -87,7 +87,8 @@ def _address(symbol):
 # --- .debug_frame ([dwarf4] 6.4) ---------------------------------------------------------
 
 
-def _uleb(data, at):
+def _leb128(data, at, signed):
+    """A LEB128 number at data[at:] ([dwarf4] 7.6) and the offset after it."""
     value = shift = 0
     while True:
         byte = data[at]
@@ -95,20 +96,17 @@ def _uleb(data, at):
         value |= (byte & 0x7F) << shift
         shift += 7
         if byte < 0x80:
+            if signed and byte & 0x40:
+                value -= 1 << shift
             return value, at
+
+
+def _uleb(data, at):
+    return _leb128(data, at, False)
 
 
 def _sleb(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            if byte & 0x40:
-                value -= 1 << shift
-            return value, at
+    return _leb128(data, at, True)
 
 
 def _section(path, wanted):
