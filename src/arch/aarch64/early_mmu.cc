@@ -27,6 +27,23 @@ namespace {
 alignas(4096) constinit uint64_t boot_l1[512];
 alignas(4096) constinit uint64_t boot_l2[512];
 
+/// The MMU and caches on, with `root` in both TTBR0 (identity) and TTBR1 (high), on this core.
+/// Called with the MMU off, at the physical address.
+void mmu_on(uint64_t root) {
+    namespace sctlr = arch::reg::sctlr_el1;
+    ARCH_SYSREG_WRITE(mair_el1, exo::Aarch64Policy::kMairValue);
+    ARCH_SYSREG_WRITE(tcr_el1, arch::tcr_value(true));
+    ARCH_SYSREG_WRITE(ttbr0_el1, root);
+    ARCH_SYSREG_WRITE(ttbr1_el1, root);
+    // Nothing may be cached from before (the firmware's entries are not ours): invalidate this
+    // core's TLB, then enable.
+    asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
+    auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
+             sctlr::SA::make(1);
+    ARCH_SYSREG_WRITE(sctlr_el1, s);
+    asm volatile("isb" ::: "memory");
+}
+
 } // namespace
 
 extern "C" void aarch64_early_mmu() {
@@ -47,37 +64,11 @@ extern "C" void aarch64_early_mmu() {
     }
     boot_l1[0] = P::make_table(PhysAddr(reinterpret_cast<uint64_t>(boot_l2)));
     boot_l1[1] = P::make_leaf(PhysAddr(uint64_t{1} << 30), kDevice, 0);
-    uint64_t root = reinterpret_cast<uint64_t>(boot_l1);
-
-    namespace sctlr = arch::reg::sctlr_el1;
-    ARCH_SYSREG_WRITE(mair_el1, P::kMairValue);
-    ARCH_SYSREG_WRITE(tcr_el1, arch::tcr_value(true));
-    ARCH_SYSREG_WRITE(ttbr0_el1, root);
-    ARCH_SYSREG_WRITE(ttbr1_el1, root);
-    // Nothing may be cached from before: invalidate the TLB, then enable.
-    asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
-    auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
-             sctlr::SA::make(1);
-    ARCH_SYSREG_WRITE(sctlr_el1, s);
-    asm volatile("isb" ::: "memory");
+    mmu_on(reinterpret_cast<uint64_t>(boot_l1));
 }
 
 /// A secondary core's first step (start.S secondary_entry), at EL1 with the MMU off: the MMU
 /// on with the same boot tables, which core 0 left as aarch64_early_mmu made them (in memory:
 /// core 0 wrote them with its caches off). Its walks then read them through the caches,
 /// coherently with the other cores. kernel::secondary_main installs the kernel's table.
-extern "C" void aarch64_secondary_mmu() {
-    namespace sctlr = arch::reg::sctlr_el1;
-    uint64_t root = reinterpret_cast<uint64_t>(boot_l1);
-    ARCH_SYSREG_WRITE(mair_el1, exo::Aarch64Policy::kMairValue);
-    ARCH_SYSREG_WRITE(tcr_el1, arch::tcr_value(true, 0));
-    ARCH_SYSREG_WRITE(ttbr0_el1, root);
-    ARCH_SYSREG_WRITE(ttbr1_el1, root);
-    // Nothing may be cached from before (this core's TLB holds nothing of ours; the firmware's
-    // is not ours either): invalidate this core's TLB, then enable.
-    asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
-    auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
-             sctlr::SA::make(1);
-    ARCH_SYSREG_WRITE(sctlr_el1, s);
-    asm volatile("isb" ::: "memory");
-}
+extern "C" void aarch64_secondary_mmu() { mmu_on(reinterpret_cast<uint64_t>(boot_l1)); }
