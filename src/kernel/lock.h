@@ -14,9 +14,9 @@
 //    WFI return at once, so an IPI between the check and the WFI is not lost either. The
 //    scheduling tick bounds the wait in any case.
 //
-// The big kernel lock (kernel/bkl.h) is a TicketLock. Interrupts are off whenever the kernel
-// runs (except in the idle loop's window, taken with the big lock held), so a lock holder is
-// never interrupted by code that wants the same lock.
+// TicketLock is meant for the big kernel lock of issue 12 (docs/smp.md; not in use yet).
+// Interrupts are off whenever the kernel runs, so a lock holder is never interrupted by code
+// that wants the same lock.
 #pragma once
 
 #include <stdint.h>
