@@ -2,6 +2,7 @@
 
 #include "panic.h"
 #include "percpu.h"
+#include "smp.h"
 
 namespace kernel {
 namespace {
@@ -10,6 +11,21 @@ using exo::PhysAddr;
 using exo::VirtAddr;
 
 constinit exo::AsidAllocator g_asids;
+
+/// The hardware ids (as a hart mask) of the CPUs in `cpus` (kernel indices) other than this one.
+/// Where TLB maintenance does not broadcast (riscv64), they are fenced through the firmware.
+[[maybe_unused]] uint64_t other_cpus_mask(uint32_t cpus) {
+    uint64_t mask = 0;
+    uint32_t me = this_cpu().index;
+    for (uint32_t i = 0; i < kMaxCpus; ++i) {
+        if (i != me && (cpus >> i & 1) != 0) {
+            if (PerCpu* c = cpu_at(i); c != nullptr && c->cpu_id < 64) {
+                mask |= uint64_t{1} << c->cpu_id;
+            }
+        }
+    }
+    return mask;
+}
 
 } // namespace
 
@@ -38,6 +54,11 @@ void AddressSpace::invalidate_page(VirtAddr va) {
     // of it can be cached. (With SMP: only if it ran nowhere else since — see asid.h.)
     if (has_current_asid()) {
         arch::tlb_invalidate_page(va.value, asid());
+        if constexpr (!arch::kTlbBroadcast) {
+            if (uint64_t others = other_cpus_mask(cpus_)) {
+                arch::tlb_remote_invalidate_page(others, va.value, asid());
+            }
+        }
     }
 }
 
@@ -82,9 +103,24 @@ bool AddressSpace::unmap(VirtAddr va) {
 }
 
 void AddressSpace::activate() {
-    auto grant = g_asids.acquire(&asid_tag_);
+    // A rollover must not take the ASIDs the other CPUs are running with (asid.h).
+    uint64_t* keep[kMaxCpus] = {};
+    uint32_t me = this_cpu().index;
+    for (uint32_t i = 0; i < kMaxCpus; ++i) {
+        PerCpu* c = cpu_at(i);
+        if (i != me && c != nullptr && c->space != nullptr) {
+            keep[i] = &c->space->asid_tag_;
+        }
+    }
+    auto grant = g_asids.acquire(&asid_tag_, keep, kMaxCpus);
     if (grant.flush_all) {
         arch::tlb_invalidate_all_user();
+        if constexpr (!arch::kTlbBroadcast) {
+            // Every CPU may hold entries of the old generation's ASIDs, now free.
+            if (uint64_t others = other_cpus_mask(~0U)) {
+                arch::tlb_remote_invalidate_all(others);
+            }
+        }
     }
     arch::activate_user_table(pt_.root(), grant.asid);
     cpus_ |= uint32_t{1} << this_cpu().index;
@@ -104,6 +140,11 @@ void AddressSpace::destroy() {
     // caches), then nothing can reach its frames or tables through a TLB.
     if (has_current_asid()) {
         arch::tlb_invalidate_asid(asid());
+        if constexpr (!arch::kTlbBroadcast) {
+            if (uint64_t others = other_cpus_mask(cpus_)) {
+                arch::tlb_remote_invalidate_asid(others, asid());
+            }
+        }
     }
     g_asids.release(&asid_tag_);
     cpus_ = 0;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "arch/fpu.h"
+#include "bkl.h"
 #include "console.h"
 #include "console_in.h"
 #include "exopi/exit_status.h"
@@ -12,10 +13,13 @@
 #include "panic.h"
 #include "percpu.h"
 #include "platform.h"
+#include "smp.h"
 #include "trap.h"
 
 namespace kernel {
 namespace {
+
+constinit TicketLock g_big_lock;
 
 using exopi::Error;
 using exopi::kEnvIdShift;
@@ -31,6 +35,63 @@ constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
 constinit uint32_t g_next_slot = 0;
 
+/// Wakes one idle CPU other than this one, if there is one: there is work in the run queue.
+void wake_idle_cpu() {
+    uint32_t me = this_cpu().index;
+    for (uint32_t i = 0; i < kMaxCpus; ++i) {
+        PerCpu* c = cpu_at(i);
+        if (i != me && c != nullptr && c->idle) {
+            c->idle = false; // one IPI is enough
+            platform::send_ipi(c->cpu_id);
+            return;
+        }
+    }
+}
+
+/// The CPU `e` runs on, if another one.
+PerCpu* cpu_running(const Env* e) {
+    uint32_t me = this_cpu().index;
+    for (uint32_t i = 0; i < kMaxCpus; ++i) {
+        PerCpu* c = cpu_at(i);
+        if (i != me && c != nullptr && c->current == e) {
+            return c;
+        }
+    }
+    return nullptr;
+}
+
+/// Is any environment running on another CPU?
+bool anyone_running_elsewhere() {
+    uint32_t me = this_cpu().index;
+    for (uint32_t i = 0; i < kMaxCpus; ++i) {
+        PerCpu* c = cpu_at(i);
+        if (i != me && c != nullptr && c->current != nullptr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// `prev` stops running on this CPU. With several CPUs it may run next on another one, so the
+/// registers this CPU keeps lazily for it (FP/SIMD, UserExtra) go back to its Env now; with
+/// one CPU they stay (kernel/fpu.h).
+void switch_out(Env* prev) {
+    if (cpus_online() <= 1) {
+        return;
+    }
+    PerCpu& cpu = this_cpu();
+    if (cpu.fp_owner == prev) {
+        arch::fp_kernel_access();
+        arch::fp_save(prev->fp);
+        arch::fp_revoke(prev->tf);
+        cpu.fp_owner = nullptr;
+    }
+    if (cpu.extra_owner == prev) {
+        arch::save_user_extra(prev->extra);
+        cpu.extra_owner = nullptr;
+    }
+}
+
 void run_enqueue(Env* e) {
     if (e->queued) {
         return;
@@ -44,6 +105,7 @@ void run_enqueue(Env* e) {
         g_run_head = e;
     }
     g_run_tail = e;
+    wake_idle_cpu();
 }
 
 void adopt(Env* parent, Env* child) {
@@ -112,6 +174,31 @@ void switch_extra(Env* next) {
 }
 
 } // namespace
+
+TicketLock& big_lock() { return g_big_lock; }
+
+void bkl_enter() {
+    g_big_lock.lock(this_cpu().index);
+    Env* cur = current_env();
+    if (cur != nullptr && cur->dying) {
+        env_destroy(cur); // destroyed by another CPU while it ran here: does not return
+    }
+}
+
+void bkl_exit() {
+    Env* cur = current_env();
+    if (cur != nullptr && cur->dying) {
+        env_destroy(cur); // does not return
+    }
+    if (cur != nullptr && cur->status != EnvStatus::kRunning) {
+        schedule(); // made not runnable by another CPU while it ran here
+    }
+    bkl_leave();
+}
+
+bool running_elsewhere(const Env* e) {
+    return e->status == EnvStatus::kRunning && cpu_running(e) != nullptr;
+}
 
 uint64_t envs_in_use() { return g_in_use; }
 uint64_t envs_created() { return g_created; }
@@ -203,6 +290,13 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
 }
 
 void env_set_status(Env* e, EnvStatus s) {
+    if (PerCpu* there = e->status == EnvStatus::kRunning ? cpu_running(e) : nullptr) {
+        if (s != EnvStatus::kRunnable) {
+            e->status = s; // its CPU deschedules it at its next kernel exit (bkl_exit)
+            platform::send_ipi(there->cpu_id);
+        }
+        return;
+    }
     e->status = s;
     if (s == EnvStatus::kRunnable) {
         run_enqueue(e);
@@ -212,6 +306,13 @@ void env_set_status(Env* e, EnvStatus s) {
 }
 
 void env_destroy(Env* e) {
+    if (PerCpu* there = e->status == EnvStatus::kRunning ? cpu_running(e) : nullptr) {
+        // Running on another CPU: its address space is live there. That CPU destroys it at its
+        // next kernel entry or exit; the IPI makes that now.
+        e->dying = true;
+        platform::send_ipi(there->cpu_id);
+        return;
+    }
     check_invariants("environment destruction");
     // The children go to the grandparent, so that none becomes unreachable (only the exact
     // parent may start, stop or destroy an environment). With no grandparent, a child that is
@@ -258,6 +359,9 @@ void run_now(Env* next) {
     run_remove(next);
     PerCpu& cpu = this_cpu();
     if (cpu.current != next || cpu.frame != &next->tf) {
+        if (cpu.current != nullptr && cpu.current != next) {
+            switch_out(cpu.current);
+        }
         cpu.frame = &next->tf; // its next trap saves there; nothing is copied
         next->as.activate();
         switch_extra(next);
@@ -265,25 +369,41 @@ void run_now(Env* next) {
     }
     next->status = EnvStatus::kRunning;
     cpu.current = next;
+    bkl_leave();
     arch::return_to_user(&next->tf);
 }
 
 void schedule() {
+    PerCpu& cpu = this_cpu();
     for (;;) {
         if (g_run_head != nullptr) {
             run_now(g_run_head);
         }
-        this_cpu().current = nullptr;
+        if (cpu.current != nullptr) {
+            switch_out(cpu.current);
+            cpu.current = nullptr;
+        }
         if (g_in_use == 0) {
             all_done();
         }
-        if (!console_has_waiters()) {
+        if (!anyone_running_elsewhere() && !console_has_waiters()) {
             // Everyone is blocked in ipc_recv or not runnable: nothing can wake them.
             kprintf("kernel: deadlock: %lu environments, none runnable, none waiting for input\n",
                     g_in_use);
             platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
         }
-        arch::wait_for_interrupt(); // the console interrupt may make someone runnable
+        // Idle: the user table goes (a destroyed space must be installed nowhere), the big lock
+        // too while asleep. Woken by an interrupt: the console's (boot CPU), the tick, or an IPI
+        // from a CPU that queued work (wake_idle_cpu). The interrupt is taken with the lock.
+        if (cpu.space != nullptr) {
+            AddressSpace::deactivate();
+        }
+        cpu.idle = true;
+        bkl_leave();
+        arch::idle_wait();
+        g_big_lock.lock(cpu.index);
+        cpu.idle = false;
+        arch::take_interrupts();
     }
 }
 

@@ -47,6 +47,9 @@ struct Env {
     Env* next = nullptr;
     Env* prev = nullptr;
     bool queued = false;
+    /// Destroyed by another CPU while it ran: its own CPU finishes that at its next kernel
+    /// entry or exit (env_destroy, docs/smp.md).
+    bool dying = false;
     char name[24] = {};
 };
 
@@ -66,7 +69,12 @@ exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, ui
 /// and does not return.
 void env_destroy(Env* e);
 
+/// Makes `e` runnable (queued, and an idle CPU woken) or not. An environment running on another
+/// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry
+/// or exit there (that CPU is interrupted to make it prompt).
 void env_set_status(Env* e, EnvStatus s);
+/// True if `e` runs on a CPU other than this one (its registers are live there, not in its Env).
+bool running_elsewhere(const Env* e);
 
 /// Picks the next runnable environment and runs it; idles (wfi) when none is runnable; ends
 /// the run when none is left. Never returns. The current environment's registers are already

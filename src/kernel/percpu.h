@@ -40,6 +40,7 @@ struct PerCpu {
     uint32_t index = 0;               ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
     uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;                ///< IPIs taken
+    bool idle = false;                ///< asleep in the idle loop, without the big lock
 };
 
 inline constexpr size_t kKernelStackSize = 16384;

@@ -1,11 +1,14 @@
 #include "smp.h"
 
+#include "address_space.h"
 #include "arch/cpu.h"
 #include "arch/mmu.h"
 #include "arch/timer.h"
 #include "arch/trap.h"
+#include "bkl.h"
 #include "boot_info.h"
 #include "console.h"
+#include "env.h"
 #include "lib/cmdline.h"
 #include "memory.h"
 #include "phys.h"
@@ -46,12 +49,11 @@ uint32_t cpus_wanted(exo::Str cmdline, uint32_t available) {
     arch::enable_user_counters();
     arch::trap_init();
     platform::cpu_irq_init();
+    timer_init_cpu();
     __atomic_store_n(&this_cpu().online, 1U, __ATOMIC_RELEASE);
     platform::send_ipi(cpu_at(0)->cpu_id); // the boot CPU waits for this in smp_init
-    // Nothing to run on this CPU yet: the scheduler runs on the boot CPU alone.
-    for (;;) {
-        arch::wait_for_interrupt();
-    }
+    bkl_enter(); // the boot CPU holds it until it runs the first environment
+    schedule();
 }
 
 } // namespace
@@ -71,9 +73,20 @@ void smp_init(exo::Str cmdline) {
     PerCpu& boot = this_cpu();
     g_cpus[0] = &boot;
     boot.online = 1;
+    // From here on the kernel runs under the big lock; the secondaries wait for it until the
+    // boot CPU runs the first environment (run_now releases it).
+    big_lock().lock(boot.index);
     uint64_t ids[kMaxCpus] = {};
     uint32_t n = platform::cpu_ids(ids, kMaxCpus);
     uint32_t want = cpus_wanted(cmdline, n);
+    // Each CPU runs with an ASID of its own, which a rollover keeps (lib/asid.h): with no more
+    // user ASIDs than CPUs there would be none left to hand out.
+    uint32_t user_asids = (uint32_t{1} << asids().bits()) - 1;
+    if (want > 1 && user_asids <= want) {
+        kprintf("smp: %u-bit ASIDs are too few for %u CPUs: the boot CPU alone\n", asids().bits(),
+                want);
+        want = 1;
+    }
     uint64_t entry = virt_to_phys(secondary_entry).value;
     uint64_t hz = platform::timer_hz();
     uint32_t index = 1; // the next slot: a CPU that fails keeps its slot, empty

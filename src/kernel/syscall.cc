@@ -2,6 +2,7 @@
 // argument from user space is checked here, and a bad one is an error code, never a kernel
 // fault. The path from the trap to a handler and back does no printing, no table scans and no
 // whole-TLB flushes.
+#include "bkl.h"
 #include "console.h"
 #include "console_in.h"
 #include "env.h"
@@ -563,6 +564,7 @@ static_assert(kTable.complete(), "every call number needs a handler in Table");
 } // namespace
 
 void syscall(arch::TrapFrame& tf) {
+    KernelEntry entry; // the big lock, until the return to user mode
     uint64_t n = arch::syscall_number(tf);
     int64_t r = n < kCalls ? kTable.h[n](current_env(), tf) : exopi::E_NO_SYS;
     if (r != INT64_MIN) {

@@ -4,6 +4,7 @@
 #include "arch/sysreg.h"
 #include "exopi/syscall.h"
 #include "kernel/backtrace.h"
+#include "kernel/bkl.h"
 #include "kernel/console.h"
 #include "kernel/fpu.h"
 #include "kernel/panic.h"
@@ -106,9 +107,10 @@ namespace {
 void user_sync(TrapFrame& tf) {
     auto ec = static_cast<Class>(reg::esr::EC::get(tf.esr));
     if (ec == Class::kSvc64) { // the hot path, tested before the switch's jump table
-        kernel::syscall(tf);   // ELR is already past the svc
+        kernel::syscall(tf);   // ELR is already past the svc (it takes the big lock)
         return;
     }
+    kernel::KernelEntry entry; // the big lock, until the return to user mode
     // Alignment and external aborts are not page faults: the environment dies.
     // FscType 0b0000..0b0011: address size, translation, access flag, permission.
     bool page_fault = reg::esr::FscType::get(tf.esr) <= 0b0011;
@@ -146,8 +148,12 @@ extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     auto kind = static_cast<VectorKind>(kind_index);
     switch (kind) {
     case VectorKind::kSyncLower64: user_sync(*tf); return;
-    case VectorKind::kIrqLower64:
-    case VectorKind::kIrqSpx: platform::handle_irq(); return; // user mode, or the idle loop
+    case VectorKind::kIrqLower64: {
+        kernel::KernelEntry entry; // the big lock, until the return to user mode
+        platform::handle_irq();
+        return;
+    }
+    case VectorKind::kIrqSpx: platform::handle_irq(); return; // the idle loop: lock held
     case VectorKind::kSyncSpx:
         if (semihosting_absorb_fault(*tf)) {
             return;

@@ -4,6 +4,7 @@
 #include "arch/fpu.h"
 #include "exopi/syscall.h"
 #include "kernel/backtrace.h"
+#include "kernel/bkl.h"
 #include "kernel/console.h"
 #include "kernel/fpu.h"
 #include "kernel/panic.h"
@@ -123,14 +124,13 @@ static_assert(static_cast<uint64_t>(Exception::kEcallFromU) == 8, "trap_entry.S 
 
 /// Every other trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
 extern "C" void riscv_user_trap(TrapFrame* tf) {
+    kernel::KernelEntry entry; // the big lock, until the return to user mode
     if (handle_interrupt(*tf)) {
         return;
     }
     switch (static_cast<Exception>(Code::get(tf->scause))) {
-    case Exception::kEcallFromU: // trap_entry.S handles it; this is not reached
-        tf->sepc += 4;
-        kernel::syscall(*tf);
-        return;
+    case Exception::kEcallFromU: // trap_entry.S sends it to kernel::syscall: never here
+        kernel::panic("ecall from U-mode reached riscv_user_trap");
     case Exception::kLoadPageFault:
         kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_READ);
         return;

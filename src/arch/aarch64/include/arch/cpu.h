@@ -33,6 +33,12 @@ inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_ca
 inline void wait_for_interrupt() {
     asm volatile("wfi\n msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
 }
+/// The two halves of wait_for_interrupt, for the idle loop, which sleeps without the big lock
+/// and takes the interrupt with it (kernel/env.cc schedule).
+inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
+inline void take_interrupts() {
+    asm volatile("msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
+}
 
 /// EL1 and EL0 state the kernel depends on, set explicitly at boot rather than left as firmware
 /// or reset made it (a real Pi's firmware, a different boot loader or a warm reset may leave any

@@ -163,6 +163,14 @@ inline void tlb_invalidate_all_user() {
     asm volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" ::: "memory");
 }
 
+/// The *IS TLBI forms above reach every core in the inner-shareable domain, and the DSB ISH
+/// after them waits until they have ([arm-arm] D8.13 "TLB maintenance instructions": broadcast
+/// operations): nothing more to send.
+inline constexpr bool kTlbBroadcast = true;
+inline void tlb_remote_invalidate_page(uint64_t /*mask*/, uint64_t /*va*/, uint16_t /*asid*/) {}
+inline void tlb_remote_invalidate_asid(uint64_t /*mask*/, uint16_t /*asid*/) {}
+inline void tlb_remote_invalidate_all(uint64_t /*mask*/) {}
+
 /// AArch64 keeps the kernel half in TTBR1: a user root holds user mappings only.
 inline void prepare_user_root(uint64_t* /*user_root*/, const uint64_t* /*kernel_root*/) {}
 

@@ -31,6 +31,10 @@ inline void set_cpu_local(void* p) { asm volatile("mv tp, %0" ::"r"(p)); }
 inline void wait_for_interrupt() {
     asm volatile("wfi\n csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory");
 }
+/// The two halves of wait_for_interrupt, for the idle loop, which sleeps without the big lock
+/// and takes the interrupt with it (kernel/env.cc schedule).
+inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
+inline void take_interrupts() { asm volatile("csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory"); }
 
 /// S-mode state the kernel depends on, set explicitly: sstatus.SUM = 0 (user memory only through
 /// UserAccessGuard), sstatus.FS = Off (no FP until an environment uses it, docs/syscalls.md),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arch/csr.h"
+#include "arch/sbi.h"
 #include "lib/addr.h"
 #include "lib/paging/sv39.h"
 
@@ -103,6 +104,20 @@ inline void tlb_invalidate_asid(uint16_t asid) {
 }
 /// Every translation (an ASID rollover): rs1 = rs2 = x0.
 inline void tlb_invalidate_all_user() { asm volatile("sfence.vma zero, zero" ::: "memory"); }
+
+/// SFENCE.VMA acts on the executing hart only ([riscv-priv] 4.2.1): other harts are fenced
+/// through the SBI (kernel::AddressSpace sends what it needs to the harts in `hart_mask`).
+inline constexpr bool kTlbBroadcast = false;
+/// [riscv-sbi] 8.4 remote_sfence_vma_asid: returns once every hart in the mask has fenced.
+inline void tlb_remote_invalidate_page(uint64_t hart_mask, uint64_t va, uint16_t asid) {
+    (void)sbi::remote_sfence_vma_asid(hart_mask, 0, va, 4096, asid);
+}
+inline void tlb_remote_invalidate_asid(uint64_t hart_mask, uint16_t asid) {
+    (void)sbi::remote_sfence_vma_asid(hart_mask, 0, 0, ~uint64_t{0}, asid);
+}
+inline void tlb_remote_invalidate_all(uint64_t hart_mask) {
+    (void)sbi::remote_sfence_vma(hart_mask, 0, 0, ~uint64_t{0});
+}
 
 /// A new user root gets the kernel half of the kernel's root (Sv39 has one root per address
 /// space, unlike AArch64's separate TTBR1).
