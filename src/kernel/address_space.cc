@@ -11,25 +11,64 @@ using exo::PhysAddr;
 using exo::VirtAddr;
 
 constinit exo::AsidAllocator g_asids;
+constinit uint64_t g_shootdowns = 0;
 
-/// The hardware ids (as a hart mask) of the CPUs in `cpus` (kernel indices) other than this one.
-/// Where TLB maintenance does not broadcast (riscv64), they are fenced through the firmware.
-[[maybe_unused]] uint64_t other_cpus_mask(uint32_t cpus) {
-    uint64_t mask = 0;
-    uint32_t me = this_cpu().index;
-    for (uint32_t i = 0; i < kMaxCpus; ++i) {
-        if (i != me && (cpus >> i & 1) != 0) {
-            if (PerCpu* c = cpu_at(i); c != nullptr && c->cpu_id < 64) {
-                mask |= uint64_t{1} << c->cpu_id;
-            }
+// Deferred shootdown (riscv64).
+//
+// SFENCE.VMA reaches only the hart that executes it ([riscv-priv] 4.2.1); another hart is fenced
+// through the SBI (RFENCE remote_sfence_vma_asid), a call into the firmware that returns only
+// once the target has fenced — an interrupt and a wait on both harts. Most remote CPUs do not
+// need it now, though: an address space runs on one CPU at a time, and a CPU that merely ran it
+// earlier keeps stale entries that nothing uses until it installs that ASID again. So only a CPU
+// where the space is installed now (its environment in user mode there, or in the kernel waiting
+// for the big lock) is fenced at once; any other CPU in cpus_ leaves the set and gets the ASID
+// in its PerCpu::stale_asids, which it invalidates before it next installs that ASID — for this
+// space or, after a destroy, for whichever space the ASID goes to next. Linux/arm64 defers its
+// rollover flush the same way. All of it runs under the big lock, so no CPU installs or leaves
+// a space while the sets are read.
+//
+// aarch64 needs none of this: its TLBI ...IS operations reach every core of the inner-shareable
+// domain ([arm-arm] D8.13), so kTlbBroadcast is true there and these paths compile away.
+
+/// CPU `c` invalidates `asid` before it next installs it.
+[[maybe_unused]] void defer_asid_flush(PerCpu& c, uint16_t asid) {
+    if (c.flush_all_pending) {
+        return;
+    }
+    for (uint32_t i = 0; i < c.nstale; ++i) {
+        if (c.stale_asids[i] == asid) {
+            return;
         }
     }
-    return mask;
+    if (c.nstale == kStaleAsids) {
+        c.flush_all_pending = true; // a full flush covers every one of them
+        c.nstale = 0;
+        return;
+    }
+    c.stale_asids[c.nstale++] = asid;
+}
+
+/// Before this CPU installs `asid`: the invalidations other CPUs left it.
+[[maybe_unused]] void settle_deferred(PerCpu& cpu, uint16_t asid) {
+    if (cpu.flush_all_pending) {
+        arch::tlb_invalidate_all_user();
+        cpu.flush_all_pending = false;
+        cpu.nstale = 0;
+        return;
+    }
+    for (uint32_t i = 0; i < cpu.nstale; ++i) {
+        if (cpu.stale_asids[i] == asid) {
+            arch::tlb_invalidate_asid(asid);
+            cpu.stale_asids[i] = cpu.stale_asids[--cpu.nstale];
+            return;
+        }
+    }
 }
 
 } // namespace
 
 exo::AsidAllocator& asids() { return g_asids; }
+uint64_t tlb_shootdowns() { return g_shootdowns; }
 
 void release_frame(PhysAddr pa) {
     auto r = frames().release(pa);
@@ -55,10 +94,30 @@ void AddressSpace::invalidate_page(VirtAddr va) {
     if (has_current_asid()) {
         arch::tlb_invalidate_page(va.value, asid());
         if constexpr (!arch::kTlbBroadcast) {
-            if (uint64_t others = other_cpus_mask(cpus_)) {
-                arch::tlb_remote_invalidate_page(others, va.value, asid());
-            }
+            shoot_down_others(va);
         }
+    }
+}
+
+void AddressSpace::shoot_down_others(VirtAddr va) {
+    PerCpu& me = this_cpu();
+    uint32_t others = cpus_ & ~(uint32_t{1} << me.index);
+    uint64_t now = 0; // hart mask: where it is installed
+    for (uint32_t i = 0; others != 0; ++i, others >>= 1) {
+        PerCpu* c = (others & 1) != 0 ? cpu_at(i) : nullptr;
+        if (c == nullptr) {
+            continue;
+        }
+        if (c->space == this) {
+            now |= uint64_t{1} << c->cpu_id;
+        } else {
+            defer_asid_flush(*c, asid());
+            cpus_ &= ~(uint32_t{1} << i);
+        }
+    }
+    if (now != 0) {
+        ++g_shootdowns;
+        arch::tlb_remote_invalidate_page(now, va.value, asid());
     }
 }
 
@@ -113,18 +172,28 @@ void AddressSpace::activate() {
         }
     }
     auto grant = g_asids.acquire(&asid_tag_, keep, kMaxCpus);
+    PerCpu& cpu = this_cpu();
     if (grant.flush_all) {
-        arch::tlb_invalidate_all_user();
+        arch::tlb_invalidate_all_user(); // broadcast where TLBI is (aarch64)
         if constexpr (!arch::kTlbBroadcast) {
-            // Every CPU may hold entries of the old generation's ASIDs, now free.
-            if (uint64_t others = other_cpus_mask(~0U)) {
-                arch::tlb_remote_invalidate_all(others);
+            // Every other CPU may hold entries of the old generation's ASIDs, now free. Each
+            // flushes before it next installs a space; until then it runs on with the space it
+            // has, whose ASID the rollover kept.
+            for (uint32_t i = 0; i < kMaxCpus; ++i) {
+                if (PerCpu* c = cpu_at(i); c != nullptr && i != me) {
+                    c->flush_all_pending = true;
+                    c->nstale = 0;
+                }
             }
+            cpu.flush_all_pending = false;
+            cpu.nstale = 0;
         }
+    } else if constexpr (!arch::kTlbBroadcast) {
+        settle_deferred(cpu, grant.asid);
     }
     arch::activate_user_table(pt_.root(), grant.asid);
-    cpus_ |= uint32_t{1} << this_cpu().index;
-    this_cpu().space = this;
+    cpus_ |= uint32_t{1} << me;
+    cpu.space = this;
 }
 
 void AddressSpace::deactivate() {
@@ -141,8 +210,17 @@ void AddressSpace::destroy() {
     if (has_current_asid()) {
         arch::tlb_invalidate_asid(asid());
         if constexpr (!arch::kTlbBroadcast) {
-            if (uint64_t others = other_cpus_mask(cpus_)) {
-                arch::tlb_remote_invalidate_asid(others, asid());
+            // The ASID may go to another space at once: the other CPUs that ran this one
+            // invalidate it before they install it again (no CPU has it installed: its
+            // environment is not running anywhere when it is destroyed, env_destroy).
+            uint32_t others = cpus_ & ~(uint32_t{1} << this_cpu().index);
+            for (uint32_t i = 0; others != 0; ++i, others >>= 1) {
+                if (PerCpu* c = (others & 1) != 0 ? cpu_at(i) : nullptr) {
+                    if (c->space == this) {
+                        panic("vm: destroying an address space installed on CPU %u", i);
+                    }
+                    defer_asid_flush(*c, asid());
+                }
             }
         }
     }

@@ -9,8 +9,8 @@
 //    when updating translation table entries" requires; riscv64 gets the same order for free;
 //  - new entries are published by the paging policy's barrier (page_table.h);
 //  - table frames go only when the address space is dead and its ASID invalidated.
-// It also records which CPUs it has been active on, so that an SMP kernel knows where to send a
-// shootdown (one CPU today).
+// It also records which CPUs it has been active on, so that a change reaches every TLB that may
+// hold the old entry (aarch64 broadcasts; riscv64 fences remote harts or defers, see the .cc).
 #pragma once
 
 #include <stdint.h>
@@ -25,6 +25,10 @@ namespace kernel {
 /// The kernel's ASID allocator (its width: the hardware's, or less if the command line says
 /// `asid_bits=N`).
 exo::AsidAllocator& asids();
+
+/// Synchronous remote TLB fences sent since boot (riscv64: a page changed in a space installed on
+/// another CPU; aarch64 broadcasts and sends none).
+uint64_t tlb_shootdowns();
 
 class AddressSpace {
   public:
@@ -72,6 +76,9 @@ class AddressSpace {
     void invalidate_page(exo::VirtAddr va);
 
   private:
+    /// After a local invalidation of `va`: the other CPUs in cpus_ (see the .cc).
+    void shoot_down_others(exo::VirtAddr va);
+
     PageTable pt_;
     uint64_t asid_tag_ = 0;
     uint32_t cpus_ = 0;

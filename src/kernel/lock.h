@@ -9,12 +9,11 @@
 // How a waiter sleeps and is woken is the ISA's (arch/cpu.h lock_wait / lock_wake):
 //  - aarch64: WFE, woken by the SEV the release does ([arm-arm] D1.6.1 "Wait for Event": the
 //    event register is sticky, so a SEV between the waiter's check and its WFE is not lost);
-//  - riscv64: WFI with the supervisor software interrupt enabled in sie (interrupts masked), woken
-//    by an IPI the release sends to the CPUs that registered as waiting; a pending SSIP makes the
-//    WFI return at once, so an IPI between the check and the WFI is not lost either. The
-//    scheduling tick bounds the wait in any case.
+//  - riscv64: WFI with only the supervisor software interrupt enabled in sie (interrupts masked),
+//    woken by an IPI the release sends to the waiter holding the next ticket; a pending SSIP
+//    makes the WFI return at once, so an IPI between the check and the WFI is not lost either.
 //
-// TicketLock is meant for the big kernel lock of issue 12 (docs/smp.md; not in use yet).
+// TicketLock is the big kernel lock's (kernel/bkl.h, docs/smp.md).
 // Interrupts are off whenever the kernel runs, so a lock holder is never interrupted by code
 // that wants the same lock.
 #pragma once
@@ -65,6 +64,7 @@ class TicketLock {
     uint32_t serving_ = 0;      ///< the ticket that holds the lock
     uint32_t owner_ = kNoOwner; ///< the holder's CPU index
     uint32_t waiters_ = 0;      ///< CPU indices (bits) asleep in lock() (riscv64's wake-up)
+    uint32_t tickets_[32] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next one only)
     uint64_t contended_ = 0;
 };
 

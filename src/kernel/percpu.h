@@ -27,6 +27,9 @@ namespace kernel {
 struct Env;
 class AddressSpace;
 
+/// How many ASIDs a CPU's deferred-invalidation list holds before it degrades to a full flush.
+inline constexpr uint32_t kStaleAsids = 16;
+
 /// The first four fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
 struct PerCpu {
     uint64_t scratch[2] = {};         ///< the trap entry's, while it checks the stack
@@ -41,6 +44,12 @@ struct PerCpu {
     uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;                ///< IPIs taken
     bool idle = false;                ///< asleep in the idle loop, without the big lock
+    /// TLB maintenance owed by this CPU before it next installs a user address space, where
+    /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
+    /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.
+    bool flush_all_pending = false;
+    uint32_t nstale = 0;
+    uint16_t stale_asids[kStaleAsids] = {};
 };
 
 inline constexpr size_t kKernelStackSize = 16384;

@@ -168,8 +168,6 @@ inline void tlb_invalidate_all_user() {
 /// operations): nothing more to send.
 inline constexpr bool kTlbBroadcast = true;
 inline void tlb_remote_invalidate_page(uint64_t /*mask*/, uint64_t /*va*/, uint16_t /*asid*/) {}
-inline void tlb_remote_invalidate_asid(uint64_t /*mask*/, uint16_t /*asid*/) {}
-inline void tlb_remote_invalidate_all(uint64_t /*mask*/) {}
 
 /// AArch64 keeps the kernel half in TTBR1: a user root holds user mappings only.
 inline void prepare_user_root(uint64_t* /*user_root*/, const uint64_t* /*kernel_root*/) {}

@@ -80,11 +80,21 @@ inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* r
 inline constexpr int64_t kFrameRecordLow = -16;
 
 /// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFI with interrupts masked, woken by
-/// the IPI (sip.SSIP) the release sends to registered waiters, or by any other enabled interrupt
-/// becoming pending. SSIP is cleared on the way out: it was for this wake-up (kernel IPIs carry
-/// no message; whoever sent one for another reason finds its work done at the next check).
+/// the IPI (sip.SSIP) the release sends to the next waiter. WFI returns as soon as an interrupt
+/// enabled in sie is pending, whatever sstatus.SIE says ([riscv-priv] 3.3.3 "Wait for
+/// Interrupt"); a timer or PLIC interrupt left pending while the kernel runs would make it return
+/// at once, again and again — a spin that, under QEMU -icount, keeps the lock holder from running
+/// for a whole time slice. So only SSIE stays enabled while asleep. SSIP is cleared on the way
+/// out: it was for this wake-up (kernel IPIs carry no message; whoever sent one for another
+/// reason finds its work done at the next check).
 inline constexpr bool kLockWakeByEvent = false;
-inline void lock_wait() { asm volatile("wfi\n csrci sip, 2" ::: "memory"); }
+inline void lock_wait() {
+    uint64_t saved;
+    asm volatile("csrrc %0, sie, %1\n wfi\n csrw sie, %0\n csrci sip, 2"
+                 : "=&r"(saved)
+                 : "r"(csr::sie::STIE::kMask | csr::sie::SEIE::kMask)
+                 : "memory");
+}
 inline void lock_wake() {}
 
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.

@@ -112,12 +112,6 @@ inline constexpr bool kTlbBroadcast = false;
 inline void tlb_remote_invalidate_page(uint64_t hart_mask, uint64_t va, uint16_t asid) {
     (void)sbi::remote_sfence_vma_asid(hart_mask, 0, va, 4096, asid);
 }
-inline void tlb_remote_invalidate_asid(uint64_t hart_mask, uint16_t asid) {
-    (void)sbi::remote_sfence_vma_asid(hart_mask, 0, 0, ~uint64_t{0}, asid);
-}
-inline void tlb_remote_invalidate_all(uint64_t hart_mask) {
-    (void)sbi::remote_sfence_vma(hart_mask, 0, 0, ~uint64_t{0});
-}
 
 /// A new user root gets the kernel half of the kernel's root (Sv39 has one root per address
 /// space, unlike AArch64's separate TTBR1).
