@@ -116,9 +116,9 @@ int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
         return e.error();
     }
     // Checked again at fault time (the stack may be unmapped later); rejecting kernel
-    // addresses here as well gives the caller an early error.
-    if (entry >= exopi::kUserTop || xstack_top > exopi::kUserTop ||
-        (xstack_top & (kPageSize - 1)) != 0) {
+    // addresses here as well gives the caller an early error. The top need not end its page
+    // (the library keeps per-environment state above it), but records are 16-byte aligned.
+    if (entry >= exopi::kUserTop || xstack_top > exopi::kUserTop || (xstack_top & 15) != 0) {
         return exopi::E_INVAL;
     }
     e.value()->upcall = entry;

@@ -72,7 +72,8 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
         kill(e, "page fault, upcall or exception stack at a kernel address", addr, access);
     }
     // Where the record goes: below the current sp if already on the exception stack.
-    uint64_t xbottom = e->xstack_top - exopi::kPageSize;
+    // The exception stack is the page holding xstack_top - 1, from its start up to the top.
+    uint64_t xbottom = (e->xstack_top - 1) & ~(exopi::kPageSize - 1);
     uint64_t sp = arch::user_sp(tf);
     uint64_t top = (sp > xbottom && sp <= e->xstack_top) ? sp : e->xstack_top;
     uint64_t record = (top - sizeof(exopi::FaultRecord)) & ~uint64_t{15};

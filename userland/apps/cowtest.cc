@@ -44,15 +44,33 @@ int main() {
                code(sys::page_map(0, page, 0, page, PERM_R | PERM_W)));
     }
     char mine = child == 0 ? 'C' : 'P';
-    // Let the other side run first half the time, so writes interleave.
-    sys::yield();
+    // The two take turns, passing a baton by IPC: page p is written first by the child if p is
+    // even, by the parent if odd, then by the other. The first writer of a page copies it; the
+    // second holds the frame alone by then and makes it writable in place. Turns, not yields:
+    // on several CPUs the two run at once, and two writers faulting on the same page together
+    // would both see it shared and both copy (correct, but not the count this test checks).
+    uint32_t other = child == 0 ? g_parent : child;
+    // A round trip first: the stack pages IPC touches become private here, not in the count.
+    if (child == 0) {
+        assert(ipc_send(other, 0).ok() && sys::ipc_recv(kNoPage).ok());
+    } else {
+        assert(sys::ipc_recv(kNoPage).ok() && ipc_send(other, 0).ok());
+    }
     uint64_t faults_before = cow_faults();
     uint64_t in_place_before = cow_in_place();
-    for (int p = 0; p < kWritten; ++p) {
+    for (int step = 0; step < 2 * kWritten; ++step) {
+        int p = step / 2;
+        bool child_first = p % 2 == 0;
+        bool mine_now = (step % 2 == 0) == (child == 0 ? child_first : !child_first);
+        if (!mine_now) {
+            auto baton = sys::ipc_recv(kNoPage);
+            assert(baton.ok() && baton.value().value == static_cast<uint64_t>(step));
+            continue;
+        }
         for (int i = 0; i < 4096; ++i) {
             g_pages[p][i] = mine;
         }
-        sys::yield();
+        assert(ipc_send(other, static_cast<uint64_t>(step)).ok());
     }
     uint64_t faults = cow_faults() - faults_before;
     uint64_t in_place = cow_in_place() - in_place_before;

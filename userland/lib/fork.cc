@@ -35,8 +35,17 @@ namespace {
 constexpr uint64_t kBatch = kPageSize / sizeof(uint64_t) / 2;
 auto* const g_listed = reinterpret_cast<uint64_t*>(kForkQueryPage);
 auto* const g_remap = g_listed + kBatch;
-uint64_t g_cow_faults = 0;
-uint64_t g_cow_in_place = 0;
+// The counters live in the exception stack page (kFaultStateSize), not in .bss: .bss is shared
+// copy-on-write after a fork, and a counter in a shared page would fault inside the handler that
+// counts — a nested fault counted or not depending on whether the `++` had loaded already, and on
+// which side happened to write the page first. The page is private to each environment (fork
+// gives the child a fresh, zeroed one: a child counts from 0).
+struct CowCounters {
+    uint64_t faults;
+    uint64_t in_place;
+};
+static_assert(sizeof(CowCounters) <= kFaultStateSize);
+CowCounters& counters() { return *reinterpret_cast<CowCounters*>(kUpcallStackTop); }
 
 // The record says what the fault needs to know (docs/syscalls.md "Faults and the upcall"): the
 // page's permissions, and FAULT_SOLE if no other mapping shares its frame. One system call
@@ -56,17 +65,15 @@ void cow_fault(FaultRecord* f) {
     // the kernel then lets it make the page writable in place, and no copy is needed. (Should
     // that have changed since the fault, the kernel refuses and the copy below serves.)
     if ((f->cause & FAULT_SOLE) != 0 && sys::page_map(0, page, 0, page, writable)) {
-        ++g_cow_in_place;
-        ++g_cow_faults;
+        ++counters().in_place;
+        ++counters().faults;
         return;
     }
     // A new frame with a copy of the shared one, mapped writable in its place.
     if (auto r = sys::page_copy(0, page, 0, page, writable); !r) {
         panic("copy-on-write at %lx: %ld", f->addr, static_cast<int64_t>(r.error()));
     }
-    // Counted after the copy: the counter's own page may be copy-on-write too, and its first
-    // write here then nests one more (counted) fault, which is served before this one returns.
-    ++g_cow_faults;
+    ++counters().faults;
 }
 
 // Two batched calls per batch of pages: the child's mappings, then the parent's own pages that
@@ -108,8 +115,11 @@ Result<Ok> share_pages(uint32_t child) {
 
 } // namespace
 
-uint64_t cow_faults() { return g_cow_faults; }
-uint64_t cow_in_place() { return g_cow_in_place; }
+extern PgfaultHandler g_handler; // pgfault.cc
+
+// Zero until there is an exception stack (set_pgfault_handler maps it).
+uint64_t cow_faults() { return g_handler != nullptr ? counters().faults : 0; }
+uint64_t cow_in_place() { return g_handler != nullptr ? counters().in_place : 0; }
 
 Result<uint32_t> fork() {
     set_pgfault_handler(cow_fault);
@@ -131,7 +141,7 @@ Result<uint32_t> fork() {
     }
     if (r) {
         r = sys::env_set_pgfault_upcall(id, reinterpret_cast<uint64_t>(&__exopi_upcall),
-                                        kExceptionStackTop);
+                                        kUpcallStackTop);
     }
     if (r) {
         r = sys::env_set_status(id, EnvStatus::kRunnable);

@@ -25,7 +25,7 @@ void set_pgfault_handler(PgfaultHandler fn) {
             panic("set_pgfault_handler: no exception stack: %ld", static_cast<int64_t>(r.error()));
         }
         if (auto r = sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
-                                                 kExceptionStackTop);
+                                                 kUpcallStackTop);
             !r) {
             panic("set_pgfault_handler: %ld", static_cast<int64_t>(r.error()));
         }

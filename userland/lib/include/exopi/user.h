@@ -196,6 +196,7 @@ inline constexpr uint64_t kNoPage = kUserTop;
 ///   [kUserStackTop - 8 pages, kUserStackTop)   the stack the kernel maps
 ///   kDumbforkScratch                          dumbfork copies child pages through it
 ///   [.., kExceptionStackTop)                  the page-fault exception stack, per environment
+///                                             (its top kFaultStateSize bytes: fault state)
 ///   (one page unused)
 ///   kForkQueryPage                            fork's page_list buffer (the kernel writes it,
 ///                                             so it must never be copy-on-write)
@@ -203,6 +204,11 @@ inline constexpr uint64_t kNoPage = kUserTop;
 /// None of these is ever shared with a child.
 inline constexpr uint64_t kDumbforkScratch = kUserStackTop - (kUserStackPages + 1) * kPageSize;
 inline constexpr uint64_t kExceptionStackTop = kUserStackTop - (kUserStackPages + 2) * kPageSize;
+/// The top bytes of the exception stack page are the library's per-environment fault state
+/// (fork.cc's copy-on-write counters): private to each environment like the rest of the page,
+/// so updating them never faults. The upcall stack starts below them.
+inline constexpr uint64_t kFaultStateSize = 64;
+inline constexpr uint64_t kUpcallStackTop = kExceptionStackTop - kFaultStateSize;
 /// The heap (malloc) grows up from here; the program's image lies below.
 inline constexpr uint64_t kHeapBase = 0x10000000;
 inline constexpr uint64_t kHeapLimit = 0x20000000;
@@ -250,7 +256,8 @@ uint64_t fp_state_loads();
 /// copies a page when either side first writes it. The child's id in the parent, 0 in the
 /// child, or the error.
 Result<uint32_t> fork();
-/// Page faults served by the copy-on-write handler in this environment so far.
+/// Page faults served by the copy-on-write handler in this environment so far (a fork child
+/// counts from its fork).
 uint64_t cow_faults();
 /// Of those, the ones where the frame was no longer shared: made writable in place, no copy.
 uint64_t cow_in_place();
