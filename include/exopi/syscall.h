@@ -51,6 +51,7 @@ enum Error : int64_t {
     E_IPC_NOT_RECV = -7, ///< the target is not waiting in ipc_recv
     E_WOULD_BLOCK = -8,  ///< non-blocking cgetc: no character yet
     E_NO_SYS = -9,       ///< no such system call
+    E_BUSY = -10,        ///< the target environment is running on another CPU right now
 };
 
 /// Page permissions, arch-neutral. A page given to user space is always user-accessible.

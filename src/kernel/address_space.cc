@@ -100,21 +100,16 @@ void AddressSpace::invalidate_page(VirtAddr va) {
 }
 
 void AddressSpace::shoot_down_others(VirtAddr va) {
-    PerCpu& me = this_cpu();
-    uint32_t others = cpus_ & ~(uint32_t{1} << me.index);
     uint64_t now = 0; // hart mask: where it is installed
-    for (uint32_t i = 0; others != 0; ++i, others >>= 1) {
-        PerCpu* c = (others & 1) != 0 ? cpu_at(i) : nullptr;
-        if (c == nullptr) {
-            continue;
-        }
-        if (c->space == this) {
-            now |= uint64_t{1} << c->cpu_id;
+    find_cpu(cpus_ & other_cpus(), [&](PerCpu& o) {
+        if (o.space == this) {
+            now |= uint64_t{1} << o.cpu_id;
         } else {
-            defer_asid_flush(*c, asid());
-            cpus_ &= ~(uint32_t{1} << i);
+            defer_asid_flush(o, asid());
+            cpus_ &= ~(uint32_t{1} << o.index);
         }
-    }
+        return false;
+    });
     if (now != 0) {
         ++g_shootdowns;
         arch::tlb_remote_invalidate_page(now, va.value, asid());
@@ -162,29 +157,32 @@ bool AddressSpace::unmap(VirtAddr va) {
 }
 
 void AddressSpace::activate() {
-    // A rollover must not take the ASIDs the other CPUs are running with (asid.h).
-    uint64_t* keep[kMaxCpus] = {};
-    uint32_t me = this_cpu().index;
-    for (uint32_t i = 0; i < kMaxCpus; ++i) {
-        PerCpu* c = cpu_at(i);
-        if (i != me && c != nullptr && c->space != nullptr) {
-            keep[i] = &c->space->asid_tag_;
-        }
-    }
-    auto grant = g_asids.acquire(&asid_tag_, keep, kMaxCpus);
     PerCpu& cpu = this_cpu();
+    exo::AsidAllocator::Grant grant{asid(), false};
+    if (!g_asids.is_current(asid_tag_)) {
+        // A new ASID, perhaps a rollover, which must not take the ASIDs the other CPUs are
+        // running with (asid.h).
+        uint64_t* keep[kMaxCpus] = {};
+        uint32_t n = 0;
+        find_cpu(other_cpus(), [&](PerCpu& o) {
+            if (o.space != nullptr) {
+                keep[n++] = &o.space->asid_tag_;
+            }
+            return false;
+        });
+        grant = g_asids.acquire(&asid_tag_, keep, n);
+    }
     if (grant.flush_all) {
         arch::tlb_invalidate_all_user(); // broadcast where TLBI is (aarch64)
         if constexpr (!arch::kTlbBroadcast) {
             // Every other CPU may hold entries of the old generation's ASIDs, now free. Each
             // flushes before it next installs a space; until then it runs on with the space it
             // has, whose ASID the rollover kept.
-            for (uint32_t i = 0; i < kMaxCpus; ++i) {
-                if (PerCpu* c = cpu_at(i); c != nullptr && i != me) {
-                    c->flush_all_pending = true;
-                    c->nstale = 0;
-                }
-            }
+            find_cpu(other_cpus(), [](PerCpu& o) {
+                o.flush_all_pending = true;
+                o.nstale = 0;
+                return false;
+            });
             cpu.flush_all_pending = false;
             cpu.nstale = 0;
         }
@@ -192,7 +190,7 @@ void AddressSpace::activate() {
         settle_deferred(cpu, grant.asid);
     }
     arch::activate_user_table(pt_.root(), grant.asid);
-    cpus_ |= uint32_t{1} << me;
+    cpus_ |= uint32_t{1} << cpu.index;
     cpu.space = this;
 }
 
@@ -213,15 +211,13 @@ void AddressSpace::destroy() {
             // The ASID may go to another space at once: the other CPUs that ran this one
             // invalidate it before they install it again (no CPU has it installed: its
             // environment is not running anywhere when it is destroyed, env_destroy).
-            uint32_t others = cpus_ & ~(uint32_t{1} << this_cpu().index);
-            for (uint32_t i = 0; others != 0; ++i, others >>= 1) {
-                if (PerCpu* c = (others & 1) != 0 ? cpu_at(i) : nullptr) {
-                    if (c->space == this) {
-                        panic("vm: destroying an address space installed on CPU %u", i);
-                    }
-                    defer_asid_flush(*c, asid());
+            find_cpu(cpus_ & other_cpus(), [this](PerCpu& o) {
+                if (o.space == this) {
+                    panic("vm: destroying an address space installed on CPU %u", o.index);
                 }
-            }
+                defer_asid_flush(o, asid());
+                return false;
+            });
         }
     }
     g_asids.release(&asid_tag_);

@@ -6,6 +6,12 @@
 // that starts scheduling, and around the idle loop's interrupt window; released on the way back
 // to user mode (run_now, or the end of the handler) and while a CPU sleeps in the idle loop.
 // A CPU in user mode never holds it.
+//
+// Another CPU may destroy the environment running here, or make it not runnable (env.cc). It
+// cannot touch its registers or address space while they are live here; it marks the change,
+// sets this CPU's PerCpu::kicked and interrupts it. This CPU acts on that at its next entry —
+// the interrupt's, at the latest — before anything else runs for the environment. Nothing can
+// change while this CPU holds the lock, so the entry is the only place to look.
 #pragma once
 
 #include "lock.h"
@@ -13,30 +19,32 @@
 
 namespace kernel {
 
-TicketLock& big_lock();
+extern TicketLock g_big_lock;
 
-/// Entry from user mode (or a CPU starting to schedule): takes the big lock. Then, if the
-/// current environment was destroyed by another CPU while it ran here, finishes that (does not
-/// return: schedules).
-void bkl_enter();
+/// Acts on a change another CPU made to the current environment (kicked): destroys it or
+/// takes it off this CPU; neither returns.
+void bkl_kicked();
+
+/// Entry from user mode (or a CPU starting to schedule): takes the big lock, then acts on a
+/// change another CPU made to the current environment meanwhile.
+inline void bkl_enter() {
+    PerCpu& cpu = this_cpu();
+    g_big_lock.lock(cpu.index);
+    if (cpu.kicked) [[unlikely]] {
+        bkl_kicked();
+    }
+}
 /// Releases the big lock on the way to user mode or to sleep.
-inline void bkl_leave() { big_lock().unlock(this_cpu().index); }
-/// The normal return of a handler entered from user mode: if another CPU destroyed the current
-/// environment or made it not runnable meanwhile, acts on that (does not return); else releases.
-void bkl_exit();
+inline void bkl_leave() { g_big_lock.unlock(); }
 /// For assertions: this CPU holds the big lock.
-inline bool bkl_held() { return big_lock().held_by(this_cpu().index); }
-
-} // namespace kernel
-
-namespace kernel {
+inline bool bkl_held() { return g_big_lock.held_by(this_cpu().index); }
 
 /// Holds the big lock from an entry from user mode to the handler's normal return. A handler
 /// that switches environments does not return: run_now releases the lock on its way out.
 class [[nodiscard]] KernelEntry {
   public:
     KernelEntry() { bkl_enter(); }
-    ~KernelEntry() { bkl_exit(); }
+    ~KernelEntry() { bkl_leave(); }
     KernelEntry(const KernelEntry&) = delete;
     KernelEntry& operator=(const KernelEntry&) = delete;
 };

@@ -17,9 +17,11 @@
 #include "trap.h"
 
 namespace kernel {
-namespace {
 
 constinit TicketLock g_big_lock;
+
+namespace {
+
 
 using exopi::Error;
 using exopi::kEnvIdShift;
@@ -37,39 +39,26 @@ constinit uint32_t g_next_slot = 0;
 
 /// Wakes one idle CPU other than this one, if there is one: there is work in the run queue.
 void wake_idle_cpu() {
-    uint32_t me = this_cpu().index;
-    for (uint32_t i = 0; i < kMaxCpus; ++i) {
-        PerCpu* c = cpu_at(i);
-        if (i != me && c != nullptr && c->idle) {
-            c->idle = false; // one IPI is enough
-            platform::send_ipi(c->cpu_id);
-            return;
-        }
+    if (PerCpu* c = find_cpu(other_cpus(), [](PerCpu& o) { return o.idle; })) {
+        c->idle = false; // one IPI is enough
+        platform::send_ipi(c->cpu_id);
     }
+}
+
+/// Tells CPU `c` that its current environment changed (bkl.h): it acts at its next entry.
+void kick(PerCpu& c) {
+    c.kicked = true;
+    platform::send_ipi(c.cpu_id);
 }
 
 /// The CPU `e` runs on, if another one.
 PerCpu* cpu_running(const Env* e) {
-    uint32_t me = this_cpu().index;
-    for (uint32_t i = 0; i < kMaxCpus; ++i) {
-        PerCpu* c = cpu_at(i);
-        if (i != me && c != nullptr && c->current == e) {
-            return c;
-        }
-    }
-    return nullptr;
+    return find_cpu(other_cpus(), [e](PerCpu& o) { return o.current == e; });
 }
 
 /// Is any environment running on another CPU?
 bool anyone_running_elsewhere() {
-    uint32_t me = this_cpu().index;
-    for (uint32_t i = 0; i < kMaxCpus; ++i) {
-        PerCpu* c = cpu_at(i);
-        if (i != me && c != nullptr && c->current != nullptr) {
-            return true;
-        }
-    }
-    return false;
+    return find_cpu(other_cpus(), [](PerCpu& o) { return o.current != nullptr; }) != nullptr;
 }
 
 /// `prev` stops running on this CPU. With several CPUs it may run next on another one, so the
@@ -92,7 +81,9 @@ void switch_out(Env* prev) {
     }
 }
 
-void run_enqueue(Env* e) {
+/// Queues `e`. `wake`: an idle CPU is woken to take it; false when this CPU schedules next
+/// and will take the queue's head itself (run_now wakes one if more is left).
+void run_enqueue(Env* e, bool wake = true) {
     if (e->queued) {
         return;
     }
@@ -105,7 +96,9 @@ void run_enqueue(Env* e) {
         g_run_head = e;
     }
     g_run_tail = e;
-    wake_idle_cpu();
+    if (wake) {
+        wake_idle_cpu();
+    }
 }
 
 void adopt(Env* parent, Env* child) {
@@ -175,30 +168,22 @@ void switch_extra(Env* next) {
 
 } // namespace
 
-TicketLock& big_lock() { return g_big_lock; }
-
-void bkl_enter() {
-    g_big_lock.lock(this_cpu().index);
-    Env* cur = current_env();
-    if (cur != nullptr && cur->dying) {
+void bkl_kicked() {
+    PerCpu& cpu = this_cpu();
+    cpu.kicked = false;
+    Env* cur = cpu.current;
+    if (cur == nullptr) {
+        return;
+    }
+    if (cur->dying) {
         env_destroy(cur); // destroyed by another CPU while it ran here: does not return
     }
-}
-
-void bkl_exit() {
-    Env* cur = current_env();
-    if (cur != nullptr && cur->dying) {
-        env_destroy(cur); // does not return
-    }
-    if (cur != nullptr && cur->status != EnvStatus::kRunning) {
+    if (cur->status != EnvStatus::kRunning) {
         schedule(); // made not runnable by another CPU while it ran here
     }
-    bkl_leave();
 }
 
-bool running_elsewhere(const Env* e) {
-    return e->status == EnvStatus::kRunning && cpu_running(e) != nullptr;
-}
+bool running_elsewhere(const Env* e) { return cpu_running(e) != nullptr; }
 
 uint64_t envs_in_use() { return g_in_use; }
 uint64_t envs_created() { return g_created; }
@@ -290,10 +275,13 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
 }
 
 void env_set_status(Env* e, EnvStatus s) {
-    if (PerCpu* there = e->status == EnvStatus::kRunning ? cpu_running(e) : nullptr) {
+    if (PerCpu* there = cpu_running(e)) {
+        // Live on another CPU. Made not runnable, it stops at that CPU's next kernel entry
+        // (bkl_kicked); made runnable, it stays running there (even if a moment ago it was
+        // made not runnable and has not stopped yet): never queued while it runs.
+        e->status = s == EnvStatus::kRunnable ? EnvStatus::kRunning : s;
         if (s != EnvStatus::kRunnable) {
-            e->status = s; // its CPU deschedules it at its next kernel exit (bkl_exit)
-            platform::send_ipi(there->cpu_id);
+            kick(*there);
         }
         return;
     }
@@ -306,11 +294,11 @@ void env_set_status(Env* e, EnvStatus s) {
 }
 
 void env_destroy(Env* e) {
-    if (PerCpu* there = e->status == EnvStatus::kRunning ? cpu_running(e) : nullptr) {
+    if (PerCpu* there = cpu_running(e)) {
         // Running on another CPU: its address space is live there. That CPU destroys it at its
-        // next kernel entry or exit; the IPI makes that now.
+        // next kernel entry (bkl_kicked); the IPI makes that now.
         e->dying = true;
-        platform::send_ipi(there->cpu_id);
+        kick(*there);
         return;
     }
     check_invariants("environment destruction");
@@ -350,13 +338,16 @@ void yield_current() {
     Env* cur = current_env();
     if (cur->status == EnvStatus::kRunning) {
         cur->status = EnvStatus::kRunnable;
-        run_enqueue(cur);
+        run_enqueue(cur, false); // this CPU schedules now
     }
     schedule();
 }
 
 void run_now(Env* next) {
     run_remove(next);
+    if (g_run_head != nullptr) {
+        wake_idle_cpu(); // more work than this CPU: another one takes it
+    }
     PerCpu& cpu = this_cpu();
     if (cpu.current != next || cpu.frame != &next->tf) {
         if (cpu.current != nullptr && cpu.current != next) {
@@ -402,7 +393,7 @@ void schedule() {
         bkl_leave();
         arch::idle_wait();
         g_big_lock.lock(cpu.index);
-        cpu.idle = false;
+        cpu.idle = false; // (kicked is for a current environment: this CPU has none)
         arch::take_interrupts();
     }
 }

@@ -51,19 +51,38 @@ class TicketLock {
   public:
     static constexpr uint32_t kNoOwner = ~0U;
 
-    /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner.
-    void lock(uint32_t me);
-    void unlock(uint32_t me);
+    /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner. The uncontended
+    /// path is inline (every entry from user mode takes the big lock); waiting is not.
+    void lock(uint32_t me) {
+        uint32_t ticket = __atomic_fetch_add(&next_, 1U, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]] {
+            wait(ticket, me);
+        }
+        __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
+    }
+    void unlock() {
+        __atomic_store_n(&owner_, kNoOwner, __ATOMIC_RELAXED);
+        uint32_t next = serving_ + 1;
+        // Sequentially consistent with the waiter's registration (wait): either the waiter
+        // sees the new ticket before it sleeps, or this sees its bit and wakes it.
+        __atomic_store_n(&serving_, next, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&waiters_, __ATOMIC_SEQ_CST) != 0) [[unlikely]] {
+            wake(next);
+        }
+    }
     /// True if CPU `me` holds it.
     bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me; }
     /// Acquisitions that found it taken (waited), since boot.
-    uint64_t contended() const { return contended_; }
+    uint64_t contended() const { return __atomic_load_n(&contended_, __ATOMIC_RELAXED); }
 
   private:
+    void wait(uint32_t ticket, uint32_t me);
+    void wake(uint32_t next);
+
     uint32_t next_ = 0;         ///< the next ticket to hand out
     uint32_t serving_ = 0;      ///< the ticket that holds the lock
     uint32_t owner_ = kNoOwner; ///< the holder's CPU index
-    uint32_t waiters_ = 0;      ///< CPU indices (bits) asleep in lock() (riscv64's wake-up)
+    uint32_t waiters_ = 0;      ///< CPU indices (bits) asleep in lock()
     uint32_t tickets_[32] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next one only)
     uint64_t contended_ = 0;
 };

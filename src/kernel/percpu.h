@@ -44,6 +44,7 @@ struct PerCpu {
     uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;                ///< IPIs taken
     bool idle = false;                ///< asleep in the idle loop, without the big lock
+    bool kicked = false;              ///< another CPU changed `current` (kernel/bkl.h)
     /// TLB maintenance owed by this CPU before it next installs a user address space, where
     /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
     /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.

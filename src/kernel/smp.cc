@@ -19,6 +19,9 @@
 extern "C" char secondary_entry[];
 
 namespace kernel {
+
+constinit uint32_t g_cpu_mask = 1;
+
 namespace {
 
 /// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).
@@ -75,7 +78,7 @@ void smp_init(exo::Str cmdline) {
     boot.online = 1;
     // From here on the kernel runs under the big lock; the secondaries wait for it until the
     // boot CPU runs the first environment (run_now releases it).
-    big_lock().lock(boot.index);
+    g_big_lock.lock(boot.index);
     uint64_t ids[kMaxCpus] = {};
     uint32_t n = platform::cpu_ids(ids, kMaxCpus);
     uint32_t want = cpus_wanted(cmdline, n);
@@ -118,6 +121,7 @@ void smp_init(exo::Str cmdline) {
             ++index;
             continue;
         }
+        __atomic_store_n(&g_cpu_mask, g_cpu_mask | uint32_t{1} << index, __ATOMIC_RELEASE);
         ++index;
         __atomic_store_n(&g_online, g_online + 1, __ATOMIC_RELEASE);
     }

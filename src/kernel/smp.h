@@ -23,7 +23,28 @@ void smp_init(exo::Str cmdline);
 
 /// CPUs running the kernel (the boot CPU included).
 uint32_t cpus_online();
+
+/// Their kernel indices, as bits (set by the boot CPU in smp_init, as each comes up).
+extern uint32_t g_cpu_mask;
+inline uint32_t online_mask() { return __atomic_load_n(&g_cpu_mask, __ATOMIC_ACQUIRE); }
+/// The CPUs online other than this one: what the scheduler and the shootdown code scan (none
+/// with one CPU, so a single-CPU run pays nothing for them).
+inline uint32_t other_cpus() { return online_mask() & ~(uint32_t{1} << this_cpu().index); }
+
 /// The PerCpu of the CPU with kernel index `index`, or nullptr.
 PerCpu* cpu_at(uint32_t index);
+
+/// Calls fn(PerCpu&) for each CPU in `mask` (kernel indices) until fn returns true; returns
+/// that CPU, or nullptr.
+template <typename Fn> PerCpu* find_cpu(uint32_t mask, Fn&& fn) {
+    while (mask != 0) {
+        uint32_t i = static_cast<uint32_t>(__builtin_ctz(mask));
+        mask &= mask - 1;
+        if (PerCpu* c = cpu_at(i); c != nullptr && fn(*c)) {
+            return c;
+        }
+    }
+    return nullptr;
+}
 
 } // namespace kernel

@@ -403,6 +403,9 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
         arch::from_user_regs(tf, regs); // resume there: no result register is written
         return INT64_MIN;
     }
+    if (running_elsewhere(e.value())) {
+        return exopi::E_BUSY; // its registers are live on that CPU, not in its Env
+    }
     arch::from_user_regs(e.value()->tf, regs);
     return 0;
 }
@@ -524,7 +527,13 @@ using exopi::Sys;
 constexpr unsigned kCalls = static_cast<unsigned>(Sys::kCount);
 struct Table {
     Handler h[kCalls] = {};
+    /// Calls that run without the big lock (bit per call number): they read only the caller's
+    /// own identity, which no other CPU changes while it runs, or the timer — no shared state,
+    /// no user memory (another CPU may be changing the caller's page tables under the lock).
+    /// docs/smp.md "Locking" has the measurement.
+    uint32_t unlocked = 0;
     constexpr Table() {
+        unlocked = 1U << static_cast<unsigned>(Sys::kGetenvid) | 1U << static_cast<unsigned>(Sys::kTime);
         h[static_cast<unsigned>(Sys::kCputs)] = h_cputs;
         h[static_cast<unsigned>(Sys::kCgetc)] = h_cgetc;
         h[static_cast<unsigned>(Sys::kGetenvid)] = h_getenvid;
@@ -560,16 +569,25 @@ struct Table {
 };
 constexpr Table kTable;
 static_assert(kTable.complete(), "every call number needs a handler in Table");
+static_assert(kCalls <= 32, "Table::unlocked has a bit per call");
 
 } // namespace
 
 void syscall(arch::TrapFrame& tf) {
-    KernelEntry entry; // the big lock, until the return to user mode
     uint64_t n = arch::syscall_number(tf);
-    int64_t r = n < kCalls ? kTable.h[n](current_env(), tf) : exopi::E_NO_SYS;
-    if (r != INT64_MIN) {
-        arch::set_result(tf, 0, static_cast<uint64_t>(r));
+    if (n < kCalls && (kTable.unlocked >> n & 1) == 0) [[likely]] {
+        // The big lock from here to the return to user mode (a handler that switches
+        // environments does not return; run_now releases it then).
+        KernelEntry entry;
+        int64_t r = kTable.h[n](current_env(), tf);
+        if (r != INT64_MIN) {
+            arch::set_result(tf, 0, static_cast<uint64_t>(r));
+        }
+        return;
     }
+    // An unknown number touches nothing: no lock either.
+    int64_t r = n < kCalls ? kTable.h[n](current_env(), tf) : exopi::E_NO_SYS;
+    arch::set_result(tf, 0, static_cast<uint64_t>(r));
 }
 
 } // namespace kernel

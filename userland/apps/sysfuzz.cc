@@ -171,7 +171,7 @@ uint64_t gen_print_ptr() {
     }
 }
 
-bool documented(int64_t r) { return r >= 0 || (r >= exopi::E_NO_SYS && r <= exopi::E_BAD_ENV); }
+bool documented(int64_t r) { return r >= 0 || (r >= exopi::E_BUSY && r <= exopi::E_BAD_ENV); }
 
 // Exhausts memory into one child, then destroys it: the kernel must say E_NO_MEM, never fail
 // otherwise, and get every page back.
