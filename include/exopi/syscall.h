@@ -34,6 +34,7 @@ enum class Sys : uint64_t {
     kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
     kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
     kPageCopy = 22,     ///< (src id, src va, dst id, dst va, perm) -> 0; a new page, a copy
+    kEnvSetCpus = 23,   ///< (id, cpu mask) -> 0; the CPUs (kernel indices) it may run on
     kCount
 };
 
@@ -133,6 +134,8 @@ struct SysInfo {
     uint64_t fp_loads; ///< lazy FP/SIMD state loads since boot (one per FP trap that switched)
     /// Instructions from the kernel's entry (kernel_main) until the first program was scheduled.
     uint64_t boot_instructions;
+    uint64_t cpu;         ///< the kernel index of the CPU the caller runs on (0: the boot CPU)
+    uint64_t cpus_online; ///< CPUs running the kernel; their indices are 0..cpus_online - 1
 };
 
 } // namespace exopi

@@ -22,7 +22,6 @@ constinit TicketLock g_big_lock;
 
 namespace {
 
-
 using exopi::Error;
 using exopi::kEnvIdShift;
 using exopi::kMaxEnvs;
@@ -37,9 +36,10 @@ constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
 constinit uint32_t g_next_slot = 0;
 
-/// Wakes one idle CPU other than this one, if there is one: there is work in the run queue.
-void wake_idle_cpu() {
-    if (PerCpu* c = find_cpu(other_cpus(), [](PerCpu& o) { return o.idle; })) {
+/// Wakes one idle CPU other than this one among `allowed`, if there is one: there is work in
+/// the run queue for it.
+void wake_idle_cpu(uint32_t allowed) {
+    if (PerCpu* c = find_cpu(other_cpus() & allowed, [](PerCpu& o) { return o.idle; })) {
         c->idle = false; // one IPI is enough
         platform::send_ipi(c->cpu_id);
     }
@@ -97,7 +97,7 @@ void run_enqueue(Env* e, bool wake = true) {
     }
     g_run_tail = e;
     if (wake) {
-        wake_idle_cpu();
+        wake_idle_cpu(e->cpus);
     }
 }
 
@@ -156,6 +156,17 @@ void switch_extra(Env* next) {
             "interrupts\n",
             g_created, free_now, g_boot_free, spurious_interrupts());
     kprintf("vm: %u-bit ASIDs, %lu rollovers\n", asids().bits(), asids().rollovers());
+    if (cpus_online() > 1) {
+        // Where user code ran: environments entered from the scheduler, per CPU; the big
+        // lock's waits; synchronous TLB shootdowns (riscv64).
+        kprintf("smp: runs per CPU:");
+        find_cpu(online_mask(), [](PerCpu& c) {
+            kprintf(" %lu", c.runs);
+            return false;
+        });
+        kprintf("; big lock waited %lu times; %lu TLB shootdowns\n", g_big_lock.contended(),
+                tlb_shootdowns());
+    }
     if (invariant_checks() > 0) {
         kprintf("invariants: %lu checks, no violation\n", invariant_checks());
     }
@@ -180,6 +191,30 @@ void bkl_kicked() {
     }
     if (cur->status != EnvStatus::kRunning) {
         schedule(); // made not runnable by another CPU while it ran here
+    }
+    if ((cur->cpus >> cpu.index & 1) == 0) {
+        move_current(); // no longer allowed here (env_set_cpus)
+    }
+}
+
+void move_current() {
+    Env* cur = current_env();
+    cur->status = EnvStatus::kRunnable;
+    run_enqueue(cur); // wakes an idle CPU where it may run
+    schedule();
+}
+
+void env_set_cpus(Env* e, uint32_t mask) {
+    e->cpus = mask;
+    if (e == current_env()) {
+        if ((mask >> this_cpu().index & 1) == 0) {
+            move_current();
+        }
+    } else if (PerCpu* there = cpu_running(e);
+               there != nullptr && (mask >> there->index & 1) == 0) {
+        kick(*there);
+    } else if (e->queued) {
+        wake_idle_cpu(mask);
     }
 }
 
@@ -346,7 +381,7 @@ void yield_current() {
 void run_now(Env* next) {
     run_remove(next);
     if (g_run_head != nullptr) {
-        wake_idle_cpu(); // more work than this CPU: another one takes it
+        wake_idle_cpu(g_run_head->cpus); // more work than this CPU: another one takes it
     }
     PerCpu& cpu = this_cpu();
     if (cpu.current != next || cpu.frame != &next->tf) {
@@ -360,15 +395,26 @@ void run_now(Env* next) {
     }
     next->status = EnvStatus::kRunning;
     cpu.current = next;
+    ++cpu.runs;
     bkl_leave();
     arch::return_to_user(&next->tf);
+}
+
+/// The first queued environment allowed on this CPU.
+Env* pick_next(uint32_t index) {
+    for (Env* e = g_run_head; e != nullptr; e = e->next) {
+        if ((e->cpus >> index & 1) != 0) {
+            return e;
+        }
+    }
+    return nullptr;
 }
 
 void schedule() {
     PerCpu& cpu = this_cpu();
     for (;;) {
-        if (g_run_head != nullptr) {
-            run_now(g_run_head);
+        if (Env* next = pick_next(cpu.index)) {
+            run_now(next);
         }
         if (cpu.current != nullptr) {
             switch_out(cpu.current);
@@ -377,7 +423,7 @@ void schedule() {
         if (g_in_use == 0) {
             all_done();
         }
-        if (!anyone_running_elsewhere() && !console_has_waiters()) {
+        if (g_run_head == nullptr && !anyone_running_elsewhere() && !console_has_waiters()) {
             // Everyone is blocked in ipc_recv or not runnable: nothing can wake them.
             kprintf("kernel: deadlock: %lu environments, none runnable, none waiting for input\n",
                     g_in_use);

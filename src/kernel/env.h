@@ -28,6 +28,7 @@ struct Env {
     arch::UserExtra extra; ///< other user registers, while another environment's are loaded
     arch::FpState fp;      ///< FP/SIMD registers, while not loaded (kernel/fpu.h)
     bool fp_used = false;  ///< has executed an FP instruction (reported in FaultRecord::cause)
+    uint32_t cpus = ~0U;   ///< where it may run (kernel indices; env_set_cpus; fork inherits)
     uint32_t id = 0;
     uint32_t parent = 0; ///< the parent's id; 0: none (the first environment, or orphaned)
     // The family, as intrusive lists: the parent (nullptr when `parent` is 0) and the children,
@@ -73,6 +74,12 @@ void env_destroy(Env* e);
 /// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry
 /// or exit there (that CPU is interrupted to make it prompt).
 void env_set_status(Env* e, EnvStatus s);
+/// Restricts `e` to the CPUs in `mask` (already checked to hold an online one). If it runs on
+/// a CPU outside it — this one (then this does not return) or another — it moves at once.
+void env_set_cpus(Env* e, uint32_t mask);
+/// The current environment may not run on this CPU any more: queued (and a CPU where it may
+/// run woken), then this CPU schedules. Does not return.
+[[noreturn]] void move_current();
 /// True if `e` runs on a CPU other than this one (its registers are live there, not in its Env).
 bool running_elsewhere(const Env* e);
 

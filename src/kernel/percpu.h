@@ -43,6 +43,7 @@ struct PerCpu {
     uint32_t index = 0;               ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
     uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;                ///< IPIs taken
+    uint64_t runs = 0;                ///< environments entered from the scheduler here
     bool idle = false;                ///< asleep in the idle loop, without the big lock
     bool kicked = false;              ///< another CPU changed `current` (kernel/bkl.h)
     /// TLB maintenance owed by this CPU before it next installs a user address space, where

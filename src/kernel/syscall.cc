@@ -11,6 +11,7 @@
 #include "lib/mem.h"
 #include "loader.h"
 #include "percpu.h"
+#include "smp.h"
 #include "trap.h"
 #include "user_perm.h"
 #include "usermem.h"
@@ -88,6 +89,7 @@ int64_t sys_exofork(Env* cur) {
     }
     Env* child = r.value();
     child->tf = cur->tf; // the caller's registers, as its trap saved them
+    child->cpus = cur->cpus;
     arch::set_result(child->tf, 0, 0);
     arch::save_user_extra(child->extra); // the caller's, live in the registers
     fp_fork(child, cur);
@@ -410,10 +412,24 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
     return 0;
 }
 
+int64_t sys_env_set_cpus(uint64_t id, uint64_t mask) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    uint32_t allowed = static_cast<uint32_t>(mask) & online_mask();
+    if (allowed == 0) {
+        return exopi::E_INVAL;
+    }
+    env_set_cpus(e.value(), allowed); // may move the caller: the result is set before
+    return 0;
+}
+
 int64_t sys_info(Env* cur, uint64_t out) {
     exopi::SysInfo info{
         frames().free_pages(), envs_in_use(),       envs_created(), boot_free_pages(),
-        asids().bits(),        asids().rollovers(), fp_loads(),     boot_instructions()};
+        asids().bits(),        asids().rollovers(), fp_loads(),     boot_instructions(),
+        this_cpu().index,      cpus_online()};
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 
@@ -492,6 +508,10 @@ int64_t h_page_unmap(Env* /*cur*/, arch::TrapFrame& tf) {
     invariants_tick();
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
+int64_t h_env_set_cpus(Env* /*cur*/, arch::TrapFrame& tf) {
+    arch::set_result(tf, 0, 0); // the call may not return here (the caller moves)
+    return sys_env_set_cpus(a(tf, 0), a(tf, 1));
+}
 int64_t h_page_copy(Env* /*cur*/, arch::TrapFrame& tf) {
     invariants_tick();
     return sys_page_copy(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
@@ -533,7 +553,8 @@ struct Table {
     /// docs/smp.md "Locking" has the measurement.
     uint32_t unlocked = 0;
     constexpr Table() {
-        unlocked = 1U << static_cast<unsigned>(Sys::kGetenvid) | 1U << static_cast<unsigned>(Sys::kTime);
+        unlocked =
+            1U << static_cast<unsigned>(Sys::kGetenvid) | 1U << static_cast<unsigned>(Sys::kTime);
         h[static_cast<unsigned>(Sys::kCputs)] = h_cputs;
         h[static_cast<unsigned>(Sys::kCgetc)] = h_cgetc;
         h[static_cast<unsigned>(Sys::kGetenvid)] = h_getenvid;
@@ -557,6 +578,7 @@ struct Table {
         h[static_cast<unsigned>(Sys::kPageMapBatch)] = h_page_map_batch;
         h[static_cast<unsigned>(Sys::kIpcSendRecv)] = h_ipc_send_recv;
         h[static_cast<unsigned>(Sys::kPageCopy)] = h_page_copy;
+        h[static_cast<unsigned>(Sys::kEnvSetCpus)] = h_env_set_cpus;
     }
     constexpr bool complete() const {
         for (Handler f : h) {

@@ -172,6 +172,11 @@ inline Result<Ok> env_set_trapframe(uint32_t id, const UserRegs* regs) {
     return status(call(Sys::kEnvSetTrapframe, id, u(regs)));
 }
 inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
+/// Restricts `id` (0: the caller) to the CPUs in `mask` (bit i: kernel index i; SysInfo::cpu).
+/// E_INVAL if none of them is online. Takes effect at once: a caller not on one of them moves.
+inline Result<Ok> env_set_cpus(uint32_t id, uint64_t mask) {
+    return status(call(Sys::kEnvSetCpus, id, mask));
+}
 inline Result<SysInfo> sys_info() {
     SysInfo info{};
     int64_t e = call(Sys::kSysInfo, u(&info));
