@@ -90,7 +90,8 @@ bool AddressSpace::init() {
 
 void AddressSpace::invalidate_page(VirtAddr va) {
     // A stale ASID tag means a rollover flushed everything since this space last ran: nothing
-    // of it can be cached. (With SMP: only if it ran nowhere else since — see asid.h.)
+    // of it can be cached — on any CPU: a rollover flushes here, and the other CPUs before they
+    // next install a space (broadcast on aarch64, PerCpu::flush_all_pending on riscv64).
     if (has_current_asid()) {
         arch::tlb_invalidate_page(va.value, asid());
         if constexpr (!arch::kTlbBroadcast) {

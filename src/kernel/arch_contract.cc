@@ -27,7 +27,11 @@ template <auto F, typename Sig> constexpr bool kHas = exo::same_as<decltype(F), 
 EXOPI_ARCH_FN(cpu_init, void (*)());
 EXOPI_ARCH_FN(cpu_local, void* (*)());
 EXOPI_ARCH_FN(set_cpu_local, void (*)(void*));
-EXOPI_ARCH_FN(wait_for_interrupt, void (*)());
+EXOPI_ARCH_FN(idle_wait, void (*)());
+EXOPI_ARCH_FN(take_interrupts, void (*)());
+EXOPI_ARCH_FN(lock_wait, void (*)());
+EXOPI_ARCH_FN(lock_wake, void (*)());
+static_assert(exo::same_as<decltype(arch::kLockWakeByEvent), const bool>);
 EXOPI_ARCH_FN(enable_user_counters, void (*)());
 EXOPI_ARCH_FN(instructions_retired, uint64_t (*)());
 EXOPI_ARCH_FN(run_on_stack, void (*)(uint64_t, void (*)()));
@@ -50,6 +54,8 @@ EXOPI_ARCH_FN(prepare_user_root, void (*)(uint64_t*, const uint64_t*));
 EXOPI_ARCH_FN(tlb_invalidate_page, void (*)(uint64_t, uint16_t));
 EXOPI_ARCH_FN(tlb_invalidate_asid, void (*)(uint16_t));
 EXOPI_ARCH_FN(tlb_invalidate_all_user, void (*)());
+static_assert(exo::same_as<decltype(arch::kTlbBroadcast), const bool>);
+EXOPI_ARCH_FN(tlb_remote_invalidate_page, void (*)(uint64_t, uint64_t, uint16_t));
 EXOPI_ARCH_FN(sync_kernel_mappings, void (*)());
 
 // context.h

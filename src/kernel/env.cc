@@ -193,22 +193,15 @@ void bkl_kicked() {
         schedule(); // made not runnable by another CPU while it ran here
     }
     if ((cur->cpus >> cpu.index & 1) == 0) {
-        move_current(); // no longer allowed here (env_set_cpus)
+        yield_current(); // no longer allowed here (env_set_cpus): it moves
     }
-}
-
-void move_current() {
-    Env* cur = current_env();
-    cur->status = EnvStatus::kRunnable;
-    run_enqueue(cur); // wakes an idle CPU where it may run
-    schedule();
 }
 
 void env_set_cpus(Env* e, uint32_t mask) {
     e->cpus = mask;
     if (e == current_env()) {
         if ((mask >> this_cpu().index & 1) == 0) {
-            move_current();
+            yield_current(); // it moves
         }
     } else if (PerCpu* there = cpu_running(e);
                there != nullptr && (mask >> there->index & 1) == 0) {
@@ -373,7 +366,9 @@ void yield_current() {
     Env* cur = current_env();
     if (cur->status == EnvStatus::kRunning) {
         cur->status = EnvStatus::kRunnable;
-        run_enqueue(cur, false); // this CPU schedules now
+        // This CPU schedules now and takes it back if nothing else waits — unless it may no
+        // longer run here (env_set_cpus): then a CPU where it may is woken.
+        run_enqueue(cur, (cur->cpus >> this_cpu().index & 1) == 0);
     }
     schedule();
 }

@@ -77,9 +77,6 @@ void env_set_status(Env* e, EnvStatus s);
 /// Restricts `e` to the CPUs in `mask` (already checked to hold an online one). If it runs on
 /// a CPU outside it — this one (then this does not return) or another — it moves at once.
 void env_set_cpus(Env* e, uint32_t mask);
-/// The current environment may not run on this CPU any more: queued (and a CPU where it may
-/// run woken), then this CPU schedules. Does not return.
-[[noreturn]] void move_current();
 /// True if `e` runs on a CPU other than this one (its registers are live there, not in its Env).
 bool running_elsewhere(const Env* e);
 
@@ -87,7 +84,8 @@ bool running_elsewhere(const Env* e);
 /// the run when none is left. Never returns. The current environment's registers are already
 /// in its Env: the trap saved them there.
 [[noreturn]] void schedule();
-/// The current environment gives up the CPU: to the back of the run queue, and schedules.
+/// The current environment gives up the CPU: to the back of the run queue, and schedules. If
+/// it may no longer run on this CPU, a CPU where it may is woken to take it.
 [[noreturn]] void yield_current();
 /// Runs `next` now, ahead of the run queue: it must be runnable. For a direct hand-over, as in
 /// ipc_send_recv, where the sender blocks and its receiver continues at once.

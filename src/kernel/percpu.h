@@ -1,6 +1,6 @@
 // Per-CPU kernel state, reached through arch::cpu_local() (tp on riscv64, TPIDR_EL1 on
-// aarch64). Exopi runs on one CPU today; everything that would differ per CPU lives here so
-// that more can be added without a rewrite.
+// aarch64). Everything that differs per CPU lives here; kernel/smp.h finds the other CPUs'
+// (docs/smp.md).
 //
 // Each CPU's kernel stack lies directly below its PerCpu: the stack top *is* the PerCpu's
 // address, which is how the riscv64 trap entry finds it from the stack pointer alone. A trap

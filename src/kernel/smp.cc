@@ -111,7 +111,8 @@ void smp_init(exo::Str cmdline) {
         uint64_t deadline = arch::timer_now() + hz * kStartTimeoutMs / 1000;
         while (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE) == 0 &&
                arch::timer_now() < deadline) {
-            arch::wait_for_interrupt();
+            arch::idle_wait();
+            arch::take_interrupts();
         }
         if (__atomic_load_n(&cpu->online, __ATOMIC_ACQUIRE) == 0) {
             // It may still arrive: it then finds no PerCpu with its id and halts (secondary_main).

@@ -143,14 +143,7 @@ Result<uint32_t> fork() {
         r = sys::env_set_pgfault_upcall(id, reinterpret_cast<uint64_t>(&__exopi_upcall),
                                         kUpcallStackTop);
     }
-    if (r) {
-        r = sys::env_set_status(id, EnvStatus::kRunnable);
-    }
-    if (!r) {
-        (void)sys::env_destroy(id);
-        return exo::Err{r.error()};
-    }
-    return id;
+    return detail::start_or_destroy(id, r);
 }
 
 } // namespace exopi

@@ -40,12 +40,16 @@ Result<uint32_t> dumbfork() {
             return (perm & PERM_W) != 0 ? Result<Ok>(Ok{})
                                         : sys::page_map(id, page, id, page, perm);
         });
-    if (copied) {
-        copied = sys::env_set_status(id, EnvStatus::kRunnable);
+    return detail::start_or_destroy(id, copied);
+}
+
+Result<uint32_t> detail::start_or_destroy(uint32_t id, Result<Ok> setup) {
+    if (setup) {
+        setup = sys::env_set_status(id, EnvStatus::kRunnable);
     }
-    if (!copied) {
+    if (!setup) {
         (void)sys::env_destroy(id);
-        return exo::Err{copied.error()};
+        return exo::Err{setup.error()};
     }
     return id;
 }
@@ -108,15 +112,7 @@ Result<uint32_t> spawnv(const char* name, const char* const* argv, uint64_t arg)
         return child;
     }
     uint32_t id = child.value();
-    Result<Ok> r = give_args(id, argv);
-    if (r) {
-        r = sys::env_set_status(id, EnvStatus::kRunnable);
-    }
-    if (!r) {
-        (void)sys::env_destroy(id);
-        return exo::Err{r.error()};
-    }
-    return id;
+    return detail::start_or_destroy(id, give_args(id, argv));
 }
 
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {

@@ -304,6 +304,9 @@ namespace detail {
 /// After a fork, in the child: the cached id belongs to the parent.
 void forget_envid();
 void set_arg(uint64_t a);
+/// The end of setting up a child that is not runnable yet (fork, dumbfork, spawnv): if `setup`
+/// succeeded, makes it runnable; if that or the setup failed, destroys it. Its id, or the error.
+Result<uint32_t> start_or_destroy(uint32_t id, Result<Ok> setup);
 } // namespace detail
 
 [[noreturn]] void panic_at(const char* file, int line, const char* fmt, ...)

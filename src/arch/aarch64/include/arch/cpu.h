@@ -24,17 +24,13 @@ inline const char* privilege_name() {
 inline void* cpu_local() { return reinterpret_cast<void*>(ARCH_SYSREG_READ(tpidr_el1)); }
 inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_cast<uint64_t>(p)); }
 
-/// The idle loop's step: wait for an interrupt with interrupts *masked*, then unmask briefly so
-/// that the pending one is taken. WFI wakes on a pending IRQ whatever PSTATE.I says ([arm-arm]
-/// D1.6.2 "Wait for Interrupt": a physical IRQ is a WFI wake-up event "even when masked"), so
-/// an interrupt that arrives between the caller's check for work and the WFI cannot be lost
-/// (unmasking first, as before, could take it just before the WFI and then sleep until the next
-/// one). The ISB makes the unmask take effect before it is masked again.
-inline void wait_for_interrupt() {
-    asm volatile("wfi\n msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
-}
-/// The two halves of wait_for_interrupt, for the idle loop, which sleeps without the big lock
-/// and takes the interrupt with it (kernel/env.cc schedule).
+/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env.cc
+/// schedule): idle_wait waits for an interrupt with interrupts *masked*, take_interrupts then
+/// unmasks briefly so that the pending one is taken. WFI wakes on a pending IRQ whatever
+/// PSTATE.I says ([arm-arm] D1.6.2 "Wait for Interrupt": a physical IRQ is a WFI wake-up event
+/// "even when masked"), so an interrupt that arrives between the caller's check for work and the
+/// WFI cannot be lost (unmasking first could take it just before the WFI and then sleep until
+/// the next one). The ISB makes the unmask take effect before it is masked again.
 inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
 inline void take_interrupts() {
     asm volatile("msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");

@@ -23,16 +23,12 @@ inline void* cpu_local() {
 }
 inline void set_cpu_local(void* p) { asm volatile("mv tp, %0" ::"r"(p)); }
 
-/// The idle loop's step: wait with interrupts masked (sstatus.SIE = 0), then enable them for one
-/// instruction so the pending one is taken. WFI resumes when an interrupt enabled in `sie` is
-/// pending even while SIE is clear ([riscv-priv] 3.3.3 "Wait for Interrupt": WFI "must be
-/// unaffected by the global interrupt bits"), so an interrupt arriving between the caller's
-/// check for work and the WFI is not lost until the next one.
-inline void wait_for_interrupt() {
-    asm volatile("wfi\n csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory");
-}
-/// The two halves of wait_for_interrupt, for the idle loop, which sleeps without the big lock
-/// and takes the interrupt with it (kernel/env.cc schedule).
+/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env.cc
+/// schedule). idle_wait waits with interrupts masked (sstatus.SIE = 0); take_interrupts then
+/// enables them for one instruction so the pending one is taken. WFI resumes when an interrupt
+/// enabled in `sie` is pending even while SIE is clear ([riscv-priv] 3.3.3 "Wait for
+/// Interrupt": WFI "must be unaffected by the global interrupt bits"), so an interrupt arriving
+/// between the caller's check for work and the WFI is not lost until the next one.
 inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
 inline void take_interrupts() { asm volatile("csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory"); }
 

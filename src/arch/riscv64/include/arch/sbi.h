@@ -54,10 +54,4 @@ inline int64_t remote_sfence_vma_asid(uint64_t hart_mask, uint64_t hart_mask_bas
     return call(0x52464E43, 2, hart_mask, hart_mask_base, start, size, asid).error;
 }
 
-/// The same extension, function 1: sbi_remote_sfence_vma (every ASID).
-inline int64_t remote_sfence_vma(uint64_t hart_mask, uint64_t hart_mask_base, uint64_t start,
-                                 uint64_t size) {
-    return call(0x52464E43, 1, hart_mask, hart_mask_base, start, size).error;
-}
-
 } // namespace arch::sbi
