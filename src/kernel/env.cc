@@ -366,9 +366,9 @@ void yield_current() {
     Env* cur = current_env();
     if (cur->status == EnvStatus::kRunning) {
         cur->status = EnvStatus::kRunnable;
-        // This CPU schedules now and takes it back if nothing else waits — unless it may no
-        // longer run here (env_set_cpus): then a CPU where it may is woken.
-        run_enqueue(cur, (cur->cpus >> this_cpu().index & 1) == 0);
+        // This CPU schedules now and takes it back if nothing else waits. If it may no longer
+        // run here (env_set_cpus), schedule wakes a CPU where it may.
+        run_enqueue(cur, false);
     }
     schedule();
 }
@@ -429,6 +429,9 @@ void schedule() {
         // from a CPU that queued work (wake_idle_cpu). The interrupt is taken with the lock.
         if (cpu.space != nullptr) {
             AddressSpace::deactivate();
+        }
+        if (g_run_head != nullptr) {
+            wake_idle_cpu(g_run_head->cpus); // queued work this CPU may not run
         }
         cpu.idle = true;
         bkl_leave();

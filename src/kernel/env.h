@@ -85,7 +85,7 @@ bool running_elsewhere(const Env* e);
 /// in its Env: the trap saved them there.
 [[noreturn]] void schedule();
 /// The current environment gives up the CPU: to the back of the run queue, and schedules. If
-/// it may no longer run on this CPU, a CPU where it may is woken to take it.
+/// it may no longer run on this CPU, schedule wakes a CPU where it may to take it.
 [[noreturn]] void yield_current();
 /// Runs `next` now, ahead of the run queue: it must be runnable. For a direct hand-over, as in
 /// ipc_send_recv, where the sender blocks and its receiver continues at once.
