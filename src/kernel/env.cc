@@ -159,6 +159,7 @@ void switch_extra(Env* next) {
     if (cpus_online() > 1) {
         // Where user code ran: environments entered from the scheduler, per CPU; the big
         // lock's waits; synchronous TLB shootdowns (riscv64).
+        ConsoleGuard whole_line;
         kprintf("smp: runs per CPU:");
         find_cpu(online_mask(), [](PerCpu& c) {
             kprintf(" %lu", c.runs);
@@ -221,6 +222,7 @@ void set_boot_instructions(uint64_t n) { g_boot_instructions = n; }
 uint64_t boot_instructions() { return g_boot_instructions; }
 
 void env_log(const Env* e, const char* fmt, ...) {
+    ConsoleGuard whole_line;
     kprintf("[%08x] ", e->id);
     va_list args;
     va_start(args, fmt);
@@ -346,6 +348,7 @@ void env_destroy(Env* e) {
     }
     run_remove(e);
     release_console_waiter(e);
+    console_forget(e->id);
     bool was_current = e == current_env();
     if (was_current) {
         this_cpu().current = nullptr;

@@ -4,7 +4,9 @@
 #include "exopi/exit_status.h"
 #include "memory.h"
 #include "panic.h"
+#include "percpu.h"
 #include "platform.h"
+#include "trap.h"
 
 namespace kernel {
 namespace {
@@ -13,6 +15,7 @@ struct KTest {
     const char* name;
     const char* what;
     void (*run)();
+    bool late = false; ///< run() arms it; the boot goes on
 };
 
 /// A load from an unmapped kernel address: must give a decoded page-fault dump and a panic.
@@ -32,6 +35,16 @@ void write_text() {
 }
 
 void panic_now() { panic("ktest: deliberate panic"); }
+
+/// When the late panic fires (time_ns), set by the first tick (the clock is not set up yet
+/// when it is armed). Ticks run under the big lock, so one CPU at a time reads and sets it.
+constinit uint64_t g_panic_at_ns = 0;
+/// Long enough after the boot for the first program to have children printing on every CPU.
+constexpr uint64_t kLatePanicNs = 40'000'000;
+
+/// The late panic: the first program runs (with `init=chatter`, children print on every CPU)
+/// until a tick panics; the others must stop and the panic print alone (kernel/panic.h).
+void arm_late_panic() { __atomic_store_n(&g_ktest_armed, true, __ATOMIC_RELEASE); }
 
 // Each level keeps a buffer live across the call, so the recursion cannot become a loop.
 [[gnu::noinline]] uint64_t recurse(uint64_t depth) {
@@ -61,15 +74,31 @@ constexpr KTest kTests[] = {
     {"panic", "call panic() (expects a panic)", panic_now},
     {"stack-overflow", "overflow the kernel stack (expects a panic)", stack_overflow},
     {"exit-status", "shut down with status 42", exit_status},
+    {"panic-busy", "panic from the tick while every CPU runs (expects a panic)", arm_late_panic,
+     true},
 };
 
 } // namespace
+
+constinit bool g_ktest_armed = false;
+
+void ktest_tick() {
+    if (g_panic_at_ns == 0) {
+        g_panic_at_ns = time_ns() + kLatePanicNs;
+    }
+    if (time_ns() >= g_panic_at_ns) {
+        panic("ktest: deliberate panic on CPU %u while the others run", this_cpu().index);
+    }
+}
 
 void run_ktest(exo::Str name) {
     for (const KTest& t : kTests) {
         if (name == exo::Str(t.name)) {
             kprintf("ktest: %s: %s\n", t.name, t.what);
             t.run();
+            if (t.late) {
+                return;
+            }
             // A test that expects to end the run by faulting or panicking got here instead.
             kprintf("ktest: %s: returned\n", t.name);
             platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));

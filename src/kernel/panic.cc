@@ -5,11 +5,42 @@
 #include "backtrace.h"
 #include "console.h"
 #include "exopi/exit_status.h"
+#include "percpu.h"
 #include "platform.h"
+#include "smp.h"
 
 namespace kernel {
+namespace {
+
+constexpr uint32_t kNoCpu = ~0U;
+/// The index of the CPU that panicked first.
+constinit uint32_t g_panic_cpu = kNoCpu;
+
+} // namespace
+
+void stop_if_panicking() {
+    uint32_t p = __atomic_load_n(&g_panic_cpu, __ATOMIC_ACQUIRE);
+    if (p != kNoCpu && p != this_cpu().index) [[unlikely]] {
+        arch::halt_cpu();
+    }
+}
 
 void panic(const char* fmt, ...) {
+    uint32_t me = this_cpu().index;
+    uint32_t expected = kNoCpu;
+    if (!__atomic_compare_exchange_n(&g_panic_cpu, &expected, me, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE) &&
+        expected != me) {
+        arch::halt_cpu(); // another CPU panicked first: its message is the one that matters
+    }
+    // Stop the others: one running user code takes the IPI and halts (ipi_interrupt); one in
+    // the kernel halts before it next writes to the console or when it next takes an interrupt.
+    uint32_t others = online_mask() & ~(uint32_t{1} << me);
+    find_cpu(others, [](PerCpu& c) {
+        platform::send_ipi(c.cpu_id);
+        return false;
+    });
+    console_seize();
     kprintf("panic: ");
     va_list args;
     va_start(args, fmt);

@@ -1,10 +1,17 @@
-// Fatal kernel errors. A panic prints one line and ends the run with ExitStatus::kPanic, so a
-// QEMU test sees a distinct exit status and the log says why.
+// Fatal kernel errors. A panic prints one line and a backtrace and ends the run with
+// ExitStatus::kPanic, so a QEMU test sees a distinct exit status and the log says why.
+//
+// With several CPUs the panicking CPU prints alone: it first tells the others to stop (an IPI,
+// and a flag each checks before it writes to the console or when it takes an interrupt), then
+// takes the console (docs/smp.md "Panic"). A second CPU that panics meanwhile just stops.
 #pragma once
 
 namespace kernel {
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// Stops this CPU for good if another CPU has panicked (interrupts off, asleep).
+void stop_if_panicking();
 
 } // namespace kernel
 

@@ -11,6 +11,7 @@
 #include "env.h"
 #include "lib/cmdline.h"
 #include "memory.h"
+#include "panic.h"
 #include "phys.h"
 #include "platform.h"
 #include "trap.h"
@@ -62,6 +63,7 @@ uint32_t cpus_wanted(exo::Str cmdline, uint32_t available) {
 } // namespace
 
 void ipi_interrupt() {
+    stop_if_panicking(); // the other reason for an IPI (kernel/panic.h)
     // Waking this CPU is the point: the idle loop looks at the run queue again.
     ++this_cpu().ipis;
 }
@@ -126,6 +128,7 @@ void smp_init(exo::Str cmdline) {
         ++index;
         __atomic_store_n(&g_online, g_online + 1, __ATOMIC_RELEASE);
     }
+    ConsoleGuard whole_line;
     kprintf("smp: %u of %u CPUs online (", g_online, n);
     for (uint32_t i = 0; i < index; ++i) {
         if (g_cpus[i] != nullptr) {

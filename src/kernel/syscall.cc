@@ -29,12 +29,11 @@ bool user_page_va(uint64_t va) {
     return va >= exopi::kUserBase && va < exopi::kUserTop && (va & (kPageSize - 1)) == 0;
 }
 
-/// Arch-neutral user permission bits -> walker attributes. W and X imply R; W and COW exclude
-/// each other (a COW page is mapped read-only until copied).
 /// Writes what the UART takes now, at most kCputsMax bytes, and returns how many: the kernel never
 /// waits for the UART with interrupts off, so a long or slow write cannot hold the CPU (the
-/// library calls again, yielding while the UART is full). The whole buffer is checked first:
-/// a bad one prints nothing.
+/// library calls again, yielding while the UART is full). 0 also while another environment's
+/// line is unfinished (kernel/console.h: output is whole lines). The whole buffer is checked
+/// first: a bad one prints nothing.
 int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
     if (len == 0) {
         return 0;
@@ -47,7 +46,7 @@ int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
     if (!copy_from_user(cur, chunk, buf, n)) {
         return exopi::E_FAULT;
     }
-    return static_cast<int64_t>(console_write_nowait(chunk, n));
+    return static_cast<int64_t>(console_write_user(cur->id, chunk, n));
 }
 
 int64_t sys_cgetc(Env* cur, uint64_t flags) {

@@ -3,6 +3,7 @@
 // (arch/timer.h); their frequency comes from the board.
 #include "arch/timer.h"
 #include "env.h"
+#include "ktest.h"
 #include "panic.h"
 #include "platform.h"
 #include "trap.h"
@@ -45,6 +46,9 @@ uint64_t time_ns() {
 
 void timer_interrupt() {
     arm_next();
+    if (__atomic_load_n(&g_ktest_armed, __ATOMIC_RELAXED)) [[unlikely]] {
+        ktest_tick();
+    }
     if (current_env() != nullptr) {
         yield_current(); // preemption: to the back of the run queue
     }

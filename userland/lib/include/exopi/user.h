@@ -78,7 +78,8 @@ template <typename T> inline Result<T> value(int64_t r) {
 inline Result<uint64_t> cputs_some(const char* s, size_t n) {
     return value<uint64_t>(call(Sys::kCputs, u(s), n));
 }
-/// All of s[0..n), yielding while the console is full.
+/// All of s[0..n), yielding while the console is full or holds another environment's
+/// unfinished line (so a line of s goes out whole, docs/syscalls.md).
 inline Result<Ok> cputs(const char* s, size_t n) {
     while (n > 0) {
         auto r = cputs_some(s, n);

@@ -95,7 +95,9 @@ inline void lock_wake() {}
 
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
-    asm volatile("csrci sstatus, 2"); // SIE
+    // sie = 0 too: WFI returns while an interrupt is pending and enabled in sie, even with
+    // sstatus.SIE clear ([riscv-priv] 3.3.3), and the tick would keep this CPU busy.
+    asm volatile("csrci sstatus, 2\n csrw sie, zero"); // SIE
     for (;;) {
         asm volatile("wfi");
     }
