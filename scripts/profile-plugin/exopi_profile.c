@@ -12,7 +12,13 @@
  * to the CPU: riscv64 `addi zero, zero, 0x7a1` (start) / 0x7a2 (stop), aarch64 `hint #97` /
  * `hint #98` (userland: exopi_profile_start()/exopi_profile_stop()). Without it, everything
  * from boot to shutdown counts. Instructions are counted at block granularity, so a marker
- * takes effect from the next block on. */
+ * takes effect from the next block on.
+ *
+ * cpus=PATH (with markers=on): also counts instructions per vCPU, and writes one line per
+ * marked section to PATH: "section N: COUNT ... | KERNEL ..." (vCPU 0 first): all of each
+ * vCPU's instructions, then those at kernel (high-half) addresses. Under -icount the
+ * guest's own counters (instret, PMU event 0x08) read QEMU's one instruction count, the sum
+ * over every vCPU; this is what each vCPU itself executed (scripts/smp-bench). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,6 +41,15 @@ struct block {
 static struct block *table[BUCKETS];
 static bool recording = true;
 static const char *out_path = "exopi-profile.txt";
+static const char *cpus_path = NULL;
+
+#define MAX_VCPUS 64
+#define MAX_SECTIONS 256
+/* In the current section, per vCPU: every instruction, and the kernel's. */
+static uint64_t vcpu_insns[2][MAX_VCPUS];
+static uint64_t sections[MAX_SECTIONS][2][MAX_VCPUS]; /* each finished one's */
+static unsigned nsections = 0;
+static unsigned max_vcpu = 0;
 
 static const uint32_t kMarkers[2][2] = {
     {0x7a100013u, 0x7a200013u}, /* riscv64: addi zero, zero, 0x7a1 / 0x7a2 */
@@ -42,9 +57,18 @@ static const uint32_t kMarkers[2][2] = {
 };
 
 static void on_exec(unsigned int vcpu, void *udata) {
-    (void)vcpu;
+    if (vcpu < MAX_VCPUS && vcpu > max_vcpu) {
+        max_vcpu = vcpu; /* the columns: every vCPU seen running, in a section or not */
+    }
     if (recording) {
-        ((struct block *)udata)->execs++;
+        struct block *b = udata;
+        b->execs++;
+        if (vcpu < MAX_VCPUS) {
+            vcpu_insns[0][vcpu] += b->n;
+            if (b->vaddr >= 0xffff000000000000ull) {
+                vcpu_insns[1][vcpu] += b->n;
+            }
+        }
     }
 }
 
@@ -52,11 +76,15 @@ static void on_start(unsigned int vcpu, void *udata) {
     (void)vcpu;
     (void)udata;
     recording = true;
+    memset(vcpu_insns, 0, sizeof vcpu_insns);
 }
 
 static void on_stop(unsigned int vcpu, void *udata) {
     (void)vcpu;
     (void)udata;
+    if (recording && nsections < MAX_SECTIONS) {
+        memcpy(sections[nsections++], vcpu_insns, sizeof vcpu_insns);
+    }
     recording = false;
 }
 
@@ -104,9 +132,31 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_exec, QEMU_PLUGIN_CB_NO_REGS, b);
 }
 
+static void write_sections(void) {
+    FILE *f = fopen(cpus_path, "w");
+    if (f == NULL) {
+        qemu_plugin_outs("exopi_profile: cannot write the cpus file\n");
+        return;
+    }
+    for (unsigned s = 0; s < nsections; ++s) {
+        fprintf(f, "section %u:", s + 1);
+        for (int kind = 0; kind < 2; ++kind) {
+            fprintf(f, "%s", kind == 1 ? " |" : "");
+            for (unsigned v = 0; v <= max_vcpu; ++v) {
+                fprintf(f, " %" PRIu64, sections[s][kind][v]);
+            }
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
 static void on_qemu_exit(qemu_plugin_id_t id, void *udata) {
     (void)id;
     (void)udata;
+    if (cpus_path != NULL) {
+        write_sections();
+    }
     FILE *f = fopen(out_path, "w");
     if (f == NULL) {
         qemu_plugin_outs("exopi_profile: cannot write the output file\n");
@@ -131,11 +181,13 @@ EXOPI_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info
     for (int i = 0; i < argc; ++i) {
         if (strncmp(argv[i], "out=", 4) == 0) {
             out_path = argv[i] + 4;
+        } else if (strncmp(argv[i], "cpus=", 5) == 0) {
+            cpus_path = argv[i] + 5;
         } else if (strcmp(argv[i], "markers=on") == 0) {
             marker_mode = true;
             recording = false;
         } else {
-            fprintf(stderr, "exopi_profile: unknown argument '%s' (out=PATH, markers=on)\n",
+            fprintf(stderr, "exopi_profile: unknown argument '%s' (out=PATH, markers=on, cpus=PATH)\n",
                     argv[i]);
             return -1;
         }

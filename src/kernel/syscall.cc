@@ -362,8 +362,9 @@ int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, 
 
 /// ipc_try_send(id, ...) and, if it succeeded, ipc_recv(dstva) — in one trap, and the receiver
 /// runs at once (seL4's call/reply-recv): the caller blocks, and the environment it just woke
-/// takes over the CPU ahead of the run queue. A failed send returns its error and receives
-/// nothing. The round trip of a remote procedure call is then two of these.
+/// takes over the CPU ahead of the run queue — unless its CPU mask excludes this CPU: then it is
+/// queued for a CPU it may use, and this one schedules. A failed send returns its error and
+/// receives nothing. The round trip of a remote procedure call is then two of these.
 int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm,
                           uint64_t dstva) {
     if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
@@ -377,9 +378,16 @@ int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva,
         return r;
     }
     cur->ipc_dstva = dstva;
-    cur->status = EnvStatus::kBlockedIpc;     // running, so on no run queue
-    t.value()->status = EnvStatus::kRunnable; // and run at once: never queued
-    run_now(t.value());
+    cur->status = EnvStatus::kBlockedIpc; // running, so on no run queue
+    Env* target = t.value();
+    // (~0U, the default, lets it run anywhere: the one compare a round trip pays.)
+    if (target->cpus != ~0U && (target->cpus >> this_cpu().index & 1) == 0) [[unlikely]] {
+        // Not allowed here (env_set_cpus): queued, and a CPU where it may run is woken.
+        env_set_status(target, EnvStatus::kRunnable);
+        schedule();
+    }
+    target->status = EnvStatus::kRunnable; // and run at once: never queued
+    run_now(target);
 }
 
 int64_t sys_ipc_recv(Env* cur, uint64_t dstva) {
