@@ -1,5 +1,6 @@
 #include "console.h"
 
+#include "lib/cmdline.h"
 #include "lib/format.h"
 #include "panic.h"
 #include "percpu.h"
@@ -131,7 +132,18 @@ void console_forget(uint32_t env_id) {
     }
 }
 
-void console_set_burst(uint64_t n) { g_burst = n; }
+void console_init(exo::Str cmdline) {
+    auto burst = exo::cmdline_get(cmdline, "console_burst");
+    if (!burst) {
+        return;
+    }
+    if (auto n = exo::parse_u64(burst.value())) {
+        g_burst = n.value();
+    } else {
+        kprintf("cmdline: console_burst=%.*s is not a number; ignored\n",
+                static_cast<int>(burst.value().size), burst.value().data);
+    }
+}
 
 void console_seize() {
     uint32_t me = this_cpu().index;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/str.h"
+
 namespace kernel {
 
 /// Writes s[0..n) (LF as CR LF), waiting for the UART: kernel messages.
@@ -24,9 +26,9 @@ void console_write(const char* s, size_t n);
 size_t console_write_user(uint32_t env_id, const char* s, size_t n);
 /// `env_id` is being destroyed: an unfinished line of its own no longer holds the console.
 void console_forget(uint32_t env_id);
-/// At most `n` bytes per console_write_user call (0: no limit): the `console_burst=N` command-
-/// line option, which makes QEMU's always-ready UART behave like a hardware FIFO that fills.
-void console_set_burst(uint64_t n);
+/// Reads `console_burst=N` from the command line: at most N bytes per console_write_user call,
+/// which makes QEMU's always-ready UART behave like a hardware FIFO that fills.
+void console_init(exo::Str cmdline);
 size_t kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t vkprintf(const char* fmt, va_list args);
 

@@ -193,7 +193,7 @@ void bkl_kicked() {
     if (cur->status != EnvStatus::kRunning) {
         schedule(); // made not runnable by another CPU while it ran here
     }
-    if ((cur->cpus >> cpu.index & 1) == 0) {
+    if (!cpu_allowed(cur->cpus, cpu.index)) {
         yield_current(); // no longer allowed here (env_set_cpus): it moves
     }
 }
@@ -201,11 +201,11 @@ void bkl_kicked() {
 void env_set_cpus(Env* e, uint32_t mask) {
     e->cpus = mask;
     if (e == current_env()) {
-        if ((mask >> this_cpu().index & 1) == 0) {
+        if (!cpu_allowed(mask, this_cpu().index)) {
             yield_current(); // it moves
         }
     } else if (PerCpu* there = cpu_running(e);
-               there != nullptr && (mask >> there->index & 1) == 0) {
+               there != nullptr && !cpu_allowed(mask, there->index)) {
         kick(*there);
     } else if (e->queued) {
         wake_idle_cpu(mask);
@@ -401,7 +401,7 @@ void run_now(Env* next) {
 /// The first queued environment allowed on this CPU.
 Env* pick_next(uint32_t index) {
     for (Env* e = g_run_head; e != nullptr; e = e->next) {
-        if ((e->cpus >> index & 1) != 0) {
+        if (cpu_allowed(e->cpus, index)) {
             return e;
         }
     }

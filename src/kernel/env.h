@@ -74,6 +74,8 @@ void env_destroy(Env* e);
 /// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry
 /// or exit there (that CPU is interrupted to make it prompt).
 void env_set_status(Env* e, EnvStatus s);
+/// Does CPU mask `mask` (Env::cpus, kernel indices) allow the CPU with index `index`?
+inline bool cpu_allowed(uint32_t mask, uint32_t index) { return (mask >> index & 1) != 0; }
 /// Restricts `e` to the CPUs in `mask` (already checked to hold an online one). If it runs on
 /// a CPU outside it — this one (then this does not return) or another — it moves at once.
 void env_set_cpus(Env* e, uint32_t mask);

@@ -81,15 +81,7 @@ exo::Str copy_cmdline(exo::Str from) {
     if (auto test = exo::cmdline_get(cmdline, "ktest")) {
         run_ktest(test.value()); // returns only for a late one
     }
-    if (auto burst = exo::cmdline_get(cmdline, "console_burst")) {
-        auto n = exo::parse_u64(burst.value());
-        if (n) {
-            console_set_burst(n.value());
-        } else {
-            kprintf("cmdline: console_burst=%.*s is not a number; ignored\n",
-                    static_cast<int>(burst.value().size), burst.value().data);
-        }
-    }
+    console_init(cmdline);
 
     platform::irq_init();
     timer_init();

@@ -381,7 +381,7 @@ int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva,
     cur->status = EnvStatus::kBlockedIpc; // running, so on no run queue
     Env* target = t.value();
     // (~0U, the default, lets it run anywhere: the one compare a round trip pays.)
-    if (target->cpus != ~0U && (target->cpus >> this_cpu().index & 1) == 0) [[unlikely]] {
+    if (target->cpus != ~0U && !cpu_allowed(target->cpus, this_cpu().index)) [[unlikely]] {
         // Not allowed here (env_set_cpus): queued, and a CPU where it may run is woken.
         env_set_status(target, EnvStatus::kRunnable);
         schedule();
