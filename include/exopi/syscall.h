@@ -136,6 +136,10 @@ struct SysInfo {
     uint64_t boot_instructions;
     uint64_t cpu;         ///< the kernel index of the CPU the caller runs on (0: the boot CPU)
     uint64_t cpus_online; ///< CPUs running the kernel; their indices are 0..cpus_online - 1
+    /// Acquisitions since boot that found the lock taken and waited: the big kernel lock's and
+    /// the frame allocator's (docs/smp.md "Locking").
+    uint64_t big_lock_waits;
+    uint64_t frame_lock_waits;
 };
 
 } // namespace exopi

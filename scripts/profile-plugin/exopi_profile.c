@@ -18,7 +18,13 @@
  * marked section to PATH: "section N: COUNT ... | KERNEL ..." (vCPU 0 first): all of each
  * vCPU's instructions, then those at kernel (high-half) addresses. Under -icount the
  * guest's own counters (instret, PMU event 0x08) read QEMU's one instruction count, the sum
- * over every vCPU; this is what each vCPU itself executed (scripts/smp-bench). */
+ * over every vCPU; this is what each vCPU itself executed (scripts/smp-bench).
+ *
+ * serial=PATH (with cpus=): PATH lists address ranges, one "START SIZE" pair (hex, as llvm-nm
+ * --print-size prints them) per line — code that runs under a lock, such as the frame allocator's functions. Each
+ * section's line then ends with a third group, "| SERIAL ...": each vCPU's instructions in
+ * blocks that start in one of those ranges. Summed over the vCPUs, that is time no two CPUs
+ * can overlap. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +39,7 @@ struct block {
     uint64_t vaddr;
     uint64_t execs;
     size_t n;
+    bool serial; /* starts in a serial= range */
     struct block *next; /* hash chain */
     uint64_t insn[];    /* addresses of its instructions */
 };
@@ -45,9 +52,13 @@ static const char *cpus_path = NULL;
 
 #define MAX_VCPUS 64
 #define MAX_SECTIONS 256
-/* In the current section, per vCPU: every instruction, and the kernel's. */
-static uint64_t vcpu_insns[2][MAX_VCPUS];
-static uint64_t sections[MAX_SECTIONS][2][MAX_VCPUS]; /* each finished one's */
+/* In the current section, per vCPU: every instruction, the kernel's, the serial ranges'. */
+#define KINDS 3
+static uint64_t vcpu_insns[KINDS][MAX_VCPUS];
+static uint64_t sections[MAX_SECTIONS][KINDS][MAX_VCPUS]; /* each finished one's */
+#define MAX_RANGES 256
+static uint64_t ranges[MAX_RANGES][2];
+static unsigned nranges = 0;
 static unsigned nsections = 0;
 static unsigned max_vcpu = 0;
 
@@ -67,6 +78,9 @@ static void on_exec(unsigned int vcpu, void *udata) {
             vcpu_insns[0][vcpu] += b->n;
             if (b->vaddr >= 0xffff000000000000ull) {
                 vcpu_insns[1][vcpu] += b->n;
+            }
+            if (b->serial) {
+                vcpu_insns[2][vcpu] += b->n;
             }
         }
     }
@@ -101,6 +115,11 @@ static struct block *lookup(uint64_t vaddr, size_t n) {
     }
     b->vaddr = vaddr;
     b->n = n;
+    for (unsigned r = 0; r < nranges; ++r) {
+        if (vaddr >= ranges[r][0] && vaddr < ranges[r][1]) {
+            b->serial = true;
+        }
+    }
     b->next = table[h];
     table[h] = b;
     return b;
@@ -140,8 +159,8 @@ static void write_sections(void) {
     }
     for (unsigned s = 0; s < nsections; ++s) {
         fprintf(f, "section %u:", s + 1);
-        for (int kind = 0; kind < 2; ++kind) {
-            fprintf(f, "%s", kind == 1 ? " |" : "");
+        for (int kind = 0; kind < (nranges > 0 ? 3 : 2); ++kind) {
+            fprintf(f, "%s", kind > 0 ? " |" : "");
             for (unsigned v = 0; v <= max_vcpu; ++v) {
                 fprintf(f, " %" PRIu64, sections[s][kind][v]);
             }
@@ -183,11 +202,23 @@ EXOPI_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info
             out_path = argv[i] + 4;
         } else if (strncmp(argv[i], "cpus=", 5) == 0) {
             cpus_path = argv[i] + 5;
+        } else if (strncmp(argv[i], "serial=", 7) == 0) {
+            FILE *f = fopen(argv[i] + 7, "r");
+            if (f == NULL) {
+                fprintf(stderr, "exopi_profile: cannot read %s\n", argv[i] + 7);
+                return -1;
+            }
+            while (nranges < MAX_RANGES &&
+                   fscanf(f, "%" SCNx64 " %" SCNx64, &ranges[nranges][0], &ranges[nranges][1]) == 2) {
+                ranges[nranges][1] += ranges[nranges][0];
+                nranges++;
+            }
+            fclose(f);
         } else if (strcmp(argv[i], "markers=on") == 0) {
             marker_mode = true;
             recording = false;
         } else {
-            fprintf(stderr, "exopi_profile: unknown argument '%s' (out=PATH, markers=on, cpus=PATH)\n",
+            fprintf(stderr, "exopi_profile: unknown argument '%s' (out=PATH, markers=on, cpus=PATH, serial=PATH)\n",
                     argv[i]);
             return -1;
         }

@@ -1,5 +1,6 @@
 #include "address_space.h"
 
+#include "bkl.h"
 #include "panic.h"
 #include "percpu.h"
 #include "smp.h"
@@ -11,7 +12,7 @@ using exo::PhysAddr;
 using exo::VirtAddr;
 
 constinit exo::AsidAllocator g_asids;
-constinit uint64_t g_shootdowns = 0;
+constinit uint64_t g_shootdowns = 0; // atomic: own-space calls run without the big lock
 
 // Deferred shootdown (riscv64).
 //
@@ -21,17 +22,20 @@ constinit uint64_t g_shootdowns = 0;
 // need it now, though: an address space runs on one CPU at a time, and a CPU that merely ran it
 // earlier keeps stale entries that nothing uses until it installs that ASID again. So only a CPU
 // where the space is installed now (its environment in user mode there, or in the kernel waiting
-// for the big lock) is fenced at once; any other CPU in cpus_ leaves the set and gets the ASID
-// in its PerCpu::stale_asids, which it invalidates before it next installs that ASID — for this
-// space or, after a destroy, for whichever space the ASID goes to next. Linux/arm64 defers its
-// rollover flush the same way. All of it runs under the big lock, so no CPU installs or leaves
-// a space while the sets are read.
+// for a lock) is fenced at once; any other CPU in cpus_ leaves the set and gets the ASID in its
+// PerCpu::stale_asids, which it invalidates before it next installs that ASID — for this space
+// or, after a destroy, for whichever space the ASID goes to next. Linux/arm64 defers its
+// rollover flush the same way. CPUs install and leave spaces under the big lock; a change to a
+// space holds the space's lock, and its own environment's changes (without the big lock) find
+// the space installed on their CPU alone, so they only ever defer. Each CPU's list has a
+// SpinLock of its own, since those changes and the list's owner may meet there.
 //
 // aarch64 needs none of this: its TLBI ...IS operations reach every core of the inner-shareable
 // domain ([arm-arm] D8.13), so kTlbBroadcast is true there and these paths compile away.
 
 /// CPU `c` invalidates `asid` before it next installs it.
 [[maybe_unused]] void defer_asid_flush(PerCpu& c, uint16_t asid) {
+    LockGuard g(c.tlb_lock);
     if (c.flush_all_pending) {
         return;
     }
@@ -50,6 +54,7 @@ constinit uint64_t g_shootdowns = 0;
 
 /// Before this CPU installs `asid`: the invalidations other CPUs left it.
 [[maybe_unused]] void settle_deferred(PerCpu& cpu, uint16_t asid) {
+    LockGuard g(cpu.tlb_lock);
     if (cpu.flush_all_pending) {
         arch::tlb_invalidate_all_user();
         cpu.flush_all_pending = false;
@@ -68,7 +73,7 @@ constinit uint64_t g_shootdowns = 0;
 } // namespace
 
 exo::AsidAllocator& asids() { return g_asids; }
-uint64_t tlb_shootdowns() { return g_shootdowns; }
+uint64_t tlb_shootdowns() { return __atomic_load_n(&g_shootdowns, __ATOMIC_RELAXED); }
 
 void release_frame(PhysAddr pa) {
     auto r = frames().release(pa);
@@ -88,36 +93,58 @@ bool AddressSpace::init() {
     return true;
 }
 
-void AddressSpace::invalidate_page(VirtAddr va) {
-    // A stale ASID tag means a rollover flushed everything since this space last ran: nothing
-    // of it can be cached — on any CPU: a rollover flushes here, and the other CPUs before they
-    // next install a space (broadcast on aarch64, PerCpu::flush_all_pending on riscv64).
-    if (has_current_asid()) {
-        arch::tlb_invalidate_page(va.value, asid());
-        if constexpr (!arch::kTlbBroadcast) {
-            shoot_down_others(va);
+bool AddressSpace::installed_elsewhere(uint32_t mask) const {
+    return find_cpu(mask, [this](PerCpu& o) {
+               return __atomic_load_n(&o.space, __ATOMIC_RELAXED) == this;
+           }) != nullptr;
+}
+
+// Called inside a Guard's scope only (map, unmap, change_perm, invalidate_page).
+void AddressSpace::invalidate_locked(VirtAddr va) {
+    PerCpu& cpu = this_cpu();
+    uint16_t id = 0;
+    if (cpu.space == this) {
+        // Installed here: the ASID it runs with. Read from the CPU, not from asid_tag_: this may
+        // be its own environment's page_unmap, without the big lock, while another CPU rolls the
+        // ASIDs over (which keeps the ASIDs CPUs are running with, so this one stays valid).
+        id = cpu.asid;
+    } else {
+        // Someone else's change, under the big lock: no rollover meanwhile. A stale tag means a
+        // rollover flushed everything since this space last ran: nothing of it can be cached —
+        // on any CPU: a rollover flushes here, and the other CPUs before they next install a
+        // space (broadcast on aarch64, PerCpu::flush_all_pending on riscv64).
+        KASSERT(bkl_held());
+        if (!has_current_asid()) {
+            return;
         }
+        id = asid();
+    }
+    arch::tlb_invalidate_page(va.value, id);
+    if constexpr (!arch::kTlbBroadcast) {
+        shoot_down_others(va, id);
     }
 }
 
-void AddressSpace::shoot_down_others(VirtAddr va) {
-    uint64_t now = 0; // hart mask: where it is installed
+void AddressSpace::shoot_down_others(VirtAddr va, uint16_t id) {
+    KASSERT(!needs_lock() || holding(lock_)); // cpus_ and the other CPUs' lists
+    uint64_t now = 0;                         // hart mask: where it is installed
     find_cpu(cpus_ & other_cpus(), [&](PerCpu& o) {
-        if (o.space == this) {
+        if (__atomic_load_n(&o.space, __ATOMIC_RELAXED) == this) {
             now |= uint64_t{1} << o.cpu_id;
         } else {
-            defer_asid_flush(o, asid());
+            defer_asid_flush(o, id);
             cpus_ &= ~(uint32_t{1} << o.index);
         }
         return false;
     });
     if (now != 0) {
-        ++g_shootdowns;
-        arch::tlb_remote_invalidate_page(now, va.value, asid());
+        __atomic_fetch_add(&g_shootdowns, 1, __ATOMIC_RELAXED);
+        arch::tlb_remote_invalidate_page(now, va.value, id);
     }
 }
 
 exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
+    Guard g(*this);
     auto old = pt_.query(va);
     if (old && old.value().pa == frame) {
         // The same frame again (fork marking its own pages copy-on-write, a page made writable
@@ -127,7 +154,7 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
             release_frame(frame);
             return exopi::E_INVAL;
         }
-        invalidate_page(va);
+        invalidate_locked(va);
         release_frame(frame);
         return exopi::kOk;
     }
@@ -137,7 +164,7 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
         if (!gone) {
             panic("vm: unmapping %#lx: %s", va.value, exo::to_string(gone.error()));
         }
-        invalidate_page(va);
+        invalidate_locked(va);
         release_frame(gone.value().pa);
     }
     if (pt_.map(va, frame, exopi::kPageSize, attrs) != exo::PtError::kNone) {
@@ -148,11 +175,12 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
 }
 
 bool AddressSpace::unmap(VirtAddr va) {
+    Guard g(*this);
     auto old = pt_.unmap(va);
     if (!old) {
         return false;
     }
-    invalidate_page(va);
+    invalidate_locked(va);
     release_frame(old.value().pa);
     return true;
 }
@@ -180,10 +208,12 @@ void AddressSpace::activate() {
             // flushes before it next installs a space; until then it runs on with the space it
             // has, whose ASID the rollover kept.
             find_cpu(other_cpus(), [](PerCpu& o) {
+                LockGuard g(o.tlb_lock);
                 o.flush_all_pending = true;
                 o.nstale = 0;
                 return false;
             });
+            LockGuard g(cpu.tlb_lock);
             cpu.flush_all_pending = false;
             cpu.nstale = 0;
         }
@@ -192,15 +222,17 @@ void AddressSpace::activate() {
     }
     arch::activate_user_table(pt_.root(), grant.asid);
     cpus_ |= uint32_t{1} << cpu.index;
-    cpu.space = this;
+    cpu.asid = grant.asid;
+    __atomic_store_n(&cpu.space, this, __ATOMIC_RELAXED);
 }
 
 void AddressSpace::deactivate() {
     arch::deactivate_user_table(kernel_page_table().root());
-    this_cpu().space = nullptr;
+    __atomic_store_n(&this_cpu().space, nullptr, __ATOMIC_RELAXED);
 }
 
 void AddressSpace::destroy() {
+    Guard g(*this);
     if (this_cpu().space == this) {
         deactivate();
     }

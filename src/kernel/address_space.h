@@ -11,10 +11,25 @@
 //  - table frames go only when the address space is dead and its ASID invalidated.
 // It also records which CPUs it has been active on, so that a change reaches every TLB that may
 // hold the old entry (aarch64 broadcasts; riscv64 fences remote harts or defers, see the .cc).
+//
+// Locking (docs/smp.md "Locking"). The page-table tree is changed in two ways:
+//  - by its own environment's page_alloc, page_map and page_unmap, on the CPU it runs on,
+//    without the big lock (kernel/syscall.cc, "own-space calls");
+//  - by anything else — another environment's system calls, the loader, teardown — under the
+//    big lock.
+// Each AddressSpace has a TicketLock that keeps the two apart: an own-space call always takes
+// it; a holder of the big lock takes it only while the space is installed on another CPU, the
+// one case where its environment can be in an own-space call meanwhile. A space installed
+// nowhere, or on this CPU, has no such call running, and every other writer waits for the big
+// lock this CPU holds — so fork, loading and teardown pay next to nothing for it. (Taken after
+// the big lock, before the frame allocator's.) Likewise query_as_owner: the running
+// environment's own CPU, holding the big lock, reads its space without the lock.
 #pragma once
 
 #include <stdint.h>
 
+#include "bkl.h"
+#include "cpu_lock.h"
 #include "exopi/syscall.h"
 #include "lib/asid.h"
 #include "lib/paging/page_table.h"
@@ -39,8 +54,43 @@ class AddressSpace {
     /// every mapped frame and every table, and the ASID.
     void destroy();
 
-    exo::Result<exo::Mapping, exo::PtError> query(exo::VirtAddr va) const { return pt_.query(va); }
+    exo::Result<exo::Mapping, exo::PtError> query(exo::VirtAddr va) const {
+        Guard g(*this);
+        return pt_.query(va);
+    }
+    /// query for the CPU the space is installed on, holding the big lock (see above): copies
+    /// to and from user memory.
+    exo::Result<exo::Mapping, exo::PtError> query_as_owner(exo::VirtAddr va) const {
+        return pt_.query(va);
+    }
+    /// Changes the permissions of the page at `va` to `attrs` in place (the same frame), if
+    /// allowed(mapping) returns kOk, all under the lock: E_INVAL if nothing is mapped there,
+    /// else what allowed returns. No reference changes hands.
+    template <typename Fn>
+    exopi::Error change_perm(exo::VirtAddr va, exo::Attrs attrs, Fn&& allowed) {
+        Guard g(*this);
+        auto m = pt_.query(va);
+        if (!m) {
+            return exopi::E_INVAL;
+        }
+        if (exopi::Error e = allowed(m.value()); e != exopi::kOk) {
+            return e;
+        }
+        if (pt_.protect(va, attrs) != exo::PtError::kNone) {
+            return exopi::E_INVAL;
+        }
+        invalidate_locked(va);
+        return exopi::kOk;
+    }
+    /// Calls fn(query(va)) with the lock held (if needed) and returns what it returns: what fn
+    /// does with the frame (retain it, copy it) happens before anyone can unmap and release it.
+    template <typename Fn> auto with_mapping(exo::VirtAddr va, Fn&& fn) const {
+        Guard g(*this);
+        return fn(pt_.query(va));
+    }
+    /// fn(va, mapping) for each leaf in [lo, last], with the lock held (if needed).
     template <typename Fn> void for_each_leaf(exo::VirtAddr lo, exo::VirtAddr last, Fn&& fn) const {
+        Guard g(*this);
         pt_.for_each_leaf(lo, last, fn);
     }
 
@@ -53,6 +103,8 @@ class AddressSpace {
     bool unmap(exo::VirtAddr va);
 
     /// Installs this address space on this CPU (ASID from the allocator; a rollover flushes).
+    /// Under the big lock, with its environment running nowhere: nothing else can be changing
+    /// the space, so no lock of its own.
     void activate();
     /// Back to the kernel's table alone on this CPU.
     static void deactivate();
@@ -61,6 +113,7 @@ class AddressSpace {
     /// Every user table and leaf, every entry read (kernel/invariants.cc; PageTable::audit).
     template <typename TableFn, typename LeafFn>
     void audit(TableFn&& table_fn, LeafFn&& leaf_fn) const {
+        Guard g(*this);
         pt_.audit(exo::VirtAddr(0), exo::VirtAddr(arch::kUserTop - 1), table_fn, leaf_fn);
     }
     bool live() const { return pt_.root().value != 0; }
@@ -71,14 +124,52 @@ class AddressSpace {
     /// invalidated: where TLB entries of it may live.
     uint32_t cpus() const { return cpus_; }
 
-    /// Drops whatever the TLB may hold for page `va` in this address space (after a change to
-    /// its entry, or for a spurious fault: the entry is valid but the hardware had not seen it).
-    void invalidate_page(exo::VirtAddr va);
+    /// Drops whatever the TLB may hold for page `va` in this address space (for a spurious
+    /// fault: the entry is valid but the hardware had not seen it).
+    void invalidate_page(exo::VirtAddr va) {
+        Guard g(*this);
+        invalidate_locked(va);
+    }
 
   private:
-    /// After a local invalidation of `va`: the other CPUs in cpus_ (see the .cc).
-    void shoot_down_others(exo::VirtAddr va);
+    /// Does this CPU need the lock to read or change the space now (top of this file)?
+    bool needs_lock() const {
+        uint32_t me = this_cpu().index;
+        if (!bkl_held()) {
+            return true; // an own-space call
+        }
+        // Under the big lock, which this CPU holds, nothing installs or removes a space. A CPU
+        // it is installed on is in cpus_ (only CPUs where it is not installed ever leave it).
+        uint32_t others = cpus_ & ~(uint32_t{1} << me);
+        return others != 0 && installed_elsewhere(others);
+    }
+    /// Is this space installed on one of the CPUs in `mask` now?
+    bool installed_elsewhere(uint32_t mask) const;
+    /// The lock for a scope, if needs_lock().
+    class [[nodiscard]] Guard {
+      public:
+        explicit Guard(const AddressSpace& as) : lock_(as.needs_lock() ? &as.lock_ : nullptr) {
+            if (lock_ != nullptr) {
+                lock_->lock(this_cpu().index);
+            }
+        }
+        ~Guard() {
+            if (lock_ != nullptr) {
+                lock_->unlock();
+            }
+        }
+        Guard(const Guard&) = delete;
+        Guard& operator=(const Guard&) = delete;
 
+      private:
+        TicketLock* lock_;
+    };
+
+    void invalidate_locked(exo::VirtAddr va);
+    /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
+    void shoot_down_others(exo::VirtAddr va, uint16_t asid);
+
+    mutable TicketLock lock_;
     PageTable pt_;
     uint64_t asid_tag_ = 0;
     uint32_t cpus_ = 0;

@@ -1,7 +1,8 @@
 // The kernel's locks.
 //
 // SpinLock: a plain test-and-set lock, for short critical sections inside the big lock (the
-// frame allocator, the console input buffer); it never waits long, so it never sleeps.
+// console input buffer, riscv64's per-CPU list of deferred TLB invalidations); it never waits
+// long, so it never sleeps.
 //
 // TicketLock: fair (FIFO by ticket), records its owner, and waits asleep rather than spinning:
 // under QEMU -icount all vCPUs share one host thread round robin, so a spinning CPU would keep
@@ -13,7 +14,9 @@
 //    woken by an IPI the release sends to the waiter holding the next ticket; a pending SSIP
 //    makes the WFI return at once, so an IPI between the check and the WFI is not lost either.
 //
-// TicketLock is the big kernel lock's (kernel/bkl.h, docs/smp.md).
+// TicketLocks: the big kernel lock (kernel/bkl.h), the frame allocator's (memory.h) and each
+// address space's (address_space.h); docs/smp.md "Locking" has their order. TicketGuard
+// (kernel/cpu_lock.h) holds one for a scope.
 // Interrupts are off whenever the kernel runs, so a lock holder is never interrupted by code
 // that wants the same lock.
 #pragma once
@@ -49,7 +52,8 @@ class [[nodiscard]] LockGuard {
 
 class TicketLock {
   public:
-    static constexpr uint32_t kNoOwner = ~0U;
+    /// How many CPUs can wait at once (kernel/smp.cc checks kMaxCpus against it).
+    static constexpr uint32_t kMaxWaiters = 8;
 
     /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner. The uncontended
     /// path is inline (every entry from user mode takes the big lock); waiting is not.
@@ -58,10 +62,10 @@ class TicketLock {
         if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]] {
             wait(ticket, me);
         }
-        __atomic_store_n(&owner_, me, __ATOMIC_RELAXED);
+        __atomic_store_n(&owner_, me + 1, __ATOMIC_RELAXED);
     }
     void unlock() {
-        __atomic_store_n(&owner_, kNoOwner, __ATOMIC_RELAXED);
+        __atomic_store_n(&owner_, 0U, __ATOMIC_RELAXED);
         uint32_t next = serving_ + 1;
         // Sequentially consistent with the waiter's registration (wait): either the waiter
         // sees the new ticket before it sleeps, or this sees its bit and wakes it.
@@ -71,7 +75,7 @@ class TicketLock {
         }
     }
     /// True if CPU `me` holds it.
-    bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me; }
+    bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me + 1; }
     /// Acquisitions that found it taken (waited), since boot.
     uint64_t contended() const { return __atomic_load_n(&contended_, __ATOMIC_RELAXED); }
 
@@ -79,11 +83,13 @@ class TicketLock {
     void wait(uint32_t ticket, uint32_t me);
     void wake(uint32_t next);
 
-    uint32_t next_ = 0;         ///< the next ticket to hand out
-    uint32_t serving_ = 0;      ///< the ticket that holds the lock
-    uint32_t owner_ = kNoOwner; ///< the holder's CPU index
-    uint32_t waiters_ = 0;      ///< CPU indices (bits) asleep in lock()
-    uint32_t tickets_[32] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next one only)
+    uint32_t next_ = 0;    ///< the next ticket to hand out
+    uint32_t serving_ = 0; ///< the ticket that holds the lock
+    /// The holder's CPU index + 1; 0: free. (All zeros is the free lock, so that a table of
+    /// objects holding one — the environments' address spaces — stays in .bss.)
+    uint32_t owner_ = 0;
+    uint32_t waiters_ = 0;               ///< CPU indices (bits) asleep in lock()
+    uint32_t tickets_[kMaxWaiters] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next)
     uint64_t contended_ = 0;
 };
 

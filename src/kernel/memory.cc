@@ -78,7 +78,7 @@ void map_image(PageTable& pt) {
 
 exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
     {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         if (n_zeroed_ > 0) {
             PhysAddr pa = zeroed_[--n_zeroed_];
             buddy_->set_owner_word(pa, 0); // as the allocator hands it out
@@ -98,7 +98,7 @@ exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
 
 void Frames::free_zeroed(PhysAddr pa) {
     {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         if (n_zeroed_ < kZeroedPool && buddy_->refcount(pa).value_or(0) == 1) {
             zeroed_[n_zeroed_++] = pa;
             return;

@@ -6,10 +6,10 @@
 
 #include "arch/mmu.h"
 #include "boot_info.h"
+#include "cpu_lock.h"
 #include "firmware.h"
 #include "lib/buddy.h"
 #include "lib/paging/page_table.h"
-#include "lock.h"
 #include "phys.h"
 
 namespace kernel {
@@ -39,12 +39,14 @@ inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint6
 /// command line uses at most N of the hardware's bits). Prints the memory map.
 void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cmdline);
 
-/// The frame allocator as the kernel uses it: every operation under one lock (shared by all
-/// CPUs once there are several; the buddy allocator itself knows nothing of locking).
+/// The frame allocator as the kernel uses it: every operation under one TicketLock, shared by
+/// all CPUs (the buddy allocator itself knows nothing of locking). It is taken under the big
+/// lock and under an address space's, never the other way round (docs/smp.md "Locking"), and
+/// held only for the allocator's bookkeeping: zeroing a page happens outside it.
 class Frames {
   public:
     exo::Result<exo::PhysAddr, exo::MemError> alloc(unsigned order = 0) {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         return buddy_->alloc(order);
     }
     /// One frame, filled with zeros (page tables, and every page given to user space): from the
@@ -56,20 +58,20 @@ class Frames {
     /// normally when the pool is full.
     void free_zeroed(exo::PhysAddr pa);
     exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         return buddy_->release(pa);
     }
     exo::Result<uint32_t, exo::MemError> retain(exo::PhysAddr pa) {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         return buddy_->retain(pa);
     }
     exo::Result<uint32_t, exo::MemError> refcount(exo::PhysAddr pa) {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         return buddy_->refcount(pa);
     }
     /// Free frames, the zeroed pool included.
     uint64_t free_pages() {
-        LockGuard g(lock_);
+        TicketGuard g(lock_);
         return buddy_->free_pages() + n_zeroed_;
     }
     /// The owner word of an allocated frame (exo::BuddyAllocator::owner_word). Not under the
@@ -77,6 +79,8 @@ class Frames {
     /// allocator (for a page table: whoever may change that table).
     uint64_t owner_word(exo::PhysAddr pa) const { return buddy_->owner_word(pa); }
     void set_owner_word(exo::PhysAddr pa, uint64_t v) { buddy_->set_owner_word(pa, v); }
+    /// Acquisitions of the lock that had to wait, since boot (SysInfo::frame_lock_waits).
+    uint64_t lock_waits() const { return lock_.contended(); }
     /// The frames the allocator manages: [base_pfn, base_pfn + frame_count).
     uint64_t base_pfn() const { return buddy_->base_pfn(); }
     uint32_t frame_count() const { return buddy_->frame_count(); }
@@ -85,7 +89,7 @@ class Frames {
   private:
     static constexpr unsigned kZeroedPool = 32;
     exo::BuddyAllocator* buddy_;
-    SpinLock lock_;
+    TicketLock lock_;
     exo::PhysAddr zeroed_[kZeroedPool] = {};
     unsigned n_zeroed_ = 0;
 };

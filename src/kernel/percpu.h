@@ -21,6 +21,7 @@
 #include "arch/cpu.h"
 #include "arch/mmu.h"
 #include "arch/trap.h"
+#include "lock.h"
 
 namespace kernel {
 
@@ -36,19 +37,24 @@ struct PerCpu {
     uint64_t stack_guard = 0;         ///< lowest address of the guard page; 0: not guarded yet
     arch::TrapFrame* frame = nullptr; ///< where a trap from user mode saves: current->tf
     Env* current = nullptr;           ///< the environment running (or in a system call) here
-    AddressSpace* space = nullptr;    ///< the user address space installed on this CPU
-    Env* extra_owner = nullptr;       ///< whose arch::UserExtra is in this CPU's registers
-    Env* fp_owner = nullptr;          ///< whose FP/SIMD state is in this CPU's registers
-    uint64_t cpu_id = 0;              ///< the hardware's number (hart id, MPIDR Aff0)
-    uint32_t index = 0;               ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
-    uint32_t online = 0;              ///< set (release) by the CPU once it runs the kernel
-    uint64_t ipis = 0;                ///< IPIs taken
-    uint64_t runs = 0;                ///< environments entered from the scheduler here
-    bool idle = false;                ///< asleep in the idle loop, without the big lock
-    bool kicked = false;              ///< another CPU changed `current` (kernel/bkl.h)
+    /// The user address space installed on this CPU. Written by this CPU under the big lock;
+    /// read by others (riscv64's shootdown) with atomic loads.
+    AddressSpace* space = nullptr;
+    Env* extra_owner = nullptr; ///< whose arch::UserExtra is in this CPU's registers
+    Env* fp_owner = nullptr;    ///< whose FP/SIMD state is in this CPU's registers
+    uint64_t cpu_id = 0;        ///< the hardware's number (hart id, MPIDR Aff0)
+    uint32_t index = 0;         ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
+    uint32_t online = 0;        ///< set (release) by the CPU once it runs the kernel
+    uint64_t ipis = 0;          ///< IPIs taken
+    uint64_t runs = 0;          ///< environments entered from the scheduler here
+    bool idle = false;          ///< asleep in the idle loop, without the big lock
+    bool kicked = false;        ///< another CPU changed `current` (kernel/bkl.h)
+    uint16_t asid = 0;          ///< the ASID `space` is installed with
     /// TLB maintenance owed by this CPU before it next installs a user address space, where
     /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
     /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.
+    /// Under tlb_lock: another CPU's own-space page_unmap adds to it without the big lock.
+    SpinLock tlb_lock;
     bool flush_all_pending = false;
     uint32_t nstale = 0;
     uint16_t stale_asids[kStaleAsids] = {};

@@ -23,6 +23,8 @@ namespace kernel {
 
 constinit uint32_t g_cpu_mask = 1;
 
+static_assert(kMaxCpus <= TicketLock::kMaxWaiters, "a TicketLock keeps a ticket per CPU");
+
 namespace {
 
 /// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).

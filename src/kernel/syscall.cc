@@ -127,11 +127,7 @@ int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
     return 0;
 }
 
-int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
-    auto e = env_lookup(id, true);
-    if (!e) {
-        return e.error();
-    }
+int64_t page_alloc_in(Env* e, uint64_t va, uint64_t perm) {
     Attrs attrs;
     if (!user_page_va(va) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
@@ -140,7 +136,15 @@ int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    return e.value()->as.map(VirtAddr(va), frame.value(), attrs);
+    return e->as.map(VirtAddr(va), frame.value(), attrs);
+}
+
+int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
+    auto e = env_lookup(id, true);
+    if (!e) {
+        return e.error();
+    }
+    return page_alloc_in(e.value(), va, perm);
 }
 
 int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm) {
@@ -148,29 +152,51 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
     }
-    auto m = src->as.query(VirtAddr(srcva));
-    if (!m) {
-        return exopi::E_INVAL;
-    }
-    // Never more access than the source has: no execute from a page that is not executable,
-    // no write to a read-only (or COW) page. One exception, for copy-on-write: an environment
-    // may make its own COW page writable in place when no other mapping shares the frame —
-    // nobody else can see the writes, so the copy would be wasted.
-    if ((perm & exopi::PERM_X) != 0 && !exo::has(m.value().attrs.perm, Perm::kExec)) {
-        return exopi::E_INVAL;
-    }
-    if ((perm & exopi::PERM_W) != 0 && !exo::has(m.value().attrs.perm, Perm::kWrite)) {
-        bool sole_cow = src == dst && srcva == dstva &&
-                        exo::has(m.value().attrs.perm, Perm::kCow) &&
-                        frames().refcount(m.value().pa).value_or(0) == 1;
-        if (!sole_cow) {
+    // Never more access than the source has: no execute from a page that is not executable, no
+    // write to a read-only (or COW) page. `sole_ok`: one exception, for copy-on-write — an
+    // environment may make its own COW page writable in place when no other mapping shares the
+    // frame: nobody else can see the writes, so the copy would be wasted.
+    auto allowed = [perm](const exo::Mapping& m, bool sole_ok) {
+        if ((perm & exopi::PERM_X) != 0 && !exo::has(m.attrs.perm, Perm::kExec)) {
             return exopi::E_INVAL;
         }
+        if ((perm & exopi::PERM_W) != 0 && !exo::has(m.attrs.perm, Perm::kWrite)) {
+            bool sole_cow = sole_ok && exo::has(m.attrs.perm, Perm::kCow) &&
+                            frames().refcount(m.pa).value_or(0) == 1;
+            if (!sole_cow) {
+                return exopi::E_INVAL;
+            }
+        }
+        return exopi::kOk;
+    };
+    if (src == dst && srcva == dstva) {
+        // The same page with new permissions (fork marking its pages copy-on-write, a COW page
+        // made writable in place): no reference changes hands.
+        return dst->as.change_perm(VirtAddr(dstva), attrs,
+                                   [&](const exo::Mapping& m) { return allowed(m, true); });
     }
-    if (!frames().retain(m.value().pa)) {
-        return exopi::E_INVAL;
+    // The checks and the new reference under src's lock: its own environment may be unmapping
+    // the page on another CPU, and the frame must not be released between the look and the
+    // retain.
+    exo::PhysAddr frame;
+    int64_t r = src->as.with_mapping(
+        VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) -> int64_t {
+            if (!m) {
+                return exopi::E_INVAL;
+            }
+            if (exopi::Error e = allowed(m.value(), false); e != exopi::kOk) {
+                return e;
+            }
+            if (!frames().retain(m.value().pa)) {
+                return exopi::E_INVAL;
+            }
+            frame = m.value().pa;
+            return 0;
+        });
+    if (r != 0) {
+        return r;
     }
-    return dst->as.map(VirtAddr(dstva), m.value().pa, attrs);
+    return dst->as.map(VirtAddr(dstva), frame, attrs);
 }
 
 /// A new page for `dst` at dstva, filled with a copy of `src`'s page at srcva (which must be
@@ -188,15 +214,23 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
     }
-    auto m = src.value()->as.query(VirtAddr(srcva));
-    if (!m) {
-        return exopi::E_INVAL;
-    }
     auto frame = frames().alloc();
     if (!frame) {
         return exopi::E_NO_MEM;
     }
-    memcpy(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa), kPageSize);
+    // The copy under src's lock, so that its frame cannot be released meanwhile.
+    bool copied = src.value()->as.with_mapping(
+        VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) {
+            if (m) {
+                memcpy(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa),
+                       kPageSize);
+            }
+            return m.ok();
+        });
+    if (!copied) {
+        release_frame(frame.value());
+        return exopi::E_INVAL;
+    }
     return dst.value()->as.map(VirtAddr(dstva), frame.value(), attrs);
 }
 
@@ -210,16 +244,20 @@ int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t ds
     return map_from(src.value(), srcva, dst.value(), dstva, perm);
 }
 
+int64_t page_unmap_in(Env* e, uint64_t va) {
+    if (!user_page_va(va)) {
+        return exopi::E_INVAL;
+    }
+    (void)e->as.unmap(VirtAddr(va));
+    return 0; // unmapping nothing succeeds
+}
+
 int64_t sys_page_unmap(uint64_t id, uint64_t va) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
     }
-    if (!user_page_va(va)) {
-        return exopi::E_INVAL;
-    }
-    (void)e.value()->as.unmap(VirtAddr(va));
-    return 0; // unmapping nothing succeeds
+    return page_unmap_in(e.value(), va);
 }
 
 /// Writes one permission byte per page (0 = unmapped) for `count` pages from `va`, at most
@@ -433,10 +471,18 @@ int64_t sys_env_set_cpus(uint64_t id, uint64_t mask) {
 }
 
 int64_t sys_info(Env* cur, uint64_t out) {
-    exopi::SysInfo info{
-        frames().free_pages(), envs_in_use(),       envs_created(), boot_free_pages(),
-        asids().bits(),        asids().rollovers(), fp_loads(),     boot_instructions(),
-        this_cpu().index,      cpus_online()};
+    exopi::SysInfo info{frames().free_pages(),
+                        envs_in_use(),
+                        envs_created(),
+                        boot_free_pages(),
+                        asids().bits(),
+                        asids().rollovers(),
+                        fp_loads(),
+                        boot_instructions(),
+                        this_cpu().index,
+                        cpus_online(),
+                        g_big_lock.contended(),
+                        frames().lock_waits()};
     return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
 }
 
@@ -503,15 +549,47 @@ int64_t h_env_create(Env* cur, arch::TrapFrame& tf) {
 int64_t h_set_upcall(Env* /*cur*/, arch::TrapFrame& tf) {
     return sys_set_upcall(a(tf, 0), a(tf, 1), a(tf, 2));
 }
-int64_t h_page_alloc(Env* /*cur*/, arch::TrapFrame& tf) {
+
+// Own-space calls: page_alloc, page_map and page_unmap whose environments are all the caller's
+// own (id 0 or its id) run without the big lock (docs/smp.md "Locking"): they touch only the
+// caller's address space, under its lock, and the frame allocator, under its lock. Nothing
+// else on another CPU can free or reuse the caller meanwhile: a destroy of an environment that
+// is running is left to its own CPU (the kick, env.cc). Checked for at the end: a kick that
+// came meanwhile is acted on before the return to user mode, as bkl_enter would have.
+// With the invariant checker on (`invariants=N`) every call takes the big lock: the checker
+// needs all address spaces still while it counts.
+bool own_space(const Env* cur, uint64_t id) {
+    return (id == 0 || id == cur->id) && g_invariants_every == 0;
+}
+int64_t own_space_done(arch::TrapFrame& tf, int64_t r) {
+    if (__atomic_load_n(&this_cpu().kicked, __ATOMIC_RELAXED)) [[unlikely]] {
+        arch::set_result(tf, 0, static_cast<uint64_t>(r)); // it may be resumed elsewhere
+        bkl_enter();                                       // acts on the kick: no return
+        bkl_leave();
+    }
+    return r;
+}
+int64_t h_page_alloc(Env* cur, arch::TrapFrame& tf) {
+    if (own_space(cur, a(tf, 0))) {
+        return own_space_done(tf, page_alloc_in(cur, a(tf, 1), a(tf, 2)));
+    }
+    KernelEntry entry;
     invariants_tick();
     return sys_page_alloc(a(tf, 0), a(tf, 1), a(tf, 2));
 }
-int64_t h_page_map(Env* /*cur*/, arch::TrapFrame& tf) {
+int64_t h_page_map(Env* cur, arch::TrapFrame& tf) {
+    if (own_space(cur, a(tf, 0)) && own_space(cur, a(tf, 2))) {
+        return own_space_done(tf, map_from(cur, a(tf, 1), cur, a(tf, 3), a(tf, 4)));
+    }
+    KernelEntry entry;
     invariants_tick();
     return sys_page_map(a(tf, 0), a(tf, 1), a(tf, 2), a(tf, 3), a(tf, 4));
 }
-int64_t h_page_unmap(Env* /*cur*/, arch::TrapFrame& tf) {
+int64_t h_page_unmap(Env* cur, arch::TrapFrame& tf) {
+    if (own_space(cur, a(tf, 0))) {
+        return own_space_done(tf, page_unmap_in(cur, a(tf, 1)));
+    }
+    KernelEntry entry;
     invariants_tick();
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
@@ -554,14 +632,17 @@ using exopi::Sys;
 constexpr unsigned kCalls = static_cast<unsigned>(Sys::kCount);
 struct Table {
     Handler h[kCalls] = {};
-    /// Calls that run without the big lock (bit per call number): they read only the caller's
-    /// own identity, which no other CPU changes while it runs, or the timer — no shared state,
-    /// no user memory (another CPU may be changing the caller's page tables under the lock).
-    /// docs/smp.md "Locking" has the measurement.
+    /// Calls the dispatcher runs without the big lock (bit per call number): getenvid and time
+    /// read only the caller's own identity, which no other CPU changes while it runs, or the
+    /// timer — no shared state, no user memory; the page calls take it themselves unless they
+    /// are own-space calls (above). docs/smp.md "Locking" has the measurements.
     uint32_t unlocked = 0;
     constexpr Table() {
-        unlocked =
-            1U << static_cast<unsigned>(Sys::kGetenvid) | 1U << static_cast<unsigned>(Sys::kTime);
+        unlocked = 1U << static_cast<unsigned>(Sys::kGetenvid) |
+                   1U << static_cast<unsigned>(Sys::kTime) |
+                   1U << static_cast<unsigned>(Sys::kPageAlloc) |
+                   1U << static_cast<unsigned>(Sys::kPageMap) |
+                   1U << static_cast<unsigned>(Sys::kPageUnmap);
         h[static_cast<unsigned>(Sys::kCputs)] = h_cputs;
         h[static_cast<unsigned>(Sys::kCgetc)] = h_cgetc;
         h[static_cast<unsigned>(Sys::kGetenvid)] = h_getenvid;

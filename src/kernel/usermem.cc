@@ -1,7 +1,9 @@
 #include "usermem.h"
 
+#include "bkl.h"
 #include "env.h"
 #include "lib/mem.h"
+#include "panic.h"
 
 namespace kernel {
 namespace {
@@ -9,13 +11,16 @@ namespace {
 using exo::Perm;
 
 // Calls fn(kernel pointer, length) for each page-sized piece of [va, va + n), after checking
-// that the piece is mapped for user mode with `need`.
+// that the piece is mapped for user mode with `need`. Only for the environment running here, with
+// the big lock held: then nobody else can change its mappings meanwhile (address_space.h), and
+// the frames stay mapped while fn copies.
 template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm need, Fn fn) {
+    KASSERT(e == current_env() && bkl_held());
     if (va >= arch::kUserTop || n > arch::kUserTop - va || va + n > exopi::kUserTop) {
         return false;
     }
     while (n > 0) {
-        auto m = e->as.query(exo::VirtAddr(va));
+        auto m = e->as.query_as_owner(exo::VirtAddr(va));
         if (!m || !exo::has(m.value().attrs.perm, need | Perm::kUser)) {
             return false;
         }

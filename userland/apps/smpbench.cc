@@ -14,9 +14,11 @@
 //    then free to run anywhere; the busiest CPU's count on one CPU over that on all of them
 //    is the speedup;
 //  - the same with workers that spend their time in the kernel (kSyscallPairs page_alloc +
-//    page_unmap each): the big lock serialises them, which the busiest CPU's count does not
-//    show (a CPU waiting for the lock sleeps), but the kernel instructions of all CPUs summed
-//    do (scripts/smp-bench: the bound that finer locks would lift).
+//    page_unmap each, own-space calls: no big lock, docs/smp.md "Locking"). What serialises
+//    them is the frame allocator's lock, which the busiest CPU's count does not show (a CPU
+//    waiting for a lock sleeps): scripts/smp-bench also sums the allocator's instructions over
+//    all CPUs (a lower bound on the run), and each section reports how many lock
+//    acquisitions waited.
 // Then, unmeasured, two ping-pong pairs at once, each across two CPUs. Every IPC value is
 // checked; the "ok" lines are what the QEMU test looks for.
 #include "exopi/user.h"
@@ -140,6 +142,7 @@ void ipc_figures() {
 /// parent sleeps meanwhile, in ipc_recv on CPU 0.
 void throughput(uint64_t mask, bool syscalls) {
     pin(cpu_bit(0));
+    SysInfo before = sys::sys_info().value();
     assert(sys::page_alloc(0, kDonePage, PERM_R | PERM_W | PERM_SHARED).ok());
     uint32_t me = thisenv();
     uint32_t kids[kWorkers] = {};
@@ -164,6 +167,10 @@ void throughput(uint64_t mask, bool syscalls) {
     }
     assert(*reinterpret_cast<volatile uint64_t*>(kDonePage) == kWorkers);
     assert(sys::page_unmap(0, kDonePage).ok());
+    SysInfo after = sys::sys_info().value();
+    printf("smpbench: lock waits: big %lu, frames %lu\n",
+           after.big_lock_waits - before.big_lock_waits,
+           after.frame_lock_waits - before.frame_lock_waits);
 }
 
 void throughput_figures() {

@@ -1,0 +1,24 @@
+// Holding a TicketLock for a scope, as this CPU (the owner it records is this CPU's index).
+// Separate from lock.h, which knows nothing of PerCpu.
+#pragma once
+
+#include "lock.h"
+#include "percpu.h"
+
+namespace kernel {
+
+class [[nodiscard]] TicketGuard {
+  public:
+    explicit TicketGuard(TicketLock& l) : lock_(l) { lock_.lock(this_cpu().index); }
+    ~TicketGuard() { lock_.unlock(); }
+    TicketGuard(const TicketGuard&) = delete;
+    TicketGuard& operator=(const TicketGuard&) = delete;
+
+  private:
+    TicketLock& lock_;
+};
+
+/// For assertions: this CPU holds `l`.
+inline bool holding(const TicketLock& l) { return l.held_by(this_cpu().index); }
+
+} // namespace kernel
