@@ -99,7 +99,7 @@ bool AddressSpace::installed_elsewhere(uint32_t mask) const {
            }) != nullptr;
 }
 
-// Called inside a Guard's scope only (map, unmap, change_perm, invalidate_page).
+// Called inside a Guard's scope only (map, unmap, protect_locked, invalidate_page).
 void AddressSpace::invalidate_locked(VirtAddr va) {
     PerCpu& cpu = this_cpu();
     uint16_t id = 0;
@@ -125,6 +125,14 @@ void AddressSpace::invalidate_locked(VirtAddr va) {
     }
 }
 
+exopi::Error AddressSpace::protect_locked(VirtAddr va, exo::Attrs attrs) {
+    if (pt_.protect(va, attrs) != exo::PtError::kNone) {
+        return exopi::E_INVAL;
+    }
+    invalidate_locked(va);
+    return exopi::kOk;
+}
+
 void AddressSpace::shoot_down_others(VirtAddr va, uint16_t id) {
     KASSERT(!needs_lock() || holding(lock_)); // cpus_ and the other CPUs' lists
     uint64_t now = 0;                         // hart mask: where it is installed
@@ -147,16 +155,12 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
     Guard g(*this);
     auto old = pt_.query(va);
     if (old && old.value().pa == frame) {
-        // The same frame again (fork marking its own pages copy-on-write, a page made writable
-        // in place): a permission change, which needs no break-before-make. The mapping keeps
-        // the reference it had; the caller's goes.
-        if (pt_.protect(va, attrs) != exo::PtError::kNone) {
-            release_frame(frame);
-            return exopi::E_INVAL;
-        }
-        invalidate_locked(va);
+        // The frame already mapped at `va` (page_map of a frame this space already has there):
+        // a permission change, which needs no break-before-make. The mapping keeps the reference it
+        // had; the caller's goes.
+        exopi::Error e = protect_locked(va, attrs);
         release_frame(frame);
-        return exopi::kOk;
+        return e;
     }
     if (old) {
         // Break: the old entry goes and every TLB copy of it, before the new one is written.

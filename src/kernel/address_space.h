@@ -76,11 +76,7 @@ class AddressSpace {
         if (exopi::Error e = allowed(m.value()); e != exopi::kOk) {
             return e;
         }
-        if (pt_.protect(va, attrs) != exo::PtError::kNone) {
-            return exopi::E_INVAL;
-        }
-        invalidate_locked(va);
-        return exopi::kOk;
+        return protect_locked(va, attrs);
     }
     /// Calls fn(query(va)) with the lock held (if needed) and returns what it returns: what fn
     /// does with the frame (retain it, copy it) happens before anyone can unmap and release it.
@@ -134,13 +130,13 @@ class AddressSpace {
   private:
     /// Does this CPU need the lock to read or change the space now (top of this file)?
     bool needs_lock() const {
-        uint32_t me = this_cpu().index;
         if (!bkl_held()) {
             return true; // an own-space call
         }
         // Under the big lock, which this CPU holds, nothing installs or removes a space. A CPU
         // it is installed on is in cpus_ (only CPUs where it is not installed ever leave it).
-        uint32_t others = cpus_ & ~(uint32_t{1} << me);
+        // (Not other_cpus(): cpus_ holds online CPUs only, and that load is on every page call.)
+        uint32_t others = cpus_ & ~(uint32_t{1} << this_cpu().index);
         return others != 0 && installed_elsewhere(others);
     }
     /// Is this space installed on one of the CPUs in `mask` now?
@@ -166,6 +162,8 @@ class AddressSpace {
     };
 
     void invalidate_locked(exo::VirtAddr va);
+    /// The leaf at `va` gets `attrs`, same frame, then the TLB hears of it (in a Guard's scope).
+    exopi::Error protect_locked(exo::VirtAddr va, exo::Attrs attrs);
     /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
     void shoot_down_others(exo::VirtAddr va, uint16_t asid);
 

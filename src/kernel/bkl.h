@@ -14,8 +14,7 @@
 // change while this CPU holds the lock, so the entry is the only place to look.
 #pragma once
 
-#include "lock.h"
-#include "percpu.h"
+#include "cpu_lock.h"
 
 namespace kernel {
 
@@ -37,7 +36,7 @@ inline void bkl_enter() {
 /// Releases the big lock on the way to user mode or to sleep.
 inline void bkl_leave() { g_big_lock.unlock(); }
 /// For assertions: this CPU holds the big lock.
-inline bool bkl_held() { return g_big_lock.held_by(this_cpu().index); }
+inline bool bkl_held() { return holding(g_big_lock); }
 
 /// Holds the big lock from an entry from user mode to the handler's normal return. A handler
 /// that switches environments does not return: run_now releases the lock on its way out.

@@ -25,7 +25,7 @@ void print_line(uint64_t cpu, uint64_t k) {
 }
 
 [[noreturn]] void child(uint64_t cpu, bool forever) {
-    assert(sys::env_set_cpus(0, uint64_t{1} << cpu).ok());
+    assert(run_on_cpu(cpu).ok());
     assert(sys::sys_info().value().cpu == cpu);
     for (uint64_t k = 1; forever || k <= kLines; ++k) {
         print_line(cpu, k);

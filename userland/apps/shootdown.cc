@@ -30,7 +30,7 @@ int main() {
         printf("shootdown: needs two CPUs\n");
         return 1;
     }
-    assert(sys::env_set_cpus(0, 1).ok());
+    assert(run_on_cpu(0).ok());
     assert(sys::page_alloc(0, kTarget, PERM_R | PERM_W | PERM_SHARED).ok());
     assert(sys::page_alloc(0, kCounter, PERM_R | PERM_W | PERM_SHARED).ok());
     *reinterpret_cast<volatile uint64_t*>(kTarget) = 7;
@@ -39,7 +39,7 @@ int main() {
     assert(f.ok());
     uint32_t child = f.value();
     if (child == 0) {
-        assert(sys::env_set_cpus(0, 2).ok());
+        assert(run_on_cpu(1).ok());
         set_pgfault_handler(on_fault);
         counter()[1] = sys::sys_info().value().cpu;
         volatile uint64_t* target = reinterpret_cast<volatile uint64_t*>(kTarget);

@@ -29,10 +29,8 @@ constexpr uint64_t kWorkerPage = 0x25000000;
 
 volatile uint64_t* shared() { return reinterpret_cast<volatile uint64_t*>(kShared); }
 
-void pin(uint64_t cpu) { assert(sys::env_set_cpus(0, uint64_t{1} << cpu).ok()); }
-
 [[noreturn]] void child() {
-    pin(1);
+    assert(run_on_cpu(1).ok());
     auto* page = reinterpret_cast<volatile uint64_t*>(kPage);
     auto* alias = reinterpret_cast<volatile uint64_t*>(kAlias);
     for (uint64_t i = 1; i <= kRounds; ++i) {
@@ -53,7 +51,7 @@ void pin(uint64_t cpu) { assert(sys::env_set_cpus(0, uint64_t{1} << cpu).ok()); 
 }
 
 [[noreturn]] void worker(uint64_t cpu) {
-    pin(cpu);
+    assert(run_on_cpu(cpu).ok());
     while (__atomic_load_n(&shared()[0], __ATOMIC_ACQUIRE) < kRounds) {
         assert(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
         *reinterpret_cast<volatile uint64_t*>(kWorkerPage) = ~uint64_t{0};
@@ -70,7 +68,7 @@ int main() {
         printf("spacerace: needs four CPUs\n");
         return 1;
     }
-    pin(0);
+    assert(run_on_cpu(0).ok());
     assert(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
     auto f = fork();
     assert(f.ok());

@@ -254,6 +254,9 @@ int puts(const char* s); ///< writes s and a newline
 [[noreturn]] void exit();
 /// The caller's environment id (asked once, then cached).
 uint32_t thisenv();
+/// Pins the caller to the CPU with kernel index `cpu` (SysInfo::cpu) and moves it there: the
+/// one-CPU form of sys::env_set_cpus. E_INVAL if that CPU is not online.
+inline Result<Ok> run_on_cpu(uint64_t cpu) { return sys::env_set_cpus(0, uint64_t{1} << cpu); }
 /// SysInfo::fp_loads, read without touching an FP register: sys::sys_info() zeroes and copies a
 /// SysInfo, which the compiler may do with SIMD stores in a program built with FP (aarch64).
 uint64_t fp_state_loads();
