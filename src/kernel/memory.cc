@@ -76,18 +76,110 @@ void map_image(PageTable& pt) {
 
 } // namespace
 
-exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
-    {
-        TicketGuard g(lock_);
-        if (n_zeroed_ > 0) {
-            PhysAddr pa = zeroed_[--n_zeroed_];
-            buddy_->set_owner_word(pa, 0); // as the allocator hands it out
+// The fast paths — a frame from this CPU's cache, a reference dropped — are small functions
+// that call out of line for anything that walks a list (refill, flush, reclaim), so that they
+// do not pay the slow paths' register saves on every call.
+
+exo::Result<PhysAddr, exo::MemError> Frames::alloc(unsigned order) {
+    if (order == 0) {
+        CpuCache& c = my_cache();
+        TicketGuard g(c.lock);
+        if (auto pa = c.cache.alloc(*buddy_)) [[likely]] {
             return pa;
         }
     }
-    auto r = alloc(0);
+    return alloc_slow(order);
+}
+
+exo::Result<PhysAddr, exo::MemError> Frames::alloc_slow(unsigned order) {
+    auto r = alloc_once(order);
+    if (!r && r.error() == exo::MemError::kNoMemory && reclaim() != 0) {
+        r = alloc_once(order);
+    }
+    return r;
+}
+
+exo::Result<PhysAddr, exo::MemError> Frames::alloc_once(unsigned order) {
+    if (order == 0) {
+        CpuCache& c = my_cache();
+        TicketGuard g(c.lock);
+        if (c.cache.empty()) {
+            TicketGuard f(lock_);
+            c.cache.refill(*buddy_);
+            __atomic_fetch_add(&trips_, 1, __ATOMIC_RELAXED);
+        }
+        return c.cache.alloc(*buddy_);
+    }
+    TicketGuard f(lock_);
+    return buddy_->alloc(order);
+}
+
+uint64_t Frames::reclaim() {
+    // Each cache under its own lock (a CPU may be using it) and then the allocator's, one at a
+    // time: the lock order, and no CPU waits long.
+    uint64_t n = 0;
+    for (CpuCache& c : caches_) {
+        TicketGuard g(c.lock);
+        TicketGuard f(lock_);
+        n += c.cache.drain(*buddy_);
+    }
+    return n;
+}
+
+void Frames::free_dropped(PhysAddr pa) {
+    if (buddy_->order_of(pa) == 0) [[likely]] {
+        CpuCache& c = my_cache();
+        TicketGuard g(c.lock);
+        if (c.cache.put(pa)) [[likely]] {
+            return;
+        }
+        flush(c);
+        (void)c.cache.put(pa); // room was made
+        return;
+    }
+    TicketGuard f(lock_);
+    (void)buddy_->give_back(pa); // held: cannot fail
+}
+
+void Frames::flush(CpuCache& c) {
+    TicketGuard f(lock_);
+    c.cache.flush(*buddy_, exo::FrameCache::kHigh - exo::FrameCache::kBatch);
+    __atomic_fetch_add(&trips_, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t Frames::free_pages() {
+    // Every cache's lock (in index order), then the allocator's: no frame moves while counted.
+    uint32_t me = this_cpu().index;
+    for (CpuCache& c : caches_) {
+        c.lock.lock(me);
+    }
+    uint64_t n = 0;
+    {
+        TicketGuard f(lock_);
+        n = buddy_->free_pages();
+    }
+    for (CpuCache& c : caches_) {
+        n += c.cache.frames();
+        c.lock.unlock();
+    }
+    return n;
+}
+
+exo::Result<PhysAddr, exo::MemError> Frames::alloc_zeroed_page() {
+    exo::Result<PhysAddr, exo::MemError> r = exo::Err{exo::MemError::kNoMemory};
+    {
+        CpuCache& c = my_cache();
+        TicketGuard g(c.lock);
+        if (auto z = c.cache.alloc_zeroed(*buddy_)) {
+            return z;
+        }
+        r = c.cache.alloc(*buddy_); // one lock for both stacks
+    }
+    if (!r) [[unlikely]] {
+        r = alloc_slow(0);
+    }
     if (r) {
-        memset(phys_ptr<uint8_t>(r.value()), 0, exo::kPageSize);
+        memset(phys_ptr<uint8_t>(r.value()), 0, exo::kPageSize); // outside every lock
     }
     return r;
 }
@@ -97,10 +189,11 @@ exo::Result<PhysAddr, exo::MemError> KernelTableEnv::alloc_table() {
 }
 
 void Frames::free_zeroed(PhysAddr pa) {
-    {
-        TicketGuard g(lock_);
-        if (n_zeroed_ < kZeroedPool && buddy_->refcount(pa).value_or(0) == 1) {
-            zeroed_[n_zeroed_++] = pa;
+    // One reference: the walker's, the table's only owner, so the count cannot change meanwhile.
+    if (buddy_->refcount(pa).value_or(0) == 1) {
+        CpuCache& c = my_cache();
+        TicketGuard g(c.lock);
+        if (c.cache.put_zeroed(pa)) {
             return;
         }
     }
@@ -190,7 +283,7 @@ void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cm
     } else {
         release(records_end, ram_end);
     }
-    uint64_t free_at_start = g_frames.free_pages();
+    uint64_t free_at_start = g_locked_frames.free_pages();
 
     // The kernel's page table: the kernel half only. No identity mapping.
     auto pt = PageTable::create(&g_env);
@@ -224,9 +317,9 @@ void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cm
     }
     kprintf("vm: kernel at %p, direct map at %#lx, %u-bit ASIDs, %lu page-table frames\n",
             static_cast<void*>(__kernel_start), arch::kDirectMapBase, asid_bits,
-            free_at_start - g_frames.free_pages());
-    kprintf("memory: free pages: %lu (%lu MiB)\n", g_frames.free_pages(),
-            g_frames.free_pages() * exo::kPageSize / kMiB);
+            free_at_start - g_locked_frames.free_pages());
+    uint64_t free_now = g_locked_frames.free_pages();
+    kprintf("memory: free pages: %lu (%lu MiB)\n", free_now, free_now * exo::kPageSize / kMiB);
 }
 
 } // namespace kernel

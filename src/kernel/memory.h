@@ -9,6 +9,7 @@
 #include "cpu_lock.h"
 #include "firmware.h"
 #include "lib/buddy.h"
+#include "lib/frame_cache.h"
 #include "lib/paging/page_table.h"
 #include "phys.h"
 
@@ -39,59 +40,79 @@ inline constexpr uint64_t kUnmappedKernelAddress = arch::kDirectMapBase + (uint6
 /// command line uses at most N of the hardware's bits). Prints the memory map.
 void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cmdline);
 
-/// The frame allocator as the kernel uses it: every operation under one TicketLock, shared by
-/// all CPUs (the buddy allocator itself knows nothing of locking). It is taken under the big
-/// lock and under an address space's, never the other way round (docs/smp.md "Locking"), and
-/// held only for the allocator's bookkeeping: zeroing a page happens outside it.
+/// The frame allocator as the kernel uses it, shared by all CPUs (the buddy allocator itself
+/// knows nothing of locking). Three layers, cheapest first:
+///  - reference counts (retain, and release while others remain) change by atomic
+///    instructions, with no lock (exo::BuddyAllocator "Concurrency");
+///  - single frames are allocated from, and freed into, this CPU's cache (exo::FrameCache),
+///    under the cache's own TicketLock, which another CPU takes only to reclaim the cache when
+///    memory runs out or to count free frames (free_pages);
+///  - everything else — a cache's refill or flush, larger blocks, a reclaim — takes the
+///    allocator's TicketLock.
+/// Lock order: the big lock, an address space's, a cache's, the allocator's (docs/smp.md
+/// "Locking"). Zeroing a page happens outside all of them.
 class Frames {
   public:
-    exo::Result<exo::PhysAddr, exo::MemError> alloc(unsigned order = 0) {
-        TicketGuard g(lock_);
-        return buddy_->alloc(order);
-    }
-    /// One frame, filled with zeros (page tables, and every page given to user space): from the
-    /// pool of frames known to be zero if it has one, else zeroed here.
+    /// A block of 2^order frames (a single frame from this CPU's cache). When none is free,
+    /// every CPU's cache is reclaimed and the allocation tried once more.
+    exo::Result<exo::PhysAddr, exo::MemError> alloc(unsigned order = 0);
+    /// One frame, filled with zeros (page tables, and every page given to user space): from
+    /// this CPU's zeroed frames if it has one, else zeroed here.
     exo::Result<exo::PhysAddr, exo::MemError> alloc_zeroed_page();
     /// Takes back a frame with one reference whose every byte is zero (a page table the walker
-    /// emptied): it waits in a small pool for alloc_zeroed_page, which then skips the 4 KiB
-    /// memset — a fork's child gets its tables from the ones the last child left. Released
-    /// normally when the pool is full.
+    /// emptied): kept zeroed in this CPU's cache for alloc_zeroed_page, which then skips the
+    /// 4 KiB memset — a fork's child gets its tables from the ones the last child left.
+    /// Released normally when that is full.
     void free_zeroed(exo::PhysAddr pa);
+    /// Drops a reference; the last one frees the block (a single frame into this CPU's cache).
     exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
-        TicketGuard g(lock_);
-        return buddy_->release(pa);
+        auto left = buddy_->drop(pa);
+        if (left && left.value() == 0) {
+            free_dropped(pa); // held by us now
+        }
+        return left;
     }
-    exo::Result<uint32_t, exo::MemError> retain(exo::PhysAddr pa) {
-        TicketGuard g(lock_);
-        return buddy_->retain(pa);
-    }
-    exo::Result<uint32_t, exo::MemError> refcount(exo::PhysAddr pa) {
-        TicketGuard g(lock_);
+    exo::Result<uint32_t, exo::MemError> retain(exo::PhysAddr pa) { return buddy_->retain(pa); }
+    exo::Result<uint32_t, exo::MemError> refcount(exo::PhysAddr pa) const {
         return buddy_->refcount(pa);
     }
-    /// Free frames, the zeroed pool included.
-    uint64_t free_pages() {
-        TicketGuard g(lock_);
-        return buddy_->free_pages() + n_zeroed_;
-    }
+    /// Free frames, the CPUs' caches included: exact, since it holds every lock at once.
+    uint64_t free_pages();
     /// The owner word of an allocated frame (exo::BuddyAllocator::owner_word). Not under the
     /// lock: while a frame is allocated its word belongs to its owner alone, never to the
     /// allocator (for a page table: whoever may change that table).
     uint64_t owner_word(exo::PhysAddr pa) const { return buddy_->owner_word(pa); }
     void set_owner_word(exo::PhysAddr pa, uint64_t v) { buddy_->set_owner_word(pa, v); }
-    /// Acquisitions of the lock that had to wait, since boot (SysInfo::frame_lock_waits).
+    /// Acquisitions of the allocator's lock that had to wait, since boot
+    /// (SysInfo::frame_lock_waits).
     uint64_t lock_waits() const { return lock_.contended(); }
+    /// Times a CPU's cache went to the allocator (refill or flush), since boot.
+    uint64_t cache_trips() const { return __atomic_load_n(&trips_, __ATOMIC_RELAXED); }
     /// The frames the allocator manages: [base_pfn, base_pfn + frame_count).
     uint64_t base_pfn() const { return buddy_->base_pfn(); }
     uint32_t frame_count() const { return buddy_->frame_count(); }
     constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
 
   private:
-    static constexpr unsigned kZeroedPool = 32;
+    /// A cache line each: a CPU's cache is written on every page it allocates or frees.
+    struct alignas(64) CpuCache {
+        TicketLock lock;
+        exo::FrameCache cache;
+    };
+    CpuCache& my_cache() { return caches_[this_cpu().index]; }
+    // Out of line, the slow paths (memory.cc).
+    [[gnu::noinline]] exo::Result<exo::PhysAddr, exo::MemError> alloc_slow(unsigned order);
+    exo::Result<exo::PhysAddr, exo::MemError> alloc_once(unsigned order);
+    /// A block whose last reference was just dropped: into this CPU's cache, or given back.
+    void free_dropped(exo::PhysAddr pa);
+    [[gnu::noinline]] void flush(CpuCache& c);
+    /// Gives every CPU's cache back to the allocator; the number of frames that freed.
+    uint64_t reclaim();
+
     exo::BuddyAllocator* buddy_;
     TicketLock lock_;
-    exo::PhysAddr zeroed_[kZeroedPool] = {};
-    unsigned n_zeroed_ = 0;
+    uint64_t trips_ = 0;
+    CpuCache caches_[kMaxCpus] = {};
 };
 
 Frames& frames();

@@ -33,9 +33,9 @@ void BuddyAllocator::init(uint64_t base_pfn, uint32_t count, FrameInfo* records)
 
 void BuddyAllocator::push(uint32_t idx, unsigned order) {
     FrameInfo& f = frames_[idx];
-    f.state = FrameInfo::State::kFree;
+    set_state(idx, FrameInfo::State::kFree);
     f.order = static_cast<uint8_t>(order);
-    f.refcount = 0;
+    __atomic_store_n(&f.refcount, 0U, __ATOMIC_RELAXED);
     f.prev = kNil;
     f.next = heads_[order];
     if (heads_[order] != kNil) {
@@ -68,6 +68,8 @@ void BuddyAllocator::add_free_range(uint64_t first_pfn, uint64_t n) {
     }
     uint64_t pfn = begin;
     while (pfn < end) {
+        // Plain reads: a reserved record is nobody's but this function's (the lock-free
+        // operations act on allocated and held blocks only).
         if (frames_[pfn - base_pfn_].state != FrameInfo::State::kReserved) {
             ++pfn; // already released: leave it alone
             continue;
@@ -101,20 +103,13 @@ void BuddyAllocator::add_free_range(uint64_t first_pfn, uint64_t n) {
     }
 }
 
-Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
+Result<uint32_t, MemError> BuddyAllocator::take(unsigned order) {
     if (order > kMaxOrder) {
         return Err{MemError::kBadOrder};
     }
     if (order == 0 && n_hot_ > 0) {
-        uint32_t idx = hot_[--n_hot_];
         --free_pages_;
-        FrameInfo& f = frames_[idx];
-        f.state = FrameInfo::State::kAllocated;
-        f.order = 0;
-        f.refcount = 1;
-        f.next = 0; // the owner's word starts at 0
-        f.prev = 0;
-        return PhysAddr::from_pfn(base_pfn_ + idx);
+        return hot_[--n_hot_]; // of order 0, on no list: the caller marks it
     }
     unsigned o = order;
     while (o < kOrders && heads_[o] == kNil) {
@@ -125,7 +120,7 @@ Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
             return Err{MemError::kNoMemory};
         }
         drain_hot(); // single frames held back may merge into the block asked for
-        return alloc(order);
+        return take(order);
     }
     uint32_t idx = heads_[o];
     unlink(idx, o);
@@ -134,13 +129,71 @@ Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
         --o;
         push(idx + (uint32_t{1} << o), o);
     }
-    FrameInfo& f = frames_[idx];
-    f.state = FrameInfo::State::kAllocated;
-    f.order = static_cast<uint8_t>(order);
-    f.refcount = 1;
-    f.next = 0; // the owner's word starts at 0
-    f.prev = 0;
-    return PhysAddr::from_pfn(base_pfn_ + idx);
+    frames_[idx].order = static_cast<uint8_t>(order);
+    return idx;
+}
+
+Result<PhysAddr, MemError> BuddyAllocator::alloc(unsigned order) {
+    auto idx = take(order);
+    if (!idx) {
+        return Err{idx.error()};
+    }
+    PhysAddr pa = PhysAddr::from_pfn(base_pfn_ + idx.value());
+    claim(pa);
+    return pa;
+}
+
+unsigned BuddyAllocator::take_singles(PhysAddr* out, unsigned n) {
+    unsigned got = 0;
+    while (got < n && n_hot_ > 0) { // the hot list's first: already single, and cache-warm
+        uint32_t idx = hot_[--n_hot_];
+        --free_pages_;
+        set_state(idx, FrameInfo::State::kHeld);
+        out[got++] = PhysAddr::from_pfn(base_pfn_ + idx);
+    }
+    // Then whole blocks, each cut into single frames: one split down to the block's order
+    // instead of one per frame (every frame of the block was a tail: its record becomes a
+    // single frame's).
+    while (got < n) {
+        unsigned order = 0;
+        while (order < kMaxOrder && (uint64_t{2} << order) <= n - got) {
+            ++order;
+        }
+        Result<uint32_t, MemError> idx = Err{MemError::kNoMemory};
+        for (;;) {
+            idx = take(order);
+            if (idx || order == 0) {
+                break;
+            }
+            --order; // none that large is free: a smaller block, or single frames
+        }
+        if (!idx) {
+            break;
+        }
+        for (uint32_t i = 0; i < (uint32_t{1} << order); ++i) {
+            frames_[idx.value() + i].order = 0;
+            set_state(idx.value() + i, FrameInfo::State::kHeld);
+            out[got++] = PhysAddr::from_pfn(base_pfn_ + idx.value() + i);
+        }
+    }
+    return got;
+}
+
+MemError BuddyAllocator::give_back(PhysAddr pa) {
+    auto head = held_head(pa);
+    if (!head) {
+        return head.error();
+    }
+    uint32_t idx = head.value();
+    unsigned order = frames_[idx].order;
+    if (order == 0 && n_hot_ < kHotFrames) {
+        set_state(idx, FrameInfo::State::kHot);
+        hot_[n_hot_++] = idx;
+        ++free_pages_;
+        return MemError::kNone;
+    }
+    free_block(idx, order);
+    return MemError::kNone;
 }
 
 void BuddyAllocator::free_block(uint32_t idx, unsigned order) {
@@ -152,15 +205,14 @@ void BuddyAllocator::free_block(uint32_t idx, unsigned order) {
             break;
         }
         auto buddy = static_cast<uint32_t>(buddy_pfn - base_pfn_);
-        const FrameInfo& b = frames_[buddy];
-        if (b.state != FrameInfo::State::kFree || b.order != order) {
+        if (state(buddy) != FrameInfo::State::kFree || frames_[buddy].order != order) {
             break;
         }
         unlink(buddy, order);
         // The higher of the two halves becomes a tail of the merged block.
         uint32_t low = idx < buddy ? idx : buddy;
         uint32_t high = idx < buddy ? buddy : idx;
-        frames_[high].state = FrameInfo::State::kTail;
+        set_state(high, FrameInfo::State::kTail);
         idx = low;
         ++order;
     }
@@ -172,29 +224,29 @@ Result<uint32_t, MemError> BuddyAllocator::allocated_head(PhysAddr pa) const {
         return Err{MemError::kBadAddress};
     }
     auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
-    if (frames_[idx].state != FrameInfo::State::kAllocated) {
+    if (state(idx) != FrameInfo::State::kAllocated) {
+        return Err{MemError::kBadAddress};
+    }
+    return idx;
+}
+
+Result<uint32_t, MemError> BuddyAllocator::held_head(PhysAddr pa) const {
+    if ((pa.value & (kPageSize - 1)) != 0 || !contains(pa)) {
+        return Err{MemError::kBadAddress};
+    }
+    auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
+    if (state(idx) != FrameInfo::State::kHeld) {
         return Err{MemError::kBadAddress};
     }
     return idx;
 }
 
 Result<uint32_t, MemError> BuddyAllocator::release(PhysAddr pa) {
-    auto head = allocated_head(pa);
-    if (!head) {
-        return Err{head.error()};
+    auto left = drop(pa);
+    if (left && left.value() == 0) {
+        (void)give_back(pa); // held by drop: cannot fail
     }
-    FrameInfo& f = frames_[head.value()];
-    if (--f.refcount != 0) {
-        return f.refcount;
-    }
-    if (f.order == 0 && n_hot_ < kHotFrames) {
-        f.state = FrameInfo::State::kHot;
-        hot_[n_hot_++] = head.value();
-        ++free_pages_;
-        return 0U;
-    }
-    free_block(head.value(), f.order);
-    return 0U;
+    return left;
 }
 
 void BuddyAllocator::drain_hot() {
@@ -204,16 +256,50 @@ void BuddyAllocator::drain_hot() {
     }
 }
 
+// The reference count moves by compare-and-swap, never from 0: a count that reached 0 belongs
+// to whoever dropped it, and a retain or drop racing with that (a caller's bug: it held no
+// reference) fails instead of reviving or underflowing the block.
+
 Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {
     auto head = allocated_head(pa);
     if (!head) {
         return Err{head.error()};
     }
-    FrameInfo& f = frames_[head.value()];
-    if (f.refcount == 0xffffffff) {
-        return Err{MemError::kOverflow};
+    uint32_t* count = &frames_[head.value()].refcount;
+    uint32_t n = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (n == 0) {
+            return Err{MemError::kBadAddress};
+        }
+        if (n == 0xffffffff) {
+            return Err{MemError::kOverflow};
+        }
+        // Relaxed: the caller's own reference keeps the block alive; nothing is published.
+    } while (
+        !__atomic_compare_exchange_n(count, &n, n + 1, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return n + 1;
+}
+
+Result<uint32_t, MemError> BuddyAllocator::drop(PhysAddr pa) {
+    auto head = allocated_head(pa);
+    if (!head) {
+        return Err{head.error()};
     }
-    return ++f.refcount;
+    uint32_t* count = &frames_[head.value()].refcount;
+    uint32_t n = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (n == 0) {
+            return Err{MemError::kBadAddress};
+        }
+        // Release: this owner's accesses to the block come before its reuse. Acquire: the one
+        // that drops the last reference sees every other owner's (the usual reference-count
+        // pairing; the next owner gets the block through a lock, which orders the rest).
+    } while (
+        !__atomic_compare_exchange_n(count, &n, n - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if (n == 1) {
+        set_state(head.value(), FrameInfo::State::kHeld);
+    }
+    return n - 1;
 }
 
 Result<uint32_t, MemError> BuddyAllocator::refcount(PhysAddr pa) const {
@@ -221,7 +307,7 @@ Result<uint32_t, MemError> BuddyAllocator::refcount(PhysAddr pa) const {
     if (!head) {
         return Err{head.error()};
     }
-    return frames_[head.value()].refcount;
+    return __atomic_load_n(&frames_[head.value()].refcount, __ATOMIC_RELAXED);
 }
 
 } // namespace exo

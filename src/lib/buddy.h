@@ -20,6 +20,20 @@
 // Errors are returned, never asserted: exhaustion is kNoMemory; freeing something that is not
 // the start of an allocated block (a double free, a pointer into the middle of a block, an
 // address outside the arena) is kBadAddress and changes nothing.
+//
+// Concurrency. The free lists need one lock, which is the caller's (the kernel's Frames). Four
+// operations do not: retain, drop, refcount and claim act on a block the caller holds — a
+// reference to it, or the block itself once "held" (below) — with atomic instructions on its
+// record, so several CPUs may run them at once, on the same block and beside a locked operation
+// on other blocks. That takes the lock off the kernel's commonest frame operations: a fork
+// retains every page it shares and a child's exit drops them again.
+//
+// Held blocks. A block whose last reference is dropped is not freed by drop: the caller then
+// *holds* it (state kHeld), outside the free lists and never merged, and either keeps it — a
+// CPU's cache of single frames (frame_cache.h) takes and claims such frames without the lock —
+// or gives it back (give_back, under the lock), once: a held block given back twice, or any
+// other, is kBadAddress like a double free. free_pages() counts the free lists and the
+// allocator's own hot list (kHot), not what callers hold.
 #pragma once
 
 #include <stddef.h>
@@ -47,12 +61,13 @@ struct FrameInfo {
         kAllocated, ///< head of an allocated block
         kTail,      ///< inside a block, not its first frame
         kHot,       ///< a free single frame in the hot list: on no free list, never merged
+        kHeld,      ///< free, but held by a caller (see "Held blocks"): never merged
     };
     uint32_t next = 0; ///< free list links, as frame indices (kNil = none); for allocated heads,
     uint32_t prev = 0; ///< the owner's word (BuddyAllocator::owner_word), 0 after alloc
-    uint32_t refcount = 0; ///< allocated heads: the number of owners (1 after alloc)
+    uint32_t refcount = 0; ///< allocated heads: the number of owners (1 after alloc); atomic
     uint8_t order = 0;     ///< free and allocated heads: the block's order
-    State state = State::kReserved;
+    State state = State::kReserved; ///< read and written atomically (BuddyAllocator::state)
     uint16_t reserved_ = 0;
 };
 static_assert(sizeof(FrameInfo) == 16, "keep the per-frame record small");
@@ -77,13 +92,42 @@ class BuddyAllocator {
 
     /// Allocates a block of 2^order frames, aligned to its size; its reference count is 1.
     Result<PhysAddr, MemError> alloc(unsigned order = 0);
-    /// Drops one reference to the block starting at `pa`; frees it when none are left.
-    /// Returns the number of references that remain.
+    /// Drops one reference to the block starting at `pa`; frees it when none are left (drop,
+    /// then give_back). Returns the number of references that remain.
     Result<uint32_t, MemError> release(PhysAddr pa);
-    /// Adds a reference to the allocated block starting at `pa`.
+
+    /// Up to n free single frames into out[], held by the caller (for its cache; claim makes
+    /// one allocated): from the hot list, else cut from the largest blocks that fit in what is
+    /// left to take. Returns how many; fewer than n only when memory runs out. They are no
+    /// longer counted by free_pages().
+    unsigned take_singles(PhysAddr* out, unsigned n);
+    /// Gives back a block the caller holds (take_single, or drop's last reference): into the
+    /// hot list if it is a single frame and there is room, else onto the free lists, merged.
+    [[nodiscard]] MemError give_back(PhysAddr pa);
+
+    // Without the lock (see "Concurrency" above).
+
+    /// Adds a reference to the allocated block at `pa`, which the caller holds a reference to.
     Result<uint32_t, MemError> retain(PhysAddr pa);
-    /// The reference count of an allocated block (error if `pa` is not one).
+    /// Drops one of the caller's references to the allocated block at `pa` and returns how many
+    /// remain. At 0 the caller holds the block: it must claim it again or give it back.
+    Result<uint32_t, MemError> drop(PhysAddr pa);
+    /// The held block at `pa` becomes allocated: reference count 1, owner word 0. (Inline: a
+    /// CPU's cache does it for every frame it hands out.)
+    void claim(PhysAddr pa) {
+        auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
+        FrameInfo& f = frames_[idx];
+        __atomic_store_n(&f.refcount, 1U, __ATOMIC_RELAXED);
+        f.next = 0; // the owner's word starts at 0
+        f.prev = 0;
+        set_state(idx, FrameInfo::State::kAllocated);
+    }
+    /// The reference count of an allocated block (error if `pa` is not one). Exact only while
+    /// nobody else can change it (a frame mapped once can gain a reference only through its one
+    /// mapping).
     Result<uint32_t, MemError> refcount(PhysAddr pa) const;
+    /// The order of the allocated or held block at `pa` (unchecked).
+    unsigned order_of(PhysAddr pa) const { return frames_[pa.pfn() - base_pfn_].order; }
 
     /// 64 bits the owner of the allocated block at `pa` may keep in its head's record (page
     /// tables keep their occupancy summary there): 0 when the block is allocated. Unchecked —
@@ -123,8 +167,23 @@ class BuddyAllocator {
   private:
     static constexpr uint32_t kNil = 0xffffffff;
 
+    /// Every access to a record's state is atomic (relaxed): drop and claim change a held
+    /// block's while a locked merge may be reading its neighbours'.
+    FrameInfo::State state(uint32_t idx) const {
+        return static_cast<FrameInfo::State>(__atomic_load_n(
+            reinterpret_cast<const uint8_t*>(&frames_[idx].state), __ATOMIC_RELAXED));
+    }
+    void set_state(uint32_t idx, FrameInfo::State s) {
+        __atomic_store_n(reinterpret_cast<uint8_t*>(&frames_[idx].state), static_cast<uint8_t>(s),
+                         __ATOMIC_RELAXED);
+    }
+    /// The index of the held block at `pa`, or an error.
+    Result<uint32_t, MemError> held_head(PhysAddr pa) const;
     void push(uint32_t idx, unsigned order);
     void unlink(uint32_t idx, unsigned order);
+    /// Unlinks a free block of 2^order frames (splitting a larger one if need be) and returns
+    /// its index; its record is the caller's to mark.
+    Result<uint32_t, MemError> take(unsigned order);
     /// The index of the allocated head at `pa`, or an error.
     Result<uint32_t, MemError> allocated_head(PhysAddr pa) const;
     void free_block(uint32_t idx, unsigned order);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <random>
@@ -266,6 +267,82 @@ TEST(Buddy, HotListReusesSingleFramesAndDrainsForLargerBlocks) {
     EXPECT_EQ(whole.value(), PhysAddr::from_pfn(kBase));
     EXPECT_EQ(a.buddy.hot_frames(), 0u);
     EXPECT_EQ(a.buddy.free_pages(), 0u);
+}
+
+// The operations the kernel runs without the allocator's lock (buddy.h "Concurrency"): the last
+// drop leaves the block held — neither free nor allocated — until it is claimed or given back.
+TEST(Buddy, LastDropHoldsTheBlockUntilClaimedOrGivenBack) {
+    Arena a(16);
+    a.buddy.add_free_range(kBase, 16);
+    PhysAddr p = a.buddy.alloc(0).value();
+    a.buddy.set_owner_word(p, 0x1234);
+    EXPECT_EQ(a.buddy.retain(p).value(), 2u);
+    EXPECT_EQ(a.buddy.drop(p).value(), 1u);
+    EXPECT_EQ(a.buddy.drop(p).value(), 0u);
+    EXPECT_EQ(a.buddy.free_pages(), 15u) << "held: not free yet";
+    EXPECT_EQ(a.buddy.drop(p).error(), MemError::kBadAddress) << "a double free";
+    EXPECT_EQ(a.buddy.retain(p).error(), MemError::kBadAddress) << "no reference to revive";
+    EXPECT_EQ(a.buddy.refcount(p).error(), MemError::kBadAddress);
+    EXPECT_EQ(a.buddy.release(p).error(), MemError::kBadAddress);
+    a.buddy.claim(p); // kept by the one who dropped it: allocated again
+    EXPECT_EQ(a.buddy.refcount(p).value(), 1u);
+    EXPECT_EQ(a.buddy.owner_word(p), 0u) << "as after alloc";
+    EXPECT_EQ(a.buddy.give_back(p), MemError::kBadAddress) << "only a held block goes back";
+    EXPECT_EQ(a.buddy.drop(p).value(), 0u);
+    EXPECT_EQ(a.buddy.give_back(p), MemError::kNone);
+    EXPECT_EQ(a.buddy.give_back(p), MemError::kBadAddress) << "given back twice";
+    EXPECT_EQ(a.buddy.free_pages(), 16u);
+}
+
+TEST(Buddy, HeldBlocksAreNeverMergedAndLargerOnesGoBackWhole) {
+    Arena a(16);
+    a.buddy.add_free_range(kBase, 16);
+    PhysAddr big = a.buddy.alloc(3).value(); // frames 0..7
+    std::vector<PhysAddr> singles;
+    for (int i = 0; i < 8; ++i) {
+        singles.push_back(a.buddy.alloc(0).value());
+    }
+    ASSERT_EQ(a.buddy.drop(big).value(), 0u);
+    EXPECT_EQ(a.buddy.order_of(big), 3u);
+    for (PhysAddr p : singles) {
+        ASSERT_EQ(a.buddy.drop(p).value(), 0u); // all held: nothing may merge with them
+    }
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
+    EXPECT_EQ(a.buddy.alloc(0).error(), MemError::kNoMemory);
+    EXPECT_EQ(a.buddy.give_back(big), MemError::kNone);
+    EXPECT_EQ(a.buddy.free_blocks(3), 1u) << "its buddy is held: no merge";
+    for (PhysAddr p : singles) {
+        EXPECT_EQ(a.buddy.give_back(p), MemError::kNone);
+    }
+    a.buddy.drain_hot();
+    EXPECT_EQ(a.buddy.free_blocks(4), 1u) << "all back: one block of 16";
+}
+
+TEST(Buddy, TakeSinglesHandsOutHeldFramesOutsideTheCount) {
+    Arena a(8);
+    a.buddy.add_free_range(kBase, 8);
+    std::vector<PhysAddr> held(8);
+    EXPECT_EQ(a.buddy.take_singles(held.data(), 3), 3u) << "a block of 2 and one of 1";
+    EXPECT_EQ(a.buddy.free_pages(), 5u);
+    EXPECT_EQ(a.buddy.take_singles(held.data() + 3, 8), 5u) << "only 5 left";
+    EXPECT_EQ(a.buddy.free_pages(), 0u);
+    std::sort(held.begin(), held.end(), [](PhysAddr x, PhysAddr y) { return x.value < y.value; });
+    for (int i = 0; i < 8; ++i) {
+        EXPECT_EQ(held[i], PhysAddr::from_pfn(kBase + i)) << "each frame once";
+        EXPECT_EQ(a.buddy.refcount(held[i]).error(), MemError::kBadAddress) << "not allocated";
+        EXPECT_EQ(a.buddy.order_of(held[i]), 0u) << "a single frame, even if cut from a block";
+    }
+    PhysAddr none;
+    EXPECT_EQ(a.buddy.take_singles(&none, 1), 0u);
+    a.buddy.claim(held[0]);
+    EXPECT_EQ(a.buddy.refcount(held[0]).value(), 1u);
+    EXPECT_EQ(a.buddy.release(held[0]).value(), 0u);
+    for (size_t i = 1; i < held.size(); ++i) {
+        EXPECT_EQ(a.buddy.give_back(held[i]), MemError::kNone);
+    }
+    a.buddy.drain_hot();
+    EXPECT_EQ(a.buddy.free_blocks(3), 1u) << "given back one by one, merged whole again";
+    EXPECT_EQ(a.buddy.free_pages(), 8u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, BuddyRandom, ::testing::Values(1u, 2u, 3u, 42u, 2026u));
