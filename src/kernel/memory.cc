@@ -26,7 +26,6 @@ constexpr uint64_t kBlock2M = 2 * kMiB;
 constexpr uint64_t kBlock1G = 1024 * kMiB;
 
 constinit exo::BuddyAllocator g_frames;
-constinit Frames g_locked_frames(&g_frames);
 constinit KernelTableEnv g_env{&g_frames};
 constinit PageTable g_kernel_table;
 
@@ -75,6 +74,8 @@ void map_image(PageTable& pt) {
 }
 
 } // namespace
+
+constinit Frames g_locked_frames(&g_frames);
 
 // The fast paths — a frame from this CPU's cache, a reference dropped — are small functions
 // that call out of line for anything that walks a list (refill, flush, reclaim), so that they
@@ -210,7 +211,6 @@ void KernelTableEnv::free_table(PhysAddr pa) {
     }
 }
 
-Frames& frames() { return g_locked_frames; }
 KernelTableEnv& table_env() { return g_env; }
 PageTable& kernel_page_table() { return g_kernel_table; }
 

@@ -115,7 +115,9 @@ class Frames {
     CpuCache caches_[kMaxCpus] = {};
 };
 
-Frames& frames();
+/// The one Frames (memory.cc); inline, as every frame operation reaches it.
+extern constinit Frames g_locked_frames;
+inline Frames& frames() { return g_locked_frames; }
 KernelTableEnv& table_env();
 PageTable& kernel_page_table();
 /// A new, empty user address space: a root table that also reaches the kernel half where the

@@ -198,4 +198,62 @@ class BuddyAllocator {
     unsigned n_hot_ = 0;
 };
 
+// Inline: the kernel retains and drops a reference for every page a fork shares and a child's
+// exit unmaps. The count moves by compare-and-swap, never from 0: a count that reached 0
+// belongs to whoever dropped it, and a retain or drop racing with that (a caller's bug: it
+// held no reference) fails instead of reviving or underflowing the block.
+
+inline Result<uint32_t, MemError> BuddyAllocator::allocated_head(PhysAddr pa) const {
+    if ((pa.value & (kPageSize - 1)) != 0 || !contains(pa)) {
+        return Err{MemError::kBadAddress};
+    }
+    auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
+    if (state(idx) != FrameInfo::State::kAllocated) {
+        return Err{MemError::kBadAddress};
+    }
+    return idx;
+}
+
+inline Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {
+    auto head = allocated_head(pa);
+    if (!head) {
+        return Err{head.error()};
+    }
+    uint32_t* count = &frames_[head.value()].refcount;
+    uint32_t n = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (n == 0) {
+            return Err{MemError::kBadAddress};
+        }
+        if (n == 0xffffffff) {
+            return Err{MemError::kOverflow};
+        }
+        // Relaxed: the caller's own reference keeps the block alive; nothing is published.
+    } while (
+        !__atomic_compare_exchange_n(count, &n, n + 1, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return n + 1;
+}
+
+inline Result<uint32_t, MemError> BuddyAllocator::drop(PhysAddr pa) {
+    auto head = allocated_head(pa);
+    if (!head) {
+        return Err{head.error()};
+    }
+    uint32_t* count = &frames_[head.value()].refcount;
+    uint32_t n = __atomic_load_n(count, __ATOMIC_RELAXED);
+    do {
+        if (n == 0) {
+            return Err{MemError::kBadAddress};
+        }
+        // Release: this owner's accesses to the block come before its reuse. Acquire: the one
+        // that drops the last reference sees every other owner's (the usual reference-count
+        // pairing; the next owner gets the block through a lock, which orders the rest).
+    } while (
+        !__atomic_compare_exchange_n(count, &n, n - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if (n == 1) {
+        set_state(head.value(), FrameInfo::State::kHeld);
+    }
+    return n - 1;
+}
+
 } // namespace exo
