@@ -28,14 +28,21 @@ constinit uint64_t g_shootdowns = 0; // atomic: own-space calls run without the 
 // rollover flush the same way. CPUs install and leave spaces under the big lock; a change to a
 // space holds the space's lock, and its own environment's changes (without the big lock) find
 // the space installed on their CPU alone, so they only ever defer. Each CPU's list has a
-// SpinLock of its own, since those changes and the list's owner may meet there.
+// lock of its own, since those changes and the list's owner may meet there.
 //
 // aarch64 needs none of this: its TLBI ...IS operations reach every core of the inner-shareable
 // domain ([arm-arm] D8.13), so kTlbBroadcast is true there and these paths compile away.
 
+/// Under c.tlb_lock: what CPU `c` owes. Stored atomically, since settle_deferred reads them
+/// without the lock first.
+[[maybe_unused]] void set_owed(PerCpu& c, uint32_t nstale, bool flush_all) {
+    __atomic_store_n(&c.nstale, nstale, __ATOMIC_RELAXED);
+    __atomic_store_n(&c.flush_all_pending, flush_all, __ATOMIC_RELAXED);
+}
+
 /// CPU `c` invalidates `asid` before it next installs it.
 [[maybe_unused]] void defer_asid_flush(PerCpu& c, uint16_t asid) {
-    LockGuard g(c.tlb_lock);
+    TicketGuard g(c.tlb_lock);
     if (c.flush_all_pending) {
         return;
     }
@@ -45,26 +52,35 @@ constinit uint64_t g_shootdowns = 0; // atomic: own-space calls run without the 
         }
     }
     if (c.nstale == kStaleAsids) {
-        c.flush_all_pending = true; // a full flush covers every one of them
-        c.nstale = 0;
+        set_owed(c, 0, true); // a full flush covers every one of them
         return;
     }
-    c.stale_asids[c.nstale++] = asid;
+    c.stale_asids[c.nstale] = asid;
+    set_owed(c, c.nstale + 1, false);
 }
 
 /// Before this CPU installs `asid`: the invalidations other CPUs left it.
 [[maybe_unused]] void settle_deferred(PerCpu& cpu, uint16_t asid) {
-    LockGuard g(cpu.tlb_lock);
+    // Nothing owed, the usual case, is seen without the lock. Nobody can add `asid` to the list
+    // meanwhile: this CPU holds the big lock (no rollover elsewhere), and the environment it is
+    // about to run runs nowhere else (no own-space call changes its space); another CPU's own
+    // space has another ASID. What was added for `asid` before was added before the big lock
+    // passed to this CPU, which orders it before these loads.
+    if (__atomic_load_n(&cpu.nstale, __ATOMIC_RELAXED) == 0 &&
+        !__atomic_load_n(&cpu.flush_all_pending, __ATOMIC_RELAXED)) {
+        return;
+    }
+    TicketGuard g(cpu.tlb_lock);
     if (cpu.flush_all_pending) {
         arch::tlb_invalidate_all_user();
-        cpu.flush_all_pending = false;
-        cpu.nstale = 0;
+        set_owed(cpu, 0, false);
         return;
     }
     for (uint32_t i = 0; i < cpu.nstale; ++i) {
         if (cpu.stale_asids[i] == asid) {
             arch::tlb_invalidate_asid(asid);
-            cpu.stale_asids[i] = cpu.stale_asids[--cpu.nstale];
+            cpu.stale_asids[i] = cpu.stale_asids[cpu.nstale - 1];
+            set_owed(cpu, cpu.nstale - 1, false);
             return;
         }
     }
@@ -212,14 +228,12 @@ void AddressSpace::activate() {
             // flushes before it next installs a space; until then it runs on with the space it
             // has, whose ASID the rollover kept.
             find_cpu(other_cpus(), [](PerCpu& o) {
-                LockGuard g(o.tlb_lock);
-                o.flush_all_pending = true;
-                o.nstale = 0;
+                TicketGuard g(o.tlb_lock);
+                set_owed(o, 0, true);
                 return false;
             });
-            LockGuard g(cpu.tlb_lock);
-            cpu.flush_all_pending = false;
-            cpu.nstale = 0;
+            TicketGuard g(cpu.tlb_lock);
+            set_owed(cpu, 0, false);
         }
     } else if constexpr (!arch::kTlbBroadcast) {
         settle_deferred(cpu, grant.asid);

@@ -1,13 +1,13 @@
 #include "console_in.h"
 
 #include "arch/context.h"
+#include "cpu_lock.h"
 #include "env.h"
-#include "lock.h"
 
 namespace kernel {
 namespace {
 
-constinit SpinLock g_lock; // the buffer and the waiters
+constinit TicketLock g_lock; // the buffer and the waiters
 constexpr unsigned kBufSize = 256;
 constinit char g_buf[kBufSize];
 constinit unsigned g_head = 0; // next to read
@@ -20,7 +20,7 @@ constinit unsigned g_nwaiters = 0;
 } // namespace
 
 void console_input(char c) {
-    LockGuard guard(g_lock);
+    TicketGuard guard(g_lock);
     if (g_nwaiters > 0) {
         Env* e = g_waiters[0];
         for (unsigned i = 1; i < g_nwaiters; ++i) {
@@ -38,7 +38,7 @@ void console_input(char c) {
 }
 
 int console_try_getc() {
-    LockGuard guard(g_lock);
+    TicketGuard guard(g_lock);
     if (g_count == 0) {
         return -1;
     }
@@ -49,7 +49,7 @@ int console_try_getc() {
 }
 
 void console_wait(Env* e) {
-    LockGuard guard(g_lock);
+    TicketGuard guard(g_lock);
     // More waiters than slots: the newest waits in the run queue instead and retries.
     if (g_nwaiters == kMaxWaiters) {
         env_set_status(e, EnvStatus::kRunnable);
@@ -61,12 +61,12 @@ void console_wait(Env* e) {
 }
 
 bool console_has_waiters() {
-    LockGuard guard(g_lock);
+    TicketGuard guard(g_lock);
     return g_nwaiters > 0;
 }
 
 void release_console_waiter(Env* e) {
-    LockGuard guard(g_lock);
+    TicketGuard guard(g_lock);
     for (unsigned i = 0; i < g_nwaiters; ++i) {
         if (g_waiters[i] == e) {
             for (unsigned j = i + 1; j < g_nwaiters; ++j) {

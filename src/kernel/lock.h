@@ -1,8 +1,4 @@
-// The kernel's locks.
-//
-// SpinLock: a plain test-and-set lock, for short critical sections inside the big lock (the
-// console input buffer, riscv64's per-CPU list of deferred TLB invalidations); it never waits
-// long, so it never sleeps.
+// The kernel's lock.
 //
 // TicketLock: fair (FIFO by ticket), records its owner, and waits asleep rather than spinning:
 // under QEMU -icount all vCPUs share one host thread round robin, so a spinning CPU would keep
@@ -14,9 +10,11 @@
 //    woken by an IPI the release sends to the waiter holding the next ticket; a pending SSIP
 //    makes the WFI return at once, so an IPI between the check and the WFI is not lost either.
 //
-// TicketLocks: the big kernel lock (kernel/bkl.h), the frame allocator's (memory.h) and each
-// address space's (address_space.h); docs/smp.md "Locking" has their order. TicketGuard
-// (kernel/cpu_lock.h) holds one for a scope.
+// TicketLocks: the big kernel lock (kernel/bkl.h), each address space's (address_space.h), each
+// CPU's frame cache's and the frame allocator's (memory.h), each CPU's list of deferred TLB
+// invalidations (riscv64, percpu.h) and the console input buffer's (console_in.cc);
+// docs/smp.md "Locking" has their order. TicketGuard (kernel/cpu_lock.h) holds one for a scope.
+// (The console's output lock is apart: it nests and a panic can seize it, kernel/console.h.)
 // Interrupts are off whenever the kernel runs, so a lock holder is never interrupted by code
 // that wants the same lock.
 #pragma once
@@ -26,29 +24,6 @@
 #include "arch/cpu.h"
 
 namespace kernel {
-
-class SpinLock {
-  public:
-    void lock() {
-        while (__atomic_exchange_n(&held_, 1U, __ATOMIC_ACQUIRE) != 0) {
-        }
-    }
-    void unlock() { __atomic_store_n(&held_, 0U, __ATOMIC_RELEASE); }
-
-  private:
-    uint32_t held_ = 0;
-};
-
-class [[nodiscard]] LockGuard {
-  public:
-    explicit LockGuard(SpinLock& l) : lock_(l) { lock_.lock(); }
-    ~LockGuard() { lock_.unlock(); }
-    LockGuard(const LockGuard&) = delete;
-    LockGuard& operator=(const LockGuard&) = delete;
-
-  private:
-    SpinLock& lock_;
-};
 
 class TicketLock {
   public:

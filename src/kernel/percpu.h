@@ -54,7 +54,7 @@ struct PerCpu {
     /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
     /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.
     /// Under tlb_lock: another CPU's own-space page_unmap adds to it without the big lock.
-    SpinLock tlb_lock;
+    TicketLock tlb_lock;
     bool flush_all_pending = false;
     uint32_t nstale = 0;
     uint16_t stale_asids[kStaleAsids] = {};
