@@ -177,6 +177,8 @@ class BuddyAllocator {
         __atomic_store_n(reinterpret_cast<uint8_t*>(&frames_[idx].state), static_cast<uint8_t>(s),
                          __ATOMIC_RELAXED);
     }
+    /// retain (kDelta = 1) and drop (-1), by compare-and-swap (below the class).
+    template <int kDelta> Result<uint32_t, MemError> change_count(PhysAddr pa);
     /// The index of the held block at `pa`, or an error.
     Result<uint32_t, MemError> held_head(PhysAddr pa) const;
     void push(uint32_t idx, unsigned order);
@@ -214,7 +216,7 @@ inline Result<uint32_t, MemError> BuddyAllocator::allocated_head(PhysAddr pa) co
     return idx;
 }
 
-inline Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {
+template <int kDelta> Result<uint32_t, MemError> BuddyAllocator::change_count(PhysAddr pa) {
     auto head = allocated_head(pa);
     if (!head) {
         return Err{head.error()};
@@ -225,35 +227,26 @@ inline Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {
         if (n == 0) {
             return Err{MemError::kBadAddress};
         }
-        if (n == 0xffffffff) {
+        if (kDelta > 0 && n == 0xffffffff) {
             return Err{MemError::kOverflow};
         }
-        // Relaxed: the caller's own reference keeps the block alive; nothing is published.
-    } while (
-        !__atomic_compare_exchange_n(count, &n, n + 1, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-    return n + 1;
-}
-
-inline Result<uint32_t, MemError> BuddyAllocator::drop(PhysAddr pa) {
-    auto head = allocated_head(pa);
-    if (!head) {
-        return Err{head.error()};
-    }
-    uint32_t* count = &frames_[head.value()].refcount;
-    uint32_t n = __atomic_load_n(count, __ATOMIC_RELAXED);
-    do {
-        if (n == 0) {
-            return Err{MemError::kBadAddress};
-        }
-        // Release: this owner's accesses to the block come before its reuse. Acquire: the one
-        // that drops the last reference sees every other owner's (the usual reference-count
-        // pairing; the next owner gets the block through a lock, which orders the rest).
-    } while (
-        !__atomic_compare_exchange_n(count, &n, n - 1, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-    if (n == 1) {
+        // A retain is relaxed: the caller's own reference keeps the block alive, and nothing is
+        // published. A drop is release — this owner's accesses to the block come before its
+        // reuse — and acquire: the one that drops the last reference sees every other owner's
+        // (the usual reference-count pairing; the next owner gets the block through a lock,
+        // which orders the rest).
+    } while (!__atomic_compare_exchange_n(count, &n, n + kDelta, true,
+                                          kDelta > 0 ? __ATOMIC_RELAXED : __ATOMIC_ACQ_REL,
+                                          __ATOMIC_RELAXED));
+    if (kDelta < 0 && n == 1) {
         set_state(head.value(), FrameInfo::State::kHeld);
     }
-    return n - 1;
+    return n + kDelta;
 }
+
+inline Result<uint32_t, MemError> BuddyAllocator::retain(PhysAddr pa) {
+    return change_count<1>(pa);
+}
+inline Result<uint32_t, MemError> BuddyAllocator::drop(PhysAddr pa) { return change_count<-1>(pa); }
 
 } // namespace exo

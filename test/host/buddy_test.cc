@@ -1,5 +1,7 @@
 #include "lib/buddy.h"
 
+#include "buddy_arena.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,22 +16,8 @@ using exo::BuddyAllocator;
 using exo::MemError;
 using exo::PhysAddr;
 
-constexpr uint64_t kBase = 0x80000; // pfn of 0x80000000, like QEMU virt's RAM
-
-struct Arena {
-    explicit Arena(uint32_t count, uint64_t base = kBase) : records(count) {
-        buddy.init(base, count, records.data());
-    }
-    std::array<uint64_t, BuddyAllocator::kOrders> per_order() const {
-        std::array<uint64_t, BuddyAllocator::kOrders> a{};
-        for (unsigned o = 0; o < BuddyAllocator::kOrders; ++o) {
-            a[o] = buddy.free_blocks(o);
-        }
-        return a;
-    }
-    std::vector<exo::FrameInfo> records;
-    BuddyAllocator buddy;
-};
+using exo_test::Arena;
+using exo_test::kBase;
 
 TEST(Buddy, StartsReservedAndReleasesAsLargestBlocks) {
     Arena a(4096); // 16 MiB = 4 blocks of order 10

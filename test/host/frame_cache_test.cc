@@ -2,6 +2,8 @@
 // (src/lib/frame_cache.h), driven as the kernel's Frames drives it (kernel/memory.cc).
 #include "lib/frame_cache.h"
 
+#include "buddy_arena.h"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -14,22 +16,11 @@ using exo::FrameCache;
 using exo::MemError;
 using exo::PhysAddr;
 
-constexpr uint64_t kBase = 0x80000;
+using exo_test::kBase;
 
-struct Arena {
-    explicit Arena(uint32_t count) : records(count) {
-        buddy.init(kBase, count, records.data());
-        buddy.add_free_range(kBase, count);
-    }
-    std::array<uint64_t, BuddyAllocator::kOrders> per_order() const {
-        std::array<uint64_t, BuddyAllocator::kOrders> a{};
-        for (unsigned o = 0; o < BuddyAllocator::kOrders; ++o) {
-            a[o] = buddy.free_blocks(o);
-        }
-        return a;
-    }
-    std::vector<exo::FrameInfo> records;
-    BuddyAllocator buddy;
+// An arena whose frames are all free.
+struct Arena : exo_test::Arena {
+    explicit Arena(uint32_t count) : exo_test::Arena(count) { buddy.add_free_range(kBase, count); }
 };
 
 // As Frames::release: the last reference dropped, the frame goes into the cache, which is
