@@ -36,9 +36,14 @@ constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
 constinit uint32_t g_next_slot = 0;
 
+// The environment table, the run queue, the family links and the CPUs' current/idle/kicked
+// state belong to the big lock's holder: every function here that touches them says so with
+// KASSERT_HELD (checked in Debug builds).
+
 /// Wakes one idle CPU other than this one among `allowed`, if there is one: there is work in
 /// the run queue for it.
 void wake_idle_cpu(uint32_t allowed) {
+    KASSERT_HELD(bkl_held());
     if (PerCpu* c = find_cpu(other_cpus() & allowed, [](PerCpu& o) { return o.idle; })) {
         c->idle = false; // one IPI is enough
         platform::send_ipi(c->cpu_id);
@@ -47,6 +52,7 @@ void wake_idle_cpu(uint32_t allowed) {
 
 /// Tells CPU `c` that its current environment changed (bkl.h): it acts at its next entry.
 void kick(PerCpu& c) {
+    KASSERT_HELD(bkl_held());
     c.kicked = true;
     platform::send_ipi(c.cpu_id);
 }
@@ -84,6 +90,7 @@ void switch_out(Env* prev) {
 /// Queues `e`. `wake`: an idle CPU is woken to take it; false when this CPU schedules next
 /// and will take the queue's head itself (run_now wakes one if more is left).
 void run_enqueue(Env* e, bool wake = true) {
+    KASSERT_HELD(bkl_held());
     if (e->queued) {
         return;
     }
@@ -102,6 +109,7 @@ void run_enqueue(Env* e, bool wake = true) {
 }
 
 void adopt(Env* parent, Env* child) {
+    KASSERT_HELD(bkl_held());
     child->parent = parent->id;
     child->parent_env = parent;
     child->prev_sibling = nullptr;
@@ -113,6 +121,7 @@ void adopt(Env* parent, Env* child) {
 }
 
 void leave_parent(Env* child) {
+    KASSERT_HELD(bkl_held());
     Env* p = child->parent_env;
     if (p == nullptr) {
         return;
@@ -128,6 +137,7 @@ void leave_parent(Env* child) {
 }
 
 void run_remove(Env* e) {
+    KASSERT_HELD(bkl_held());
     if (!e->queued) {
         return;
     }
@@ -199,6 +209,7 @@ void bkl_kicked() {
 }
 
 void env_set_cpus(Env* e, uint32_t mask) {
+    KASSERT_HELD(bkl_held());
     e->cpus = mask;
     if (e == current_env()) {
         if (!cpu_allowed(mask, this_cpu().index)) {
@@ -249,6 +260,7 @@ exo::Result<Env*, Error> env_lookup(uint64_t id, bool check_perm) {
 }
 
 exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
+    KASSERT_HELD(bkl_held());
     // Round-robin over the slots, so a freed slot (and its generation) is not reused at once.
     Env* e = nullptr;
     uint32_t slot = 0;
@@ -305,6 +317,7 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
 }
 
 void env_set_status(Env* e, EnvStatus s) {
+    KASSERT_HELD(bkl_held());
     if (PerCpu* there = cpu_running(e)) {
         // Live on another CPU. Made not runnable, it stops at that CPU's next kernel entry
         // (bkl_kicked); made runnable, it stays running there (even if a moment ago it was
@@ -324,6 +337,7 @@ void env_set_status(Env* e, EnvStatus s) {
 }
 
 void env_destroy(Env* e) {
+    KASSERT_HELD(bkl_held());
     if (PerCpu* there = cpu_running(e)) {
         // Running on another CPU: its address space is live there. That CPU destroys it at its
         // next kernel entry (bkl_kicked); the IPI makes that now.
@@ -377,6 +391,7 @@ void yield_current() {
 }
 
 void run_now(Env* next) {
+    KASSERT_HELD(bkl_held());
     run_remove(next);
     if (g_run_head != nullptr) {
         wake_idle_cpu(g_run_head->cpus); // more work than this CPU: another one takes it
@@ -409,6 +424,7 @@ Env* pick_next(uint32_t index) {
 }
 
 void schedule() {
+    KASSERT_HELD(bkl_held());
     PerCpu& cpu = this_cpu();
     for (;;) {
         if (Env* next = pick_next(cpu.index)) {

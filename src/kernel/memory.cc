@@ -143,6 +143,7 @@ void Frames::free_dropped(PhysAddr pa) {
 }
 
 void Frames::flush(CpuCache& c) {
+    KASSERT_HELD(holding(c.lock));
     TicketGuard f(lock_);
     c.cache.flush(*buddy_, exo::FrameCache::kHigh - exo::FrameCache::kBatch);
     __atomic_fetch_add(&trips_, 1, __ATOMIC_RELAXED);

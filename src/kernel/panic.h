@@ -22,3 +22,13 @@ void stop_if_panicking();
             ::kernel::panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);           \
         }                                                                                          \
     } while (0)
+
+/// Where code relies on a lock its caller holds (`KASSERT_HELD(bkl_held())`,
+/// `KASSERT_HELD(holding(lock))`): checked in Debug builds, where the whole QEMU suite runs
+/// too, and compiled out of Release builds, whose hot paths (every yield, every IPC) would pay
+/// for the load and compare — Linux's lockdep_assert_held makes the same trade.
+#ifdef NDEBUG
+#define KASSERT_HELD(cond) static_cast<void>(sizeof(cond))
+#else
+#define KASSERT_HELD(cond) KASSERT(cond)
+#endif
