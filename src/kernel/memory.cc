@@ -27,7 +27,6 @@ constexpr uint64_t kBlock1G = 1024 * kMiB;
 
 constinit exo::BuddyAllocator g_frames;
 constinit KernelTableEnv g_env{&g_frames};
-constinit PageTable g_kernel_table;
 
 // Maps [pa, end) at its direct-map address with the largest leaves that are aligned, fit,
 // and do not overlap [avoid, avoid_end) (mapped separately with pages).
@@ -76,6 +75,7 @@ void map_image(PageTable& pt) {
 } // namespace
 
 constinit Frames g_locked_frames(&g_frames);
+constinit PageTable g_kernel_table;
 
 // The fast paths — a frame from this CPU's cache, a reference dropped — are small functions
 // that call out of line for anything that walks a list (refill, flush, reclaim), so that they
@@ -213,7 +213,6 @@ void KernelTableEnv::free_table(PhysAddr pa) {
 }
 
 KernelTableEnv& table_env() { return g_env; }
-PageTable& kernel_page_table() { return g_kernel_table; }
 
 exo::Result<PageTable, exo::MemError> new_user_page_table() {
     auto pt = PageTable::create(&g_env);

@@ -119,7 +119,9 @@ class Frames {
 extern constinit Frames g_locked_frames;
 inline Frames& frames() { return g_locked_frames; }
 KernelTableEnv& table_env();
-PageTable& kernel_page_table();
+/// The kernel's page table (memory.cc): installed whenever no user space is (idle CPUs).
+extern constinit PageTable g_kernel_table;
+inline PageTable& kernel_page_table() { return g_kernel_table; }
 /// A new, empty user address space: a root table that also reaches the kernel half where the
 /// ISA needs that (riscv64's one root per address space; nothing on aarch64's TTBR0).
 exo::Result<PageTable, exo::MemError> new_user_page_table();

@@ -10,24 +10,18 @@
 #include "smp.h"
 
 namespace kernel {
-namespace {
 
-constexpr uint32_t kNoCpu = ~0U;
-/// The index of the CPU that panicked first.
-constinit uint32_t g_panic_cpu = kNoCpu;
+constinit uint32_t g_panic_cpu = kNoPanicCpu;
 
-} // namespace
-
-void stop_if_panicking() {
-    uint32_t p = __atomic_load_n(&g_panic_cpu, __ATOMIC_ACQUIRE);
-    if (p != kNoCpu && p != this_cpu().index) [[unlikely]] {
+void stop_if_other_panicked(uint32_t p) {
+    if (p != this_cpu().index) {
         arch::halt_cpu();
     }
 }
 
 void panic(const char* fmt, ...) {
     uint32_t me = this_cpu().index;
-    uint32_t expected = kNoCpu;
+    uint32_t expected = kNoPanicCpu;
     if (!__atomic_compare_exchange_n(&g_panic_cpu, &expected, me, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE) &&
         expected != me) {

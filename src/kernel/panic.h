@@ -6,12 +6,26 @@
 // takes the console (docs/smp.md "Panic"). A second CPU that panics meanwhile just stops.
 #pragma once
 
+#include <stdint.h>
+
 namespace kernel {
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/// Stops this CPU for good if another CPU has panicked (interrupts off, asleep).
-void stop_if_panicking();
+inline constexpr uint32_t kNoPanicCpu = ~0U;
+/// The index of the CPU that panicked first, or kNoPanicCpu.
+extern uint32_t g_panic_cpu;
+/// Stops this CPU for good if `p`, the CPU that panicked, is another one.
+void stop_if_other_panicked(uint32_t p);
+
+/// Stops this CPU for good if another CPU has panicked (interrupts off, asleep). Inline: every
+/// IPI and every console write asks.
+inline void stop_if_panicking() {
+    uint32_t p = __atomic_load_n(&g_panic_cpu, __ATOMIC_ACQUIRE);
+    if (p != kNoPanicCpu) [[unlikely]] {
+        stop_if_other_panicked(p);
+    }
+}
 
 } // namespace kernel
 

@@ -22,14 +22,13 @@ extern "C" char secondary_entry[];
 namespace kernel {
 
 constinit uint32_t g_cpu_mask = 1;
+constinit PerCpu* g_cpus[kMaxCpus];
+constinit uint32_t g_online = 1;
 
 static_assert(kMaxCpus <= TicketLock::kMaxWaiters, "a TicketLock keeps a ticket per CPU");
 
 namespace {
 
-/// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).
-constinit PerCpu* g_cpus[kMaxCpus];
-constinit uint32_t g_online = 1;
 
 /// How long the boot CPU waits for a secondary to come up. Bring-up takes about 0.1 ms of guest
 /// time under QEMU; firmware that accepted the start but never runs the CPU costs this much.
@@ -70,11 +69,6 @@ void ipi_interrupt() {
     ++this_cpu().ipis;
 }
 
-uint32_t cpus_online() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIRE); }
-
-PerCpu* cpu_at(uint32_t index) {
-    return index < kMaxCpus ? __atomic_load_n(&g_cpus[index], __ATOMIC_ACQUIRE) : nullptr;
-}
 
 void smp_init(exo::Str cmdline) {
     PerCpu& boot = this_cpu();

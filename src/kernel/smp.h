@@ -21,8 +21,13 @@ namespace kernel {
 /// fatal). Runs on the boot CPU once the frame allocator, the kernel table and the timer are set.
 void smp_init(exo::Str cmdline);
 
+/// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).
+extern PerCpu* g_cpus[kMaxCpus];
+/// How many CPUs run the kernel.
+extern uint32_t g_online;
+
 /// CPUs running the kernel (the boot CPU included).
-uint32_t cpus_online();
+inline uint32_t cpus_online() { return __atomic_load_n(&g_online, __ATOMIC_ACQUIRE); }
 
 /// Their kernel indices, as bits (set by the boot CPU in smp_init, as each comes up).
 extern uint32_t g_cpu_mask;
@@ -31,8 +36,11 @@ inline uint32_t online_mask() { return __atomic_load_n(&g_cpu_mask, __ATOMIC_ACQ
 /// with one CPU, so a single-CPU run pays nothing for them).
 inline uint32_t other_cpus() { return online_mask() & ~(uint32_t{1} << this_cpu().index); }
 
-/// The PerCpu of the CPU with kernel index `index`, or nullptr.
-PerCpu* cpu_at(uint32_t index);
+/// The PerCpu of the CPU with kernel index `index`, or nullptr. (Inline, like the two above:
+/// the scheduler scans the other CPUs on every wake-up.)
+inline PerCpu* cpu_at(uint32_t index) {
+    return index < kMaxCpus ? __atomic_load_n(&g_cpus[index], __ATOMIC_ACQUIRE) : nullptr;
+}
 
 /// Calls fn(PerCpu&) for each CPU in `mask` (kernel indices) until fn returns true; returns
 /// that CPU, or nullptr.
