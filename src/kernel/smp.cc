@@ -29,7 +29,6 @@ static_assert(kMaxCpus <= TicketLock::kMaxWaiters, "a TicketLock keeps a ticket 
 
 namespace {
 
-
 /// How long the boot CPU waits for a secondary to come up. Bring-up takes about 0.1 ms of guest
 /// time under QEMU; firmware that accepted the start but never runs the CPU costs this much.
 constexpr uint64_t kStartTimeoutMs = 100;
@@ -68,7 +67,6 @@ void ipi_interrupt() {
     // Waking this CPU is the point: the idle loop looks at the run queue again.
     ++this_cpu().ipis;
 }
-
 
 void smp_init(exo::Str cmdline) {
     PerCpu& boot = this_cpu();
