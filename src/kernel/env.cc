@@ -35,6 +35,9 @@ constinit uint64_t g_boot_instructions = 0;
 constinit Env* g_run_head = nullptr;
 constinit Env* g_run_tail = nullptr;
 constinit uint32_t g_next_slot = 0;
+/// Bit i set while CPU i sleeps in the idle loop (without the big lock; set and cleared under
+/// it, by that CPU or by the one that wakes it).
+constinit uint32_t g_idle_cpus = 0;
 
 // The environment table, the run queue, the family links and the CPUs' current/idle/kicked
 // state belong to the big lock's holder: every function here that touches them says so with
@@ -44,10 +47,16 @@ constinit uint32_t g_next_slot = 0;
 /// the run queue for it.
 void wake_idle_cpu(uint32_t allowed) {
     KASSERT_HELD(bkl_held());
-    if (PerCpu* c = find_cpu(other_cpus() & allowed, [](PerCpu& o) { return o.idle; })) {
-        c->idle = false; // one IPI is enough
-        platform::send_ipi(c->cpu_id);
+    uint32_t idle = g_idle_cpus & allowed; // never this CPU: it holds the lock, so it is awake
+    if (idle == 0) {
+        return;
     }
+    uint32_t i = 0;
+    while ((idle >> i & 1) == 0) {
+        ++i;
+    }
+    g_idle_cpus &= ~(uint32_t{1} << i); // one IPI is enough
+    platform::send_ipi(cpu_at(i)->cpu_id);
 }
 
 /// Tells CPU `c` that its current environment changed (bkl.h): it acts at its next entry.
@@ -59,7 +68,8 @@ void kick(PerCpu& c) {
 
 /// The CPU `e` runs on, if another one.
 PerCpu* cpu_running(const Env* e) {
-    return find_cpu(other_cpus(), [e](PerCpu& o) { return o.current == e; });
+    uint32_t on = e->running_on;
+    return on == 0 || on - 1 == this_cpu().index ? nullptr : cpu_at(on - 1);
 }
 
 /// Is any environment running on another CPU?
@@ -68,12 +78,14 @@ bool anyone_running_elsewhere() {
 }
 
 /// `prev` stops running on this CPU. With several CPUs it may run next on another one, so the
-/// registers this CPU keeps lazily for it (FP/SIMD, UserExtra) go back to its Env now; with
-/// one CPU they stay (kernel/fpu.h).
+/// registers this CPU keeps lazily for it (FP/SIMD, UserExtra) go back to its Env now, and it
+/// no longer runs here (Env::running_on). With one CPU they stay (kernel/fpu.h), and so does
+/// running_on: it can only name this CPU, which cpu_running never reports.
 void switch_out(Env* prev) {
     if (cpus_online() <= 1) {
         return;
     }
+    prev->running_on = 0;
     PerCpu& cpu = this_cpu();
     if (cpu.fp_owner == prev) {
         arch::fp_kernel_access();
@@ -366,6 +378,7 @@ void env_destroy(Env* e) {
     bool was_current = e == current_env();
     if (was_current) {
         this_cpu().current = nullptr;
+        e->running_on = 0;
     }
     if (this_cpu().extra_owner == e) {
         this_cpu().extra_owner = nullptr; // its registers are dead: nothing to save
@@ -401,7 +414,8 @@ void run_now(Env* next) {
         if (cpu.current != nullptr && cpu.current != next) {
             switch_out(cpu.current);
         }
-        cpu.frame = &next->tf; // its next trap saves there; nothing is copied
+        cpu.frame = &next->tf;            // its next trap saves there; nothing is copied
+        next->running_on = cpu.index + 1; // (already so if it was current here)
         next->as.activate();
         switch_extra(next);
         arch::fp_switch(cpu.fp_owner == next); // kernel/fpu.h
@@ -452,11 +466,13 @@ void schedule() {
         if (g_run_head != nullptr) {
             wake_idle_cpu(g_run_head->cpus); // queued work this CPU may not run
         }
-        cpu.idle = true;
+        g_idle_cpus |= uint32_t{1} << cpu.index;
         bkl_leave();
         arch::idle_wait();
         g_big_lock.lock(cpu.index);
-        cpu.idle = false; // (kicked is for a current environment: this CPU has none)
+        // Woken by an IPI, the bit is already clear; by another interrupt, it is cleared here.
+        // (kicked is for a current environment: this CPU has none.)
+        g_idle_cpus &= ~(uint32_t{1} << cpu.index);
         arch::take_interrupts();
     }
 }

@@ -6,6 +6,7 @@
 #include "lib/mem.h"
 #include "memory.h"
 #include "panic.h"
+#include "smp.h"
 
 namespace kernel {
 
@@ -51,6 +52,13 @@ void check_scheduler(const char* where) {
         }
         prev = e;
     }
+    find_cpu(online_mask(), [where](PerCpu& c) {
+        if (c.current != nullptr && c.current->running_on != c.index + 1) {
+            violated(where, "a CPU's current environment does not say it runs there", c.current,
+                     c.index, c.current->running_on);
+        }
+        return false;
+    });
     uint64_t runnable = 0;
     for (unsigned i = 0; i < exopi::kMaxEnvs; ++i) {
         const Env& e = envs[i];
@@ -62,6 +70,14 @@ void check_scheduler(const char* where) {
         }
         if (e.status == exopi::EnvStatus::kFree) {
             continue;
+        }
+        // Where it runs: Env::running_on and that CPU's PerCpu::current agree (with several
+        // CPUs; with one, switch_out leaves running_on stale and nothing reads it).
+        if (e.running_on != 0 && cpus_online() > 1) {
+            const PerCpu* c = cpu_at(e.running_on - 1);
+            if (c == nullptr || c->current != &e) {
+                violated(where, "running_on names a CPU that does not run it", &e, e.running_on, 0);
+            }
         }
         // Family: the parent id and the parent link agree, and the parent lists it.
         const Env* p = e.parent_env;

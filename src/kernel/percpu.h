@@ -47,7 +47,6 @@ struct PerCpu {
     uint32_t online = 0;        ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;          ///< IPIs taken
     uint64_t runs = 0;          ///< environments entered from the scheduler here
-    bool idle = false;          ///< asleep in the idle loop, without the big lock
     bool kicked = false;        ///< another CPU changed `current` (kernel/bkl.h)
     uint16_t asid = 0;          ///< the ASID `space` is installed with
     /// TLB maintenance owed by this CPU before it next installs a user address space, where
