@@ -107,7 +107,6 @@ exo::Result<PhysAddr, exo::MemError> Frames::alloc_once(unsigned order) {
         if (c.cache.empty()) {
             TicketGuard f(lock_);
             c.cache.refill(*buddy_);
-            __atomic_fetch_add(&trips_, 1, __ATOMIC_RELAXED);
         }
         return c.cache.alloc(*buddy_);
     }
@@ -146,7 +145,6 @@ void Frames::flush(CpuCache& c) {
     KASSERT_HELD(holding(c.lock));
     TicketGuard f(lock_);
     c.cache.flush(*buddy_, exo::FrameCache::kHigh - exo::FrameCache::kBatch);
-    __atomic_fetch_add(&trips_, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t Frames::free_pages() {

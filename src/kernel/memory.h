@@ -86,8 +86,6 @@ class Frames {
     /// Acquisitions of the allocator's lock that had to wait, since boot
     /// (SysInfo::frame_lock_waits).
     uint64_t lock_waits() const { return lock_.contended(); }
-    /// Times a CPU's cache went to the allocator (refill or flush), since boot.
-    uint64_t cache_trips() const { return __atomic_load_n(&trips_, __ATOMIC_RELAXED); }
     /// The frames the allocator manages: [base_pfn, base_pfn + frame_count).
     uint64_t base_pfn() const { return buddy_->base_pfn(); }
     uint32_t frame_count() const { return buddy_->frame_count(); }
@@ -111,7 +109,6 @@ class Frames {
 
     exo::BuddyAllocator* buddy_;
     TicketLock lock_;
-    uint64_t trips_ = 0;
     CpuCache caches_[kMaxCpus] = {};
 };
 
