@@ -13,7 +13,13 @@
 //
 // The argument (initarg=N on the kernel command line; scripts/fuzz builds it):
 //   bits 0-23 the seed, bits 24-43 the number of calls in thousands (0: 20 000),
-//   bits 44-63 v: log every call from index (v - 1) * 1000 on (0: none).
+//   bits 44-62 v: log every call from index (v - 1) * 1000 on (0: none),
+//   bit 63: one of several fuzzers running at once (smpfuzz, kConcurrent below).
+//
+// Concurrent, it pins itself to CPU seed % cpus_online, never exhausts memory (the others'
+// own setup would fail), and compares no free-page or environment counts (the others change
+// them meanwhile): what it checks is that every error is documented; the kernel's end-of-run
+// check, after every fuzzer is gone, counts the pages.
 //
 // It protects only itself, by choice of arguments: page operations aimed at its own address
 // space use its scratch arena or invalid addresses (never its code, data or stack), it never
@@ -36,6 +42,8 @@ constexpr unsigned kMaxChildren = 48;
 // that a long write runs into unmapped memory (E_FAULT) and never into the fuzzer's own state.
 constexpr uint64_t kScratch = 0x50000000;
 constexpr uint64_t kScratchWords = 2 * kPageSize / 8;
+
+constexpr uint64_t kConcurrent = uint64_t{1} << 63;
 
 uint64_t g_rng = 0;
 uint64_t next() { // xorshift64*
@@ -335,7 +343,8 @@ int main() {
     uint64_t a = arg();
     uint64_t seed = a & 0xffffff;
     uint64_t calls = ((a >> 24) & 0xfffff) * 1000;
-    uint64_t verbose_k = (a >> 44) & 0xfffff;
+    uint64_t verbose_k = (a >> 44) & 0x7ffff;
+    bool concurrent = (a & kConcurrent) != 0;
     if (seed == 0) {
         seed = 1;
     }
@@ -345,6 +354,9 @@ int main() {
     uint64_t verbose_from = verbose_k == 0 ? ~uint64_t{0} : (verbose_k - 1) * 1000;
     g_rng = seed * 0x9E3779B97F4A7C15ULL | 1;
     g_self = thisenv();
+    if (concurrent) {
+        assert(run_on_cpu(seed % sys::sys_info().value().cpus_online).ok());
+    }
     // The arena's newline page, and the scratch buffer faulted in before the snapshot.
     assert(sys::page_alloc(0, kNewlines, PERM_R | PERM_W).ok());
     for (uint64_t i = 0; i < kPageSize; ++i) {
@@ -363,7 +375,7 @@ int main() {
     assert(start.ok());
 
     Stats st;
-    bool exhausting = seed % 3 == 0;
+    bool exhausting = seed % 3 == 0 && !concurrent;
     for (uint64_t i = 0; i < calls; ++i) {
         one_call(i, i >= verbose_from, st);
         if (exhausting && i == calls / 2) {
@@ -382,14 +394,19 @@ int main() {
     }
     auto end = sys::sys_info();
     assert(end.ok());
-    bool pages = end.value().free_pages == start.value().free_pages;
-    bool envs = end.value().envs_in_use == start.value().envs_in_use;
+    bool pages = concurrent || end.value().free_pages == start.value().free_pages;
+    bool envs = concurrent || end.value().envs_in_use == start.value().envs_in_use;
     printf("sysfuzz: seed %lu, %lu calls: %lu succeeded, %lu failed as documented, %lu "
            "undocumented\n",
            seed, calls, st.ok, st.errors, st.bad);
-    printf("sysfuzz: pages %s (%lu free, %lu at the start), environments %s (%lu, %lu)\n",
-           pages ? "all back" : "LEAKED", end.value().free_pages, start.value().free_pages,
-           envs ? "all gone" : "LEFT OVER", end.value().envs_in_use, start.value().envs_in_use);
+    if (concurrent) {
+        printf("sysfuzz: seed %lu ran on CPU %lu beside other fuzzers (pages counted at the end)\n",
+               seed, sys::sys_info().value().cpu);
+    } else {
+        printf("sysfuzz: pages %s (%lu free, %lu at the start), environments %s (%lu, %lu)\n",
+               pages ? "all back" : "LEAKED", end.value().free_pages, start.value().free_pages,
+               envs ? "all gone" : "LEFT OVER", end.value().envs_in_use, start.value().envs_in_use);
+    }
     printf("sysfuzz: %s\n", st.bad == 0 && pages && envs ? "passed" : "FAILED");
     (void)sys::page_unmap(0, kNewlines);
     (void)sys::page_unmap(0, kScratch);
