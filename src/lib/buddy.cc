@@ -180,7 +180,7 @@ unsigned BuddyAllocator::take_singles(PhysAddr* out, unsigned n) {
 }
 
 MemError BuddyAllocator::give_back(PhysAddr pa) {
-    auto head = held_head(pa);
+    auto head = head_in(pa, FrameInfo::State::kHeld);
     if (!head) {
         return head.error();
     }
@@ -219,17 +219,6 @@ void BuddyAllocator::free_block(uint32_t idx, unsigned order) {
     push(idx, order);
 }
 
-Result<uint32_t, MemError> BuddyAllocator::held_head(PhysAddr pa) const {
-    if ((pa.value & (kPageSize - 1)) != 0 || !contains(pa)) {
-        return Err{MemError::kBadAddress};
-    }
-    auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
-    if (state(idx) != FrameInfo::State::kHeld) {
-        return Err{MemError::kBadAddress};
-    }
-    return idx;
-}
-
 Result<uint32_t, MemError> BuddyAllocator::release(PhysAddr pa) {
     auto left = drop(pa);
     if (left && left.value() == 0) {
@@ -246,7 +235,7 @@ void BuddyAllocator::drain_hot() {
 }
 
 Result<uint32_t, MemError> BuddyAllocator::refcount(PhysAddr pa) const {
-    auto head = allocated_head(pa);
+    auto head = head_in(pa, FrameInfo::State::kAllocated);
     if (!head) {
         return Err{head.error()};
     }

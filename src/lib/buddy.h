@@ -179,15 +179,14 @@ class BuddyAllocator {
     }
     /// retain (kDelta = 1) and drop (-1), by compare-and-swap (below the class).
     template <int kDelta> Result<uint32_t, MemError> change_count(PhysAddr pa);
-    /// The index of the held block at `pa`, or an error.
-    Result<uint32_t, MemError> held_head(PhysAddr pa) const;
     void push(uint32_t idx, unsigned order);
     void unlink(uint32_t idx, unsigned order);
     /// Unlinks a free block of 2^order frames (splitting a larger one if need be) and returns
     /// its index; its record is the caller's to mark.
     Result<uint32_t, MemError> take(unsigned order);
-    /// The index of the allocated head at `pa`, or an error.
-    Result<uint32_t, MemError> allocated_head(PhysAddr pa) const;
+    /// The index of the head of the block at `pa` if it is in state `want` (kAllocated, kHeld),
+    /// or kBadAddress.
+    Result<uint32_t, MemError> head_in(PhysAddr pa, FrameInfo::State want) const;
     void free_block(uint32_t idx, unsigned order);
 
     FrameInfo* frames_ = nullptr;
@@ -205,19 +204,20 @@ class BuddyAllocator {
 // belongs to whoever dropped it, and a retain or drop racing with that (a caller's bug: it
 // held no reference) fails instead of reviving or underflowing the block.
 
-inline Result<uint32_t, MemError> BuddyAllocator::allocated_head(PhysAddr pa) const {
+inline Result<uint32_t, MemError> BuddyAllocator::head_in(PhysAddr pa,
+                                                          FrameInfo::State want) const {
     if ((pa.value & (kPageSize - 1)) != 0 || !contains(pa)) {
         return Err{MemError::kBadAddress};
     }
     auto idx = static_cast<uint32_t>(pa.pfn() - base_pfn_);
-    if (state(idx) != FrameInfo::State::kAllocated) {
+    if (state(idx) != want) {
         return Err{MemError::kBadAddress};
     }
     return idx;
 }
 
 template <int kDelta> Result<uint32_t, MemError> BuddyAllocator::change_count(PhysAddr pa) {
-    auto head = allocated_head(pa);
+    auto head = head_in(pa, FrameInfo::State::kAllocated);
     if (!head) {
         return Err{head.error()};
     }
