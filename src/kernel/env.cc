@@ -68,8 +68,8 @@ void kick(PerCpu& c) {
 
 /// The CPU `e` runs on, if another one.
 PerCpu* cpu_running(const Env* e) {
-    uint32_t on = e->running_on;
-    return on == 0 || on - 1 == this_cpu().index ? nullptr : cpu_at(on - 1);
+    PerCpu* on = e->running_on;
+    return on == &this_cpu() ? nullptr : on;
 }
 
 /// Is any environment running on another CPU?
@@ -85,7 +85,7 @@ void switch_out(Env* prev) {
     if (cpus_online() <= 1) {
         return;
     }
-    prev->running_on = 0;
+    prev->running_on = nullptr;
     PerCpu& cpu = this_cpu();
     if (cpu.fp_owner == prev) {
         arch::fp_kernel_access();
@@ -378,7 +378,7 @@ void env_destroy(Env* e) {
     bool was_current = e == current_env();
     if (was_current) {
         this_cpu().current = nullptr;
-        e->running_on = 0;
+        e->running_on = nullptr;
     }
     if (this_cpu().extra_owner == e) {
         this_cpu().extra_owner = nullptr; // its registers are dead: nothing to save
@@ -414,8 +414,8 @@ void run_now(Env* next) {
         if (cpu.current != nullptr && cpu.current != next) {
             switch_out(cpu.current);
         }
-        cpu.frame = &next->tf;            // its next trap saves there; nothing is copied
-        next->running_on = cpu.index + 1; // (already so if it was current here)
+        cpu.frame = &next->tf;   // its next trap saves there; nothing is copied
+        next->running_on = &cpu; // (already so if it was current here)
         next->as.activate();
         switch_extra(next);
         arch::fp_switch(cpu.fp_owner == next); // kernel/fpu.h

@@ -48,10 +48,10 @@ struct Env {
     Env* next = nullptr;
     Env* prev = nullptr;
     bool queued = false;
-    /// The CPU's index + 1 while it is that CPU's PerCpu::current (running, or in the kernel on
-    /// its behalf); 0: none. Under the big lock: set by run_now, cleared by switch_out — which
-    /// leaves it as it is when only one CPU is online, where nothing reads it (env.cc).
-    uint32_t running_on = 0;
+    /// The CPU whose PerCpu::current it is (running, or in the kernel on its behalf), or
+    /// nullptr. Under the big lock: set by run_now, cleared by switch_out — which leaves it as
+    /// it is when only one CPU is online, where it can only name that CPU (env.cc).
+    PerCpu* running_on = nullptr;
     /// Destroyed by another CPU while it ran: its own CPU finishes that at its next kernel
     /// entry or exit (env_destroy, docs/smp.md).
     bool dying = false;

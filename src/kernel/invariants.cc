@@ -53,9 +53,9 @@ void check_scheduler(const char* where) {
         prev = e;
     }
     find_cpu(online_mask(), [where](PerCpu& c) {
-        if (c.current != nullptr && c.current->running_on != c.index + 1) {
+        if (c.current != nullptr && c.current->running_on != &c) {
             violated(where, "a CPU's current environment does not say it runs there", c.current,
-                     c.index, c.current->running_on);
+                     c.index, reinterpret_cast<uint64_t>(c.current->running_on));
         }
         return false;
     });
@@ -73,10 +73,10 @@ void check_scheduler(const char* where) {
         }
         // Where it runs: Env::running_on and that CPU's PerCpu::current agree (with several
         // CPUs; with one, switch_out leaves running_on stale and nothing reads it).
-        if (e.running_on != 0 && cpus_online() > 1) {
-            const PerCpu* c = cpu_at(e.running_on - 1);
-            if (c == nullptr || c->current != &e) {
-                violated(where, "running_on names a CPU that does not run it", &e, e.running_on, 0);
+        if (e.running_on != nullptr && cpus_online() > 1) {
+            const PerCpu* c = e.running_on;
+            if (c->current != &e) {
+                violated(where, "running_on names a CPU that does not run it", &e, c->index, 0);
             }
         }
         // Family: the parent id and the parent link agree, and the parent lists it.
