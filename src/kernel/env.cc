@@ -47,16 +47,11 @@ constinit uint32_t g_idle_cpus = 0;
 /// the run queue for it.
 void wake_idle_cpu(uint32_t allowed) {
     KASSERT_HELD(bkl_held());
-    uint32_t idle = g_idle_cpus & allowed; // never this CPU: it holds the lock, so it is awake
-    if (idle == 0) {
-        return;
+    // Never this CPU: it holds the lock, so it is awake.
+    if (PerCpu* c = find_cpu(g_idle_cpus & allowed, [](PerCpu&) { return true; })) {
+        g_idle_cpus &= ~(uint32_t{1} << c->index); // one IPI is enough
+        platform::send_ipi(c->cpu_id);
     }
-    uint32_t i = 0;
-    while ((idle >> i & 1) == 0) {
-        ++i;
-    }
-    g_idle_cpus &= ~(uint32_t{1} << i); // one IPI is enough
-    platform::send_ipi(cpu_at(i)->cpu_id);
 }
 
 /// Tells CPU `c` that its current environment changed (bkl.h): it acts at its next entry.

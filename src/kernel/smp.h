@@ -37,7 +37,7 @@ inline uint32_t online_mask() { return __atomic_load_n(&g_cpu_mask, __ATOMIC_ACQ
 inline uint32_t other_cpus() { return online_mask() & ~(uint32_t{1} << this_cpu().index); }
 
 /// The PerCpu of the CPU with kernel index `index`, or nullptr. (Inline, like the two above:
-/// the scheduler scans the other CPUs on every wake-up.)
+/// every scan of the other CPUs — wake-ups, shootdowns — calls it once per CPU.)
 inline PerCpu* cpu_at(uint32_t index) {
     return index < kMaxCpus ? __atomic_load_n(&g_cpus[index], __ATOMIC_ACQUIRE) : nullptr;
 }

@@ -101,7 +101,7 @@ class BuddyAllocator {
     /// left to take. Returns how many; fewer than n only when memory runs out. They are no
     /// longer counted by free_pages().
     unsigned take_singles(PhysAddr* out, unsigned n);
-    /// Gives back a block the caller holds (take_single, or drop's last reference): into the
+    /// Gives back a block the caller holds (take_singles, or drop's last reference): into the
     /// hot list if it is a single frame and there is room, else onto the free lists, merged.
     [[nodiscard]] MemError give_back(PhysAddr pa);
 
