@@ -594,8 +594,10 @@ int64_t h_page_unmap(Env* cur, arch::TrapFrame& tf) {
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
 int64_t h_env_set_cpus(Env* /*cur*/, arch::TrapFrame& tf) {
+    uint64_t id = a(tf, 0); // read before the result register (the first argument's) is set
+    uint64_t mask = a(tf, 1);
     arch::set_result(tf, 0, 0); // the call may not return here (the caller moves)
-    return sys_env_set_cpus(a(tf, 0), a(tf, 1));
+    return sys_env_set_cpus(id, mask);
 }
 int64_t h_page_copy(Env* /*cur*/, arch::TrapFrame& tf) {
     invariants_tick();

@@ -1,6 +1,7 @@
 // Every CPU runs user code: one child pinned to each CPU (env_set_cpus) checks, while it
 // computes, that it runs there and nowhere else, and reports to the parent. Also the call's
-// errors: no CPU in the mask, or none online.
+// errors: no CPU in the mask, or none online; and a parent pinning a child by its id, which
+// moves the child and leaves the parent where it is.
 #include "exopi/user.h"
 
 namespace {
@@ -52,5 +53,24 @@ int main() {
     bool ok = seen == (uint64_t{1} << n) - 1 && all_stayed;
     printf("smpspread: %lu CPUs, a child ran on each and stayed there: %s\n", n,
            ok ? "ok" : "FAILED");
+
+    // The parent pins a child: the child, waiting for a message, wakes on the last CPU.
+    auto f = fork();
+    assert(f.ok());
+    if (f.value() == 0) {
+        assert(sys::ipc_recv(kNoPage).ok());
+        assert(ipc_send(me, this_cpu()).ok());
+        exit();
+    }
+    uint64_t last = n - 1;
+    assert(sys::env_set_cpus(f.value(), uint64_t{1} << last).ok());
+    uint64_t parent_cpu = this_cpu();
+    assert(ipc_send(f.value(), 0).ok());
+    auto where = sys::ipc_recv(kNoPage);
+    assert(where.ok());
+    printf("smpspread: a child pinned by its parent to CPU %lu ran on CPU %lu; the parent stayed "
+           "on CPU %lu\n",
+           last, where.value().value, parent_cpu);
+    wait(f.value());
     return 0;
 }
