@@ -29,7 +29,7 @@ EXOPI_ARCH_FN(cpu_local, void* (*)());
 EXOPI_ARCH_FN(set_cpu_local, void (*)(void*));
 EXOPI_ARCH_FN(idle_wait, void (*)());
 EXOPI_ARCH_FN(take_interrupts, void (*)());
-EXOPI_ARCH_FN(lock_wait, void (*)());
+EXOPI_ARCH_FN(lock_wait, bool (*)());
 EXOPI_ARCH_FN(lock_wake, void (*)());
 static_assert(exo::same_as<decltype(arch::kLockWakeByEvent), const bool>);
 EXOPI_ARCH_FN(enable_user_counters, void (*)());

@@ -26,9 +26,10 @@ void bkl_kicked();
 
 /// Entry from user mode (or a CPU starting to schedule): takes the big lock, then acts on a
 /// change another CPU made to the current environment meanwhile.
-inline void bkl_enter() {
+/// (`file`, `line`: the call site, for the lock checks' reports.)
+inline void bkl_enter(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
     PerCpu& cpu = this_cpu();
-    g_big_lock.lock(cpu.index);
+    g_big_lock.lock(cpu.index, file, line);
     if (cpu.kicked) [[unlikely]] {
         bkl_kicked();
     }
@@ -42,7 +43,9 @@ inline bool bkl_held() { return holding(g_big_lock); }
 /// that switches environments does not return: run_now releases the lock on its way out.
 class [[nodiscard]] KernelEntry {
   public:
-    KernelEntry() { bkl_enter(); }
+    explicit KernelEntry(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
+        bkl_enter(file, line);
+    }
     ~KernelEntry() { bkl_leave(); }
     KernelEntry(const KernelEntry&) = delete;
     KernelEntry& operator=(const KernelEntry&) = delete;

@@ -36,6 +36,7 @@ void lock() {
         if (__atomic_compare_exchange_n(&g_holder, &expected, me, false, __ATOMIC_ACQUIRE,
                                         __ATOMIC_RELAXED)) {
             g_depth = 1;
+            ++cpu_locks().held; // counted with the TicketLocks (kernel/lock.h)
             return;
         }
     }
@@ -43,6 +44,7 @@ void lock() {
 
 void unlock() {
     if (--g_depth == 0) {
+        --cpu_locks().held;
         __atomic_store_n(&g_holder, kNobody, __ATOMIC_RELEASE);
     }
 }

@@ -9,7 +9,11 @@ namespace kernel {
 
 class [[nodiscard]] TicketGuard {
   public:
-    explicit TicketGuard(TicketLock& l) : lock_(l) { lock_.lock(this_cpu().index); }
+    explicit TicketGuard(TicketLock& l, const char* file = __builtin_FILE(),
+                         uint32_t line = __builtin_LINE())
+        : lock_(l) {
+        lock_.lock(this_cpu().index, file, line);
+    }
     ~TicketGuard() { lock_.unlock(); }
     TicketGuard(const TicketGuard&) = delete;
     TicketGuard& operator=(const TicketGuard&) = delete;

@@ -1,6 +1,7 @@
 #include "ktest.h"
 
 #include "console.h"
+#include "env.h"
 #include "exopi/exit_status.h"
 #include "memory.h"
 #include "panic.h"
@@ -15,8 +16,13 @@ struct KTest {
     const char* name;
     const char* what;
     void (*run)();
-    bool late = false; ///< run() arms it; the boot goes on
+    /// A late test: run() is not called; the boot goes on, and every CPU's tick calls this
+    /// (under the big lock) until it ends the run.
+    void (*tick)() = nullptr;
 };
+
+/// The armed late test's tick.
+constinit void (*g_tick)() = nullptr;
 
 /// A load from an unmapped kernel address: must give a decoded page-fault dump and a panic.
 void fault_load() {
@@ -42,9 +48,45 @@ constinit uint64_t g_panic_at_ns = 0;
 /// Long enough after the boot for the first program to have children printing on every CPU.
 constexpr uint64_t kLatePanicNs = 40'000'000;
 
+/// True once the late test's time has come (the first tick sets the time).
+bool late_time() {
+    if (g_panic_at_ns == 0) {
+        g_panic_at_ns = time_ns() + kLatePanicNs;
+    }
+    return time_ns() >= g_panic_at_ns;
+}
+
 /// The late panic: the first program runs (with `init=chatter`, children print on every CPU)
 /// until a tick panics; the others must stop and the panic print alone (kernel/panic.h).
-void arm_late_panic() { __atomic_store_n(&g_ktest_armed, true, __ATOMIC_RELEASE); }
+void late_panic() {
+    if (late_time()) {
+        panic("ktest: deliberate panic on CPU %u while the others run", this_cpu().index);
+    }
+}
+
+/// A lock that only the lock tests take.
+constinit TicketLock g_test_lock;
+constinit bool g_test_lock_taken = false; // under the big lock, as every tick
+
+/// A lock leaked to user mode: a tick that interrupted user code takes a lock and returns there
+/// without releasing it. The return path must panic, naming the lock and where it was taken
+/// (kernel/lock.h).
+void leak_lock() {
+    if (late_time() && current_env() != nullptr && !g_test_lock_taken) {
+        kprintf("ktest: CPU %u takes a lock and returns to user mode with it\n", this_cpu().index);
+        g_test_lock_taken = true;
+        g_test_lock.lock(this_cpu().index);
+    }
+}
+
+/// A lock never released: a tick keeps the big kernel lock and stops its CPU. The other CPUs
+/// wait for it; the lock watchdog must report the holder and its call site, then panic.
+void stick_lock() {
+    if (late_time()) {
+        kprintf("ktest: CPU %u keeps the big kernel lock and stops\n", this_cpu().index);
+        arch::halt_cpu();
+    }
+}
 
 // Each level keeps a buffer live across the call, so the recursion cannot become a loop.
 [[gnu::noinline]] uint64_t recurse(uint64_t depth) {
@@ -74,31 +116,29 @@ constexpr KTest kTests[] = {
     {"panic", "call panic() (expects a panic)", panic_now},
     {"stack-overflow", "overflow the kernel stack (expects a panic)", stack_overflow},
     {"exit-status", "shut down with status 42", exit_status},
-    {"panic-busy", "panic from the tick while every CPU runs (expects a panic)", arm_late_panic,
-     true},
+    {"panic-busy", "panic from the tick while every CPU runs (expects a panic)", nullptr,
+     late_panic},
+    {"lock-leak", "return to user mode holding a lock (expects a panic)", nullptr, leak_lock},
+    {"lock-stuck", "keep the big lock forever (expects the watchdog's report and a panic)", nullptr,
+     stick_lock},
 };
 
 } // namespace
 
 constinit bool g_ktest_armed = false;
 
-void ktest_tick() {
-    if (g_panic_at_ns == 0) {
-        g_panic_at_ns = time_ns() + kLatePanicNs;
-    }
-    if (time_ns() >= g_panic_at_ns) {
-        panic("ktest: deliberate panic on CPU %u while the others run", this_cpu().index);
-    }
-}
+void ktest_tick() { g_tick(); }
 
 void run_ktest(exo::Str name) {
     for (const KTest& t : kTests) {
         if (name == exo::Str(t.name)) {
             kprintf("ktest: %s: %s\n", t.name, t.what);
-            t.run();
-            if (t.late) {
+            if (t.tick != nullptr) {
+                g_tick = t.tick;
+                __atomic_store_n(&g_ktest_armed, true, __ATOMIC_RELEASE);
                 return;
             }
+            t.run();
             // A test that expects to end the run by faulting or panicking got here instead.
             kprintf("ktest: %s: returned\n", t.name);
             platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));

@@ -1,17 +1,110 @@
 #include "lock.h"
 
+#include "arch/timer.h"
+#include "bkl.h"
+#include "console.h"
+#include "env.h"
+#include "lib/cmdline.h"
+#include "panic.h"
 #include "platform.h"
 #include "smp.h"
+#include "trap.h"
 
 namespace kernel {
 
-void TicketLock::wait(uint32_t ticket, uint32_t me) {
+constinit uint64_t g_lock_report_ms = kLockReportMs;
+
+namespace {
+
+/// g_lock_report_ms in timer ticks; 0 until lock_watchdog_init (no CPU waits before then: the
+/// others start later).
+constinit uint64_t g_report_ticks = 0;
+
+const char* lock_name(const TicketLock* l) {
+    return l == &g_big_lock ? "the big kernel lock" : "a lock";
+}
+
+/// One line per CPU online: what runs there and what it holds. Racy by nature (the others go
+/// on meanwhile), which a report of a hang can afford.
+void print_cpus() {
+    uint32_t me = this_cpu().index;
+    find_cpu(online_mask(), [me](PerCpu& c) {
+        const CpuLocks& l = c.locks;
+        const Env* cur = __atomic_load_n(&c.current, __ATOMIC_RELAXED);
+        ConsoleGuard whole_line;
+        if (c.index == me) {
+            kprintf("lock:   CPU %u: [%08x], waiting (this report)\n", c.index,
+                    cur != nullptr ? cur->id : 0);
+            return false;
+        }
+        kprintf("lock:   CPU %u: %s [%08x], %u lock(s) held", c.index,
+                cur != nullptr ? cur->name : "idle", cur != nullptr ? cur->id : 0, l.held);
+        if (l.held > 0 && l.last != nullptr) {
+            kprintf(", the last taken %s at %p (%s:%u)", lock_name(l.last),
+                    static_cast<const void*>(l.last), l.last->site_file(), l.last->site_line());
+        }
+        kprintf("\n");
+        return false;
+    });
+}
+
+/// A wait has lasted g_lock_report_ms: who waits where, who holds it since where, every CPU.
+void report_wait(const TicketLock* l, uint32_t me, const char* file, uint32_t line, bool fatal) {
+    int32_t holder = l->holder();
+    const char* what = fatal ? "is stuck" : "waits";
+    {
+        ConsoleGuard whole_line;
+        kprintf("lock: CPU %u %s: %lu ms for %s at %p (from %s:%u), ", me, what,
+                g_lock_report_ms * (fatal ? kLockPanicFactor : 1), lock_name(l),
+                static_cast<const void*>(l), file, line);
+        if (holder < 0) {
+            kprintf("free but not yet handed on\n");
+        } else {
+            kprintf("held by CPU %d since %s:%u\n", holder, l->site_file(), l->site_line());
+        }
+    }
+    print_cpus();
+    if (fatal) {
+        panic("lock: a wait of %lu ms: CPU %d holds %s", g_lock_report_ms * kLockPanicFactor,
+              holder, lock_name(l));
+    }
+}
+
+} // namespace
+
+void lock_watchdog_init(exo::Str cmdline) {
+    if (auto opt = exo::cmdline_get(cmdline, "lock_watchdog_ms")) {
+        auto ms = exo::parse_u64(opt.value());
+        if (ms && ms.value() > 0) {
+            g_lock_report_ms = ms.value();
+        } else {
+            kprintf("lock: ignoring lock_watchdog_ms=%.*s (a positive number)\n",
+                    static_cast<int>(opt.value().size), opt.value().data);
+        }
+    }
+    g_report_ticks = platform::timer_hz() * g_lock_report_ms / 1000;
+}
+
+void TicketLock::wait(uint32_t ticket, uint32_t me, const char* file, uint32_t line) {
     // Register as a waiter before the check that decides to sleep: a release after this point
     // sees the bit and wakes us (both sides sequentially consistent: store, then load).
     __atomic_store_n(&tickets_[me], ticket, __ATOMIC_RELAXED);
     __atomic_fetch_or(&waiters_, 1U << me, __ATOMIC_SEQ_CST);
+    uint64_t start = arch::timer_now();
+    bool reported = false;
     while (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket) {
-        arch::lock_wait();
+        if (arch::lock_wait()) {
+            timer_defer_tick(); // the tick came during the wait (arch/cpu.h lock_wait)
+        }
+        uint64_t waited = arch::timer_now() - start;
+        if (g_report_ticks != 0 && waited >= g_report_ticks) [[unlikely]] {
+            if (!reported) {
+                report_wait(this, me, file, line, false);
+                reported = true;
+            } else if (waited >= g_report_ticks * kLockPanicFactor) {
+                report_wait(this, me, file, line, true);
+            }
+        }
     }
     __atomic_fetch_and(&waiters_, ~(1U << me), __ATOMIC_RELAXED);
     ++contended_; // ours now
@@ -33,6 +126,24 @@ void TicketLock::wake(uint32_t next) {
             return;
         }
     }
+}
+
+/// The ISA's return to user mode found this CPU holding a kernel lock (arch trap exit code).
+extern "C" [[noreturn]] void kernel_lock_held_at_user_return() {
+    PerCpu& cpu = this_cpu();
+    // The big lock if it is one of them (the one every entry takes), else the one taken last.
+    const TicketLock* l = g_big_lock.held_by(cpu.index) ? &g_big_lock : cpu.locks.last;
+    const Env* cur = cpu.current;
+    uint32_t id = cur != nullptr ? cur->id : 0;
+    if (l == nullptr) {
+        panic("lock: CPU %u returns to user mode ([%08x]) holding %u kernel lock(s); which one a "
+              "Debug build says",
+              cpu.index, id, cpu.locks.held);
+    }
+    panic("lock: CPU %u returns to user mode ([%08x]) holding %u kernel lock(s); the last taken: "
+          "%s at %p, from %s:%u",
+          cpu.index, id, cpu.locks.held, lock_name(l), static_cast<const void*>(l), l->site_file(),
+          l->site_line());
 }
 
 } // namespace kernel

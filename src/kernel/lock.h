@@ -17,29 +17,68 @@
 // (The console's output lock is apart: it nests and a panic can seize it, kernel/console.h.)
 // Interrupts are off whenever the kernel runs, so a lock holder is never interrupted by code
 // that wants the same lock.
+//
+// Two checks make a lock that is never released impossible to miss (docs/smp.md "Lock
+// checks"), in every build:
+//  - each CPU counts the locks it holds (CpuLocks::held); the return to user mode (the ISA's
+//    trap exit: two instructions) panics if it is not 0, naming the lock taken last and where;
+//  - a wait that outlasts g_lock_report_ms prints the waiter, the holder and both call sites,
+//    and one that outlasts kLockPanicFactor times that panics (kernel/lock.cc): a hang becomes
+//    a report and a failing exit status rather than silence.
 #pragma once
 
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "lib/str.h"
+#include "percpu_offsets.h"
 
 namespace kernel {
+
+class TicketLock;
+
+/// What a CPU holds: its PerCpu's `locks` (kernel/percpu.h), at the fixed offset PERCPU_LOCKS so
+/// that the lock code here and the return-to-user path in assembly reach it without PerCpu's
+/// definition (which needs this header).
+struct CpuLocks {
+    /// Kernel locks this CPU holds now: TicketLocks and the console's. The return to user mode
+    /// checks it is 0 (arch trap entry, kernel/lock_check.cc): a CPU in user mode holds nothing.
+    uint32_t held = 0;
+    uint32_t reserved = 0;
+    const TicketLock* last = nullptr; ///< the TicketLock this CPU took last (Debug builds)
+};
+/// This CPU's CpuLocks.
+inline CpuLocks& cpu_locks() {
+    return *reinterpret_cast<CpuLocks*>(static_cast<char*>(arch::cpu_local()) + PERCPU_LOCKS);
+}
 
 class TicketLock {
   public:
     /// How many CPUs can wait at once (kernel/smp.cc checks kMaxCpus against it).
     static constexpr uint32_t kMaxWaiters = 8;
 
-    /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner. The uncontended
-    /// path is inline (every entry from user mode takes the big lock); waiting is not.
-    void lock(uint32_t me) {
+    /// `me`: the caller's CPU index (PerCpu::index), recorded as the owner, with the call site
+    /// (`file`, `line`: the caller's, by default) for the watchdog's and the leak check's reports.
+    /// The uncontended path is inline (every entry from user mode takes the big lock); waiting is
+    /// not.
+    void lock(uint32_t me, const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
         uint32_t ticket = __atomic_fetch_add(&next_, 1U, __ATOMIC_ACQUIRE);
         if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]] {
-            wait(ticket, me);
+            wait(ticket, me, file, line);
         }
         __atomic_store_n(&owner_, me + 1, __ATOMIC_RELAXED);
+        CpuLocks& mine = cpu_locks();
+        ++mine.held;
+#ifndef NDEBUG
+        // Which lock and where: four stores on every acquisition, so Debug builds only (where
+        // the whole QEMU suite runs too); Release reports the count and the big lock.
+        mine.last = this;
+        file_ = file;
+        line_ = line;
+#endif
     }
     void unlock() {
+        --cpu_locks().held;
         __atomic_store_n(&owner_, 0U, __ATOMIC_RELAXED);
         uint32_t next = serving_ + 1;
         // Sequentially consistent with the waiter's registration (wait): either the waiter
@@ -51,11 +90,19 @@ class TicketLock {
     }
     /// True if CPU `me` holds it.
     bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me + 1; }
+    /// The holder's CPU index, or -1 if free (for reports: it may change at once).
+    int32_t holder() const {
+        return static_cast<int32_t>(__atomic_load_n(&owner_, __ATOMIC_RELAXED)) - 1;
+    }
+    /// Where the holder took it (for reports, like holder()); Debug builds only ("?" in
+    /// Release).
+    const char* site_file() const { return file_ != nullptr ? file_ : "?"; }
+    uint32_t site_line() const { return line_; }
     /// Acquisitions that found it taken (waited), since boot.
     uint64_t contended() const { return __atomic_load_n(&contended_, __ATOMIC_RELAXED); }
 
   private:
-    void wait(uint32_t ticket, uint32_t me);
+    void wait(uint32_t ticket, uint32_t me, const char* file, uint32_t line);
     void wake(uint32_t next);
 
     uint32_t next_ = 0;    ///< the next ticket to hand out
@@ -65,7 +112,18 @@ class TicketLock {
     uint32_t owner_ = 0;
     uint32_t waiters_ = 0;               ///< CPU indices (bits) asleep in lock()
     uint32_t tickets_[kMaxWaiters] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next)
+    uint32_t line_ = 0;                  ///< the holder's call site (lock()'s `line`)
+    const char* file_ = nullptr;         ///< and file
     uint64_t contended_ = 0;
 };
+
+/// A lock wait that lasts this long is reported once (waiter, holder, both call sites); one
+/// that lasts kLockPanicFactor times as long panics: a lock held that long is a hang. The
+/// command line's `lock_watchdog_ms=N` changes the first (kernel/lock.cc).
+inline constexpr uint64_t kLockReportMs = 1000;
+inline constexpr uint64_t kLockPanicFactor = 10;
+extern uint64_t g_lock_report_ms;
+/// Reads `lock_watchdog_ms=N` and arms the watchdog (once the timer's frequency is known).
+void lock_watchdog_init(exo::Str cmdline);
 
 } // namespace kernel

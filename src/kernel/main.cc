@@ -85,6 +85,7 @@ exo::Str copy_cmdline(exo::Str from) {
 
     platform::irq_init();
     timer_init();
+    lock_watchdog_init(cmdline);
     smp_init(cmdline);
     invariants_init(cmdline);
     start_first_environment(cmdline);

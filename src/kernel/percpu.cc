@@ -14,6 +14,8 @@ static_assert(offsetof(PerCpu, scratch) == PERCPU_SCRATCH0);
 static_assert(offsetof(PerCpu, scratch) + 8 == PERCPU_SCRATCH1);
 static_assert(offsetof(PerCpu, stack_guard) == PERCPU_STACK_GUARD);
 static_assert(offsetof(PerCpu, frame) == PERCPU_FRAME);
+static_assert(offsetof(PerCpu, locks) == PERCPU_LOCKS);
+static_assert(offsetof(CpuLocks, held) == 0);
 static_assert(PERCPU_OVERFLOW_SPAN == exo::kPageSize + kStackReserve);
 static_assert(sizeof(PerCpu) <= exo::kPageSize);
 

@@ -31,11 +31,12 @@ class AddressSpace;
 /// How many ASIDs a CPU's deferred-invalidation list holds before it degrades to a full flush.
 inline constexpr uint32_t kStaleAsids = 16;
 
-/// The first four fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
+/// The first five fields are read by the trap entry code at fixed offsets (percpu_offsets.h).
 struct PerCpu {
     uint64_t scratch[2] = {};         ///< the trap entry's, while it checks the stack
     uint64_t stack_guard = 0;         ///< lowest address of the guard page; 0: not guarded yet
     arch::TrapFrame* frame = nullptr; ///< where a trap from user mode saves: current->tf
+    CpuLocks locks;                   ///< the kernel locks it holds (kernel/lock.h)
     Env* current = nullptr;           ///< the environment running (or in a system call) here
     /// The user address space installed on this CPU. Written by this CPU under the big lock;
     /// read by others (riscv64's shootdown) with atomic loads.

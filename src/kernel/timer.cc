@@ -34,6 +34,8 @@ void timer_init() {
     timer_init_cpu();
 }
 
+void timer_defer_tick() { arm_next(); }
+
 void timer_init_cpu() {
     arm_next();
     arch::timer_enable_interrupt();

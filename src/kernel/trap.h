@@ -25,6 +25,9 @@ void spurious_interrupt();
 void timer_init();
 /// Arms this CPU's scheduling timer and enables its interrupt (each CPU, once).
 void timer_init_cpu();
+/// The tick came while this CPU waited for a lock with interrupts masked (kernel/lock.cc):
+/// its deadline moves one quantum on, so that the pending interrupt stops waking the wait.
+void timer_defer_tick();
 /// Nanoseconds since boot.
 uint64_t time_ns();
 uint64_t spurious_interrupts();

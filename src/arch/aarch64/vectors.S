@@ -183,6 +183,10 @@ trap_from_user:
 aarch64_return_to_user:
     mrs     x1, tpidr_el1
     mov     sp, x1
+    // No kernel lock may go with it to user mode: this CPU's count of locks held must be 0
+    // (kernel/lock.h CpuLocks; the report panics).
+    ldr     w2, [x1, #PERCPU_LOCKS]
+    cbnz    w2, lock_held_at_user_return
     ldp     x2, x3, [x0, #ELR_OFF]
     msr     elr_el1, x2
     msr     spsr_el1, x3
@@ -204,6 +208,9 @@ aarch64_return_to_user:
     ldp     x28, x29, [x0, #224]
     ldp     x0, x1, [x0, #0]        // the frame's own register, last (no writeback: allowed)
     eret
+
+lock_held_at_user_return:
+    bl      kernel_lock_held_at_user_return // panics
 
     .section .bss.stack, "aw", @nobits
     .balign 16

@@ -9,6 +9,10 @@ set(EXOPI_OBJDUMP_FLAGS --mattr=+m,+a,+c,+f,+d)
 # User programs use the FP registers and pass doubles in them (rv64gc, lp64d). Code that must
 # not touch them (the library OS: NOFP flags) needs no extra flag: without floating-point code
 # the compiler emits no FP instruction (there is no vector unit here to auto-vectorise for).
-set(EXOPI_USER_ARCH_FLAGS -march=rv64gc -mabi=lp64d)
+# -msmall-data-limit=0: clang puts the constant pool (64-bit immediates) in .sdata, writable
+# data; without small data it goes to .rodata, where constants belong — and where code that runs
+# with only the program's text and read-only pages mapped (sysfuzz's children) finds it. Nothing
+# is lost: with relaxation off (-mno-relax, lld 14) nothing is addressed through gp anyway.
+set(EXOPI_USER_ARCH_FLAGS -march=rv64gc -mabi=lp64d -msmall-data-limit=0)
 set(EXOPI_USER_NOFP_FLAGS)
 set(EXOPI_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/kernel.ld)

@@ -163,6 +163,10 @@ from_user:                          // sp = this hart's stack top (its PerCpu); 
     // that sscratch must hold while user code runs.
     .globl  riscv_return_to_user
 riscv_return_to_user:
+    // No kernel lock may go with it to user mode: this CPU's count of locks held must be 0
+    // (kernel/lock.h CpuLocks; the report panics).
+    lw      t0, (PERCPU_LOCKS)(tp)
+    bnez    t0, lock_held_at_user_return
     ld      t0, SEPC(a0)
     csrw    sepc, t0
     ld      t0, SSTATUS(a0)         // SPP = 0 (user), SPIE = 1 (interrupts on after sret)
@@ -200,6 +204,9 @@ riscv_return_to_user:
     ld      x31, X(31)(a0)
     ld      a0, X(10)(a0)           // the frame's own register, last
     sret
+
+lock_held_at_user_return:
+    call    kernel_lock_held_at_user_return // panics
 
     // Where a kernel stack overflow is reported from (one CPU: one emergency stack).
     .section .bss.stack, "aw", @nobits

@@ -41,15 +41,22 @@ inline void take_interrupts() {
 /// of these in another state than QEMU does):
 ///  - CPACR_EL1.FPEN = trap: the kernel uses no FP/SIMD, and user FP is enabled per environment
 ///    (docs/syscalls.md "Floating point");
-///  - CNTKCTL_EL1: EL0 may read the counters (like rdtime on riscv64), never program the timers,
-///    no event stream;
+///  - CNTKCTL_EL1: EL0 may read the counters (like rdtime on riscv64), never program the timers;
+///    an event stream about every 100 us ([arm-arm] D11.2.3 "Event streams"), so that no WFE
+///    waits unbounded: a TicketLock waiter wakes now and then to check its lock watchdog
+///    (kernel/lock.cc);
 ///  - MDSCR_EL1 = 0: no software step, no breakpoints or watchpoints;
 ///  - TPIDR_EL0 = TPIDRRO_EL0 = 0: nothing of the firmware's visible to the first program
 ///    (TPIDR_EL0 is then switched per environment: arch::UserExtra).
 inline void cpu_init() {
     ARCH_SYSREG_WRITE(cpacr_el1, reg::cpacr_el1::FPEN::make(reg::cpacr_el1::kTrapAll));
-    ARCH_SYSREG_WRITE(cntkctl_el1,
-                      reg::cntkctl_el1::EL0PCTEN::make(1) | reg::cntkctl_el1::EL0VCTEN::make(1));
+    // The event fires when counter bit EVNTI goes from 0 to 1: every 2^(EVNTI + 1) ticks.
+    uint64_t per_100us = ARCH_SYSREG_READ(cntfrq_el0) / 10000;
+    uint64_t bit = per_100us < 4 ? 0 : 63 - static_cast<uint64_t>(__builtin_clzll(per_100us)) - 1;
+    ARCH_SYSREG_WRITE(cntkctl_el1, reg::cntkctl_el1::EL0PCTEN::make(1) |
+                                       reg::cntkctl_el1::EL0VCTEN::make(1) |
+                                       reg::cntkctl_el1::EVNTEN::make(1) |
+                                       reg::cntkctl_el1::EVNTI::make(bit < 15 ? bit : 15));
     ARCH_SYSREG_WRITE(mdscr_el1, 0);
     ARCH_SYSREG_WRITE(tpidr_el0, 0);
     ARCH_SYSREG_WRITE(tpidrro_el0, 0);
@@ -97,9 +104,14 @@ inline constexpr int64_t kFrameRecordLow = 0;
 /// stores they wait for visible.
 inline void send_event() { asm volatile("dsb sy\n sev" ::: "memory"); }
 
-/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFE, until the SEV of a release.
+/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFE, until the SEV of a release or
+/// the generic timer's event stream (cpu_init), which bounds every WFE so that the lock
+/// watchdog gets to look at the time. Never reports the tick: it stays pending, masked.
 inline constexpr bool kLockWakeByEvent = true;
-inline void lock_wait() { asm volatile("wfe" ::: "memory"); }
+inline bool lock_wait() {
+    asm volatile("wfe" ::: "memory");
+    return false;
+}
 /// After the releasing store: complete it, then signal every core waiting in WFE.
 inline void lock_wake() { asm volatile("dsb ish\n sev" ::: "memory"); }
 

@@ -131,11 +131,13 @@ inline constexpr uint64_t kTrapNone = 0b11;
 /// [arm-arm] CNTKCTL_EL1 (with HCR_EL2.E2H == 0)
 namespace cntkctl_el1 {
 struct R : exo::Register<R> {};
-using EL0PCTEN = R::Bit<0>; ///< EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0)
-using EL0VCTEN = R::Bit<1>; ///< EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0)
-using EVNTEN = R::Bit<2>;   ///< event stream
-using EL0VTEN = R::Bit<8>;  ///< EL0 may use the virtual timer
-using EL0PTEN = R::Bit<9>;  ///< EL0 may use the physical timer
+using EL0PCTEN = R::Bit<0>;   ///< EL0 may read CNTPCT_EL0 (and CNTFRQ_EL0)
+using EL0VCTEN = R::Bit<1>;   ///< EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0)
+using EVNTEN = R::Bit<2>;     ///< event stream
+using EVNTDIR = R::Bit<3>;    ///< 0: an event when the chosen counter bit goes from 0 to 1
+using EVNTI = R::Field<7, 4>; ///< which counter bit (0-15) triggers the event stream
+using EL0VTEN = R::Bit<8>;    ///< EL0 may use the virtual timer
+using EL0PTEN = R::Bit<9>;    ///< EL0 may use the physical timer
 } // namespace cntkctl_el1
 
 /// [arm-arm] PMUSERENR_EL0

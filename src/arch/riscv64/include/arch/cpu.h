@@ -80,16 +80,20 @@ inline constexpr int64_t kFrameRecordLow = -16;
 /// enabled in sie is pending, whatever sstatus.SIE says ([riscv-priv] 3.3.3 "Wait for
 /// Interrupt"); a timer or PLIC interrupt left pending while the kernel runs would make it return
 /// at once, again and again — a spin that, under QEMU -icount, keeps the lock holder from running
-/// for a whole time slice. So only SSIE stays enabled while asleep. SSIP is cleared on the way
-/// out: it was for this wake-up (kernel IPIs carry no message; whoever sent one for another
-/// reason finds its work done at the next check).
+/// for a whole time slice. So only SSIE and STIE stay enabled while asleep, and the tick only so
+/// that a long wait wakes now and then (the lock watchdog, kernel/lock.cc): when it is pending,
+/// lock_wait returns true and the caller moves the deadline on (kernel::timer_defer_tick), which
+/// clears it. SSIP is cleared on the way out: it was for this wake-up (kernel IPIs carry no
+/// message; whoever sent one for another reason finds its work done at the next check).
 inline constexpr bool kLockWakeByEvent = false;
-inline void lock_wait() {
-    uint64_t saved;
-    asm volatile("csrrc %0, sie, %1\n wfi\n csrw sie, %0\n csrci sip, 2"
-                 : "=&r"(saved)
-                 : "r"(csr::sie::STIE::kMask | csr::sie::SEIE::kMask)
+inline bool lock_wait() {
+    uint64_t saved = 0;
+    uint64_t pending = 0;
+    asm volatile("csrrc %0, sie, %2\n wfi\n csrw sie, %0\n csrci sip, 2\n csrr %1, sip"
+                 : "=&r"(saved), "=&r"(pending)
+                 : "r"(csr::sie::SEIE::kMask)
                  : "memory");
+    return csr::sie::STIE::get(pending) != 0; // sip.STIP: the same bit as sie.STIE
 }
 inline void lock_wake() {}
 
