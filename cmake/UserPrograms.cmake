@@ -10,6 +10,7 @@ target_compile_options(exopi_user_flags INTERFACE
   ${EXOPI_USER_ARCH_FLAGS})
 target_include_directories(exopi_user_flags INTERFACE
   ${PROJECT_SOURCE_DIR}/userland/lib/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/arch/${EXOPI_ARCH}/include
   ${PROJECT_SOURCE_DIR}/include
   ${PROJECT_SOURCE_DIR}/src)
 target_link_options(exopi_user_flags INTERFACE

@@ -4,7 +4,8 @@
 // ends of user space, kernel-image and direct-map addresses, its own id, live, stale and made-up
 // ids, every permission combination. Meanwhile it creates children (exofork, env_create of an
 // echo server), makes them runnable, sends them IPC, maps, copies and unmaps pages in them, sets
-// their upcalls and registers, and destroys them; some seeds drive memory to exhaustion.
+// their upcalls and registers, and destroys them; some seeds drive memory to exhaustion. Some
+// children run its own code on other CPUs meanwhile (sysfuzz_children.h).
 //
 // What it checks: the kernel survives (a panic ends the run with status 3), every error is one
 // of the documented ones, and at the end — every child destroyed, its own scratch pages unmapped
@@ -26,6 +27,7 @@
 // destroys itself, never resumes itself at random registers, and never blocks where nothing
 // can wake it (ipc_recv only with a bad address, cgetc only non-blocking). Children get anything.
 #include "exopi/user.h"
+#include "sysfuzz_children.h"
 
 namespace {
 
@@ -44,6 +46,8 @@ constexpr uint64_t kScratch = 0x50000000;
 constexpr uint64_t kScratchWords = 2 * kPageSize / 8;
 
 constexpr uint64_t kConcurrent = uint64_t{1} << 63;
+bool g_concurrent = false;
+uint64_t g_cpus = 1; // online
 
 uint64_t g_rng = 0;
 uint64_t next() { // xorshift64*
@@ -335,6 +339,22 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
     if (g_nchildren > 0 && chance(3)) {
         (void)sys::env_set_status(static_cast<uint32_t>(any_child()), EnvStatus::kRunnable);
     }
+    // Children that run the fuzzer's own code on any CPU while the calls above aim at them
+    // (sysfuzz_children.h); anywhere in the text only where the kernel alone counts at the end.
+    if (chance(2)) {
+        using sysfuzz::Start;
+        Start how = g_concurrent && chance(30) ? Start::kAnywhere
+                    : chance(50)               ? Start::kRunner
+                                               : Start::kStubLoop;
+        uint64_t mask = chance(70) ? below(uint64_t{1} << g_cpus) : next();
+        if (uint32_t id = sysfuzz::start_child(how, next, mask); id != 0) {
+            if (verbose) {
+                printf("sysfuzz: #%lu started child %x (%lu)\n", index, id,
+                       static_cast<uint64_t>(how));
+            }
+            remember_child(id);
+        }
+    }
 }
 
 } // namespace
@@ -345,6 +365,8 @@ int main() {
     uint64_t calls = ((a >> 24) & 0xfffff) * 1000;
     uint64_t verbose_k = (a >> 44) & 0x7ffff;
     bool concurrent = (a & kConcurrent) != 0;
+    g_concurrent = concurrent;
+    g_cpus = sys::sys_info().value().cpus_online;
     if (seed == 0) {
         seed = 1;
     }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exopi/arch_regs.h"
 #include "exopi/syscall.h"
 #include "lib/result.h"
 
