@@ -154,6 +154,13 @@ int main() {
         g_empty = (exopi_instructions() - begin) / kRounds;
     }
     printf("bench: %-40s %9lu instructions\n", "loop overhead (subtracted)", g_empty);
+    if (g_empty == 0) {
+        // QEMU's aarch64 PMU counts retired instructions only under -icount (riscv64's instret
+        // counts either way, but only icount makes the counts exact and repeatable).
+        printf("bench: the instruction counter does not count: the figures need QEMU's -icount "
+               "(ninja bench-rv64 / bench-a64, or build/<preset>/qemu.sh test init=bench)\n");
+        return 1;
+    }
     // An unknown call number: trap in, dispatch, error out. The floor of every system call.
     figure("null_syscall", "null syscall (E_NO_SYS)",
            [] { (void)sys::call(static_cast<Sys>(999)); });
