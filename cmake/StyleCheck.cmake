@@ -13,3 +13,6 @@ set_tests_properties(style.run-refuses-unknown PROPERTIES
   PASS_REGULAR_EXPRESSION "unknown kernel command-line key .nosuchkey.")
 set_tests_properties(style.cmdline-keys style.run-accepts-keys style.run-refuses-unknown
   PROPERTIES LABELS "style")
+# The tree speaks of the project, not of how it was developed (scripts/check-words).
+add_test(NAME style.project-words COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-words)
+set_tests_properties(style.project-words PROPERTIES LABELS "style")

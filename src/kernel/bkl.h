@@ -1,6 +1,6 @@
 // The big kernel lock: one TicketLock that the kernel holds whenever it runs on behalf of an
 // environment or schedules, on any CPU (docs/smp.md "Locking"). seL4's approach, and the first
-// step of issue 12: correct first; finer locks only where the benchmark shows they pay.
+// step of the SMP work: correct first; finer locks only where the benchmark shows they pay.
 //
 // Taken on every entry from user mode (kernel::syscall, the ISA's user-trap handler), by a CPU
 // that starts scheduling, and around the idle loop's interrupt window; released on the way back
