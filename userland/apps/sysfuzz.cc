@@ -1,5 +1,5 @@
 // An in-guest system-call fuzzer (docs/reliability.md). Seeded and reproducible, it issues raw
-// system calls — sys::call is the bare ecall/svc stub, nothing filtered — with arguments from
+// system calls — sys::call reaches the bare ecall/svc, nothing filtered — with arguments from
 // biased generators: 0, -1, small numbers, page-aligned and unaligned user addresses near both
 // ends of user space, kernel-image and direct-map addresses, its own id, live, stale and made-up
 // ids, every permission combination. Meanwhile it creates children (exofork, env_create of an
@@ -345,7 +345,7 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         using sysfuzz::Start;
         Start how = g_concurrent && chance(30) ? Start::kAnywhere
                     : chance(50)               ? Start::kRunner
-                                               : Start::kStubLoop;
+                                               : Start::kCallLoop;
         uint64_t mask = chance(70) ? below(uint64_t{1} << g_cpus) : next();
         if (uint32_t id = sysfuzz::start_child(how, next, mask); id != 0) {
             if (verbose) {

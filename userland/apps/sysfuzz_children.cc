@@ -26,7 +26,7 @@ constexpr uint64_t kChildArena = 0x60000000;
 constexpr uint64_t kChildArenaPages = 8;
 
 /// Every call a running child may make: all but exofork and env_create (environments it would
-/// leave behind). Sys numbers, as the stub takes them.
+/// leave behind). Sys numbers, as __exopi_syscall takes them.
 constexpr Sys kChildCalls[] = {
     Sys::kCputs,
     Sys::kCgetc,
@@ -203,10 +203,10 @@ uint32_t start_child(Start how, uint64_t (*rnd)(), uint64_t cpu_mask) {
         regs.x[regs::kArg0] = rnd();
         regs.x[regs::kArg0 + 1] = rnd();
         break;
-    case Start::kStubLoop: {
-        auto stub = reinterpret_cast<uint64_t>(&__exopi_syscall);
-        regs.pc = stub;
-        regs.x[regs::kRa] = stub;
+    case Start::kCallLoop: {
+        auto entry = reinterpret_cast<uint64_t>(&__exopi_syscall);
+        regs.pc = entry;
+        regs.x[regs::kRa] = entry;
         for (unsigned i = 0; i < 6; ++i) {
             regs.x[regs::kArg0 + i] = child_arg(rnd());
         }

@@ -10,9 +10,9 @@ namespace sysfuzz {
 enum class Start : uint64_t {
     /// runner_main with a chosen behaviour (spin, call, fault, end itself): clean registers.
     kRunner,
-    /// The raw system-call stub with its return address pointing back at itself: the same call
+    /// The raw system-call function with its return address pointing back at itself: the same call
     /// again and again, each time with the previous result as the first argument.
-    kStubLoop,
+    kCallLoop,
     /// Any instruction of the text, every register random: what an arbitrary program could do.
     /// It may reach code that creates environments the fuzzer does not know of, so only where
     /// nothing counts them but the kernel at the end (the concurrent fuzzers).

@@ -1,7 +1,7 @@
 // Where the AArch64 procedure call standard keeps what a program sets to start code in another
 // environment (exopi::UserRegs: x[0..30] are x0-x30, x[31] is sp): [aapcs64] 6.1.1 "General-
-// purpose registers". The system-call stub __exopi_syscall (entry.S) takes the call number in
-// x6.
+// purpose registers". The raw system-call function __exopi_syscall (entry.S) takes the call
+// number in x6.
 #pragma once
 
 namespace exopi::regs {

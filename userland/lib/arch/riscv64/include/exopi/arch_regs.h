@@ -1,6 +1,6 @@
 // Where the riscv64 calling convention keeps what a program sets to start code in another
 // environment (exopi::UserRegs, x[n] is register xn): [riscv-psabi] "Integer Register
-// Convention". The system-call stub __exopi_syscall (entry.S) takes the call number in a6.
+// Convention". The raw system-call function __exopi_syscall (entry.S) takes the call number in a6.
 #pragma once
 
 namespace exopi::regs {
