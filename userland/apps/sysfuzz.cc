@@ -4,8 +4,9 @@
 // ends of user space, kernel-image and direct-map addresses, its own id, live, stale and made-up
 // ids, every permission combination. Meanwhile it creates children (exofork, env_create of an
 // echo server), makes them runnable, sends them IPC, maps, copies and unmaps pages in them, sets
-// their upcalls and registers, and destroys them; some seeds drive memory to exhaustion. Some
-// children run its own code on other CPUs meanwhile (sysfuzz_children.h).
+// their upcalls and registers, and destroys them; some seeds drive memory to exhaustion. In the
+// concurrent fuzzers some children run its own code on other CPUs meanwhile
+// (sysfuzz_children.h).
 //
 // What it checks: the kernel survives (a panic ends the run with status 3), every error is one
 // of the documented ones, and at the end — every child destroyed, its own scratch pages unmapped
@@ -340,8 +341,9 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         (void)sys::env_set_status(static_cast<uint32_t>(any_child()), EnvStatus::kRunnable);
     }
     // Children that run the fuzzer's own code on any CPU while the calls above aim at them
-    // (sysfuzz_children.h); anywhere in the text only where the kernel alone counts at the end.
-    if (chance(2)) {
+    // (sysfuzz_children.h): in the concurrent fuzzers (smpfuzz), where every CPU is busy anyway;
+    // anywhere in the text only there too, where the kernel alone counts at the end.
+    if (g_concurrent && chance(2)) {
         using sysfuzz::Start;
         Start how = g_concurrent && chance(30) ? Start::kAnywhere
                     : chance(50)               ? Start::kRunner
