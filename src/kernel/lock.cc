@@ -12,10 +12,10 @@
 
 namespace kernel {
 
-constinit uint64_t g_lock_report_ms = kLockReportMs;
-
 namespace {
 
+/// The watchdog's report threshold (`lock_watchdog_ms=N`, lock_watchdog_init).
+constinit uint64_t g_lock_report_ms = kLockReportMs;
 /// g_lock_report_ms in timer ticks; 0 until lock_watchdog_init (no CPU waits before then: the
 /// others start later).
 constinit uint64_t g_report_ticks = 0;

@@ -22,9 +22,10 @@
 // checks"), in every build:
 //  - each CPU counts the locks it holds (CpuLocks::held); the return to user mode (the ISA's
 //    trap exit: two instructions) panics if it is not 0, naming the lock taken last and where;
-//  - a wait that outlasts g_lock_report_ms prints the waiter, the holder and both call sites,
-//    and one that outlasts kLockPanicFactor times that panics (kernel/lock.cc): a hang becomes
-//    a report and a failing exit status rather than silence.
+//  - a wait that outlasts `lock_watchdog_ms` (kLockReportMs unless the command line says)
+//    prints the waiter, the holder and both call sites, and one that outlasts kLockPanicFactor
+//    times that panics (kernel/lock.cc): a hang becomes a report and a failing exit status
+//    rather than silence.
 #pragma once
 
 #include <stdint.h>
@@ -122,7 +123,6 @@ class TicketLock {
 /// command line's `lock_watchdog_ms=N` changes the first (kernel/lock.cc).
 inline constexpr uint64_t kLockReportMs = 1000;
 inline constexpr uint64_t kLockPanicFactor = 10;
-extern uint64_t g_lock_report_ms;
 /// Reads `lock_watchdog_ms=N` and arms the watchdog (once the timer's frequency is known).
 void lock_watchdog_init(exo::Str cmdline);
 
