@@ -19,6 +19,8 @@ constinit uint64_t g_lock_report_ms = kLockReportMs;
 /// g_lock_report_ms in timer ticks; 0 until lock_watchdog_init (no CPU waits before then: the
 /// others start later).
 constinit uint64_t g_report_ticks = 0;
+/// arch::kLockSpinNs in timer ticks; 0 until lock_watchdog_init.
+constinit uint64_t g_spin_ticks = 0;
 
 const char* lock_name(const TicketLock* l) {
     return l == &g_big_lock ? "the big kernel lock" : "a lock";
@@ -83,43 +85,59 @@ void lock_watchdog_init(exo::Str cmdline) {
         }
     }
     g_report_ticks = platform::timer_hz() * g_lock_report_ms / 1000;
+    g_spin_ticks = platform::timer_hz() * arch::kLockSpinNs / 1'000'000'000;
 }
 
 void TicketLock::wait(uint32_t ticket, uint32_t me, const char* file, uint32_t line) {
-    // Register as a waiter before the check that decides to sleep: a release after this point
+    // Register as a waiter before the check that decides to wait: a release after this point
     // sees the bit and wakes us (both sides sequentially consistent: store, then load).
+    uint32_t bit = 1U << me;
     __atomic_store_n(&tickets_[me], ticket, __ATOMIC_RELAXED);
-    __atomic_fetch_or(&waiters_, 1U << me, __ATOMIC_SEQ_CST);
+    __atomic_fetch_or(&waiters_, bit, __ATOMIC_SEQ_CST);
     uint64_t start = arch::timer_now();
-    bool reported = false;
-    while (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket) {
-        if (arch::lock_wait()) {
-            timer_defer_tick(); // the tick came during the wait (arch/cpu.h lock_wait)
-        }
-        uint64_t waited = arch::timer_now() - start;
-        if (g_report_ticks != 0 && waited >= g_report_ticks) [[unlikely]] {
-            if (!reported) {
-                report_wait(this, me, file, line, false);
-                reported = true;
-            } else if (waited >= g_report_ticks * kLockPanicFactor) {
-                report_wait(this, me, file, line, true);
+    // Spin: a short wait costs no IPI (arch/cpu.h lock_spin_wait).
+    while (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket &&
+           arch::timer_now() - start < g_spin_ticks) {
+        arch::lock_spin_wait();
+    }
+    if (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket) {
+        // Sleep: registered as a sleeper first, and checked again after (as above).
+        __atomic_fetch_or(&sleepers_, bit, __ATOMIC_SEQ_CST);
+        PerCpu& cpu = this_cpu();
+        bool reported = false;
+        while (__atomic_load_n(&serving_, __ATOMIC_SEQ_CST) != ticket) {
+            if (arch::lock_sleep()) {
+                timer_defer_tick(); // the tick came during the wait (arch/cpu.h lock_sleep)
+            }
+            // The IPI that woke us, or one sent for another reason: its sender's work is done
+            // at this CPU's next check anyway (an idle CPU's run queue, a kick at the next
+            // entry), except a panic's, which is checked here.
+            platform::ipi_clear();
+            cpu.ipi_absorbed = true;
+            stop_if_panicking();
+            uint64_t waited = arch::timer_now() - start;
+            if (g_report_ticks != 0 && waited >= g_report_ticks) [[unlikely]] {
+                if (!reported) {
+                    report_wait(this, me, file, line, false);
+                    reported = true;
+                } else if (waited >= g_report_ticks * kLockPanicFactor) {
+                    report_wait(this, me, file, line, true);
+                }
             }
         }
+        __atomic_fetch_and(&sleepers_, ~bit, __ATOMIC_RELAXED);
     }
-    __atomic_fetch_and(&waiters_, ~(1U << me), __ATOMIC_RELAXED);
+    __atomic_fetch_and(&waiters_, ~bit, __ATOMIC_RELAXED);
     ++contended_; // ours now
 }
 
 void TicketLock::wake(uint32_t next) {
-    if constexpr (arch::kLockWakeByEvent) {
-        arch::lock_wake();
-        return;
-    }
-    // Only the holder of the next ticket can go on: wake it alone (an IPI is a call to the
-    // firmware on riscv64, and waking every waiter would send them back to sleep anyway).
-    uint32_t waiting = __atomic_load_n(&waiters_, __ATOMIC_SEQ_CST);
-    for (uint32_t i = 0; waiting != 0; ++i, waiting >>= 1) {
-        if ((waiting & 1) != 0 && __atomic_load_n(&tickets_[i], __ATOMIC_RELAXED) == next) {
+    arch::lock_spin_wake();
+    // Only the holder of the next ticket can go on: wake it alone (an IPI is an MMIO write or a
+    // call to the firmware, and waking every sleeper would send them back to sleep anyway).
+    uint32_t sleeping = __atomic_load_n(&sleepers_, __ATOMIC_SEQ_CST);
+    for (uint32_t i = 0; sleeping != 0; ++i, sleeping >>= 1) {
+        if ((sleeping & 1) != 0 && __atomic_load_n(&tickets_[i], __ATOMIC_RELAXED) == next) {
             if (PerCpu* cpu = cpu_at(i)) {
                 platform::send_ipi(cpu->cpu_id);
             }

@@ -1,14 +1,17 @@
 // The kernel's lock.
 //
-// TicketLock: fair (FIFO by ticket), records its owner, and waits asleep rather than spinning:
-// under QEMU -icount all vCPUs share one host thread round robin, so a spinning CPU would keep
-// the lock's holder from running for a whole time slice; on hardware, sleeping saves power.
-// How a waiter sleeps and is woken is the ISA's (arch/cpu.h lock_wait / lock_wake):
-//  - aarch64: WFE, woken by the SEV the release does ([arm-arm] D1.6.1 "Wait for Event": the
-//    event register is sticky, so a SEV between the waiter's check and its WFE is not lost);
-//  - riscv64: WFI with only the supervisor software interrupt enabled in sie (interrupts masked),
-//    woken by an IPI the release sends to the waiter holding the next ticket; a pending SSIP
-//    makes the WFI return at once, so an IPI between the check and the WFI is not lost either.
+// TicketLock: fair (FIFO by ticket), records its owner, and does not keep a CPU busy while it
+// waits. Under QEMU -icount all vCPUs share one host thread round robin, and without icount a
+// host with fewer cores than vCPUs deschedules some; either way a waiter that keeps its vCPU
+// busy keeps the lock's holder from running (lock-holder preemption); on hardware, waiting
+// asleep saves power. How a waiter waits is the ISA's (arch/cpu.h lock_spin_wait, lock_sleep):
+//  - first, for arch::kLockSpinNs (aarch64: 20 us; riscv64: 0), it spins with WFE, woken by the
+//    SEV of every release (lock_spin_wake);
+//  - then it sleeps (WFI, interrupts masked), registered in `sleepers_`, and the release sends
+//    an IPI to the one sleeper that holds the next ticket. A pending IPI ends a WFI whatever the
+//    interrupt mask says ([arm-arm] D1.6.2, [riscv-priv] 3.3.3), so an IPI sent between the
+//    waiter's last check and its WFI is not lost. The waiter then clears it
+//    (platform::ipi_clear: kernel IPIs carry no message, docs/smp.md).
 //
 // TicketLocks: the big kernel lock (kernel/bkl.h), each address space's (address_space.h), each
 // CPU's frame cache's and the frame allocator's (memory.h), each CPU's list of deferred TLB
@@ -82,8 +85,8 @@ class TicketLock {
         --cpu_locks().held;
         __atomic_store_n(&owner_, 0U, __ATOMIC_RELAXED);
         uint32_t next = serving_ + 1;
-        // Sequentially consistent with the waiter's registration (wait): either the waiter
-        // sees the new ticket before it sleeps, or this sees its bit and wakes it.
+        // Sequentially consistent with the waiter's registrations (wait): either the waiter
+        // sees the new ticket before it waits, or this sees its bit and wakes it.
         __atomic_store_n(&serving_, next, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&waiters_, __ATOMIC_SEQ_CST) != 0) [[unlikely]] {
             wake(next);
@@ -111,8 +114,9 @@ class TicketLock {
     /// The holder's CPU index + 1; 0: free. (All zeros is the free lock, so that a table of
     /// objects holding one — the environments' address spaces — stays in .bss.)
     uint32_t owner_ = 0;
-    uint32_t waiters_ = 0;               ///< CPU indices (bits) asleep in lock()
-    uint32_t tickets_[kMaxWaiters] = {}; ///< each waiting CPU's ticket (riscv64 wakes the next)
+    uint32_t waiters_ = 0;               ///< CPU indices (bits) waiting in lock()
+    uint32_t sleepers_ = 0;              ///< those of them past spinning: woken by an IPI
+    uint32_t tickets_[kMaxWaiters] = {}; ///< each waiting CPU's ticket (wake() wakes the next)
     uint32_t line_ = 0;                  ///< the holder's call site (lock()'s `line`)
     const char* file_ = nullptr;         ///< and file
     uint64_t contended_ = 0;
@@ -123,7 +127,8 @@ class TicketLock {
 /// command line's `lock_watchdog_ms=N` changes the first (kernel/lock.cc).
 inline constexpr uint64_t kLockReportMs = 1000;
 inline constexpr uint64_t kLockPanicFactor = 10;
-/// Reads `lock_watchdog_ms=N` and arms the watchdog (once the timer's frequency is known).
+/// Reads `lock_watchdog_ms=N`, arms the watchdog and sets the spinning phase's length (once the
+/// timer's frequency is known).
 void lock_watchdog_init(exo::Str cmdline);
 
 } // namespace kernel

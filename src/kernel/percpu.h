@@ -47,9 +47,13 @@ struct PerCpu {
     uint32_t index = 0;         ///< 0 for the boot CPU; bit index in AddressSpace::cpus()
     uint32_t online = 0;        ///< set (release) by the CPU once it runs the kernel
     uint64_t ipis = 0;          ///< IPIs taken
-    uint64_t runs = 0;          ///< environments entered from the scheduler here
-    bool kicked = false;        ///< another CPU changed `current` (kernel/bkl.h)
-    uint16_t asid = 0;          ///< the ASID `space` is installed with
+    /// A lock wait cleared this CPU's IPI (kernel/lock.cc): an interrupt then found with no
+    /// cause is that IPI's, not spurious (the board's handler reads the cause after the entry
+    /// took the big lock).
+    bool ipi_absorbed = false;
+    uint64_t runs = 0;   ///< environments entered from the scheduler here
+    bool kicked = false; ///< another CPU changed `current` (kernel/bkl.h)
+    uint16_t asid = 0;   ///< the ASID `space` is installed with
     /// TLB maintenance owed by this CPU before it next installs a user address space, where
     /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
     /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.

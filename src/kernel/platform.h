@@ -58,9 +58,17 @@ uint32_t cpu_ids(uint64_t* ids, uint32_t max);
 /// the mechanism passes one (SBI HSM's opaque value; the Pi's spin table passes none). False if
 /// the firmware refused; true does not mean it arrived (kernel/smp.cc waits for that).
 bool start_cpu(uint64_t cpu_id, uint64_t entry, uint64_t arg);
+/// Puts the CPU with hardware id `cpu_id`, which the kernel will not use (cpus=N), to sleep for
+/// good at physical address `park` (arch start.S cpu_park), if the firmware left it in a busy
+/// wait (the Pi's spin table: WFE); where the firmware keeps it asleep (SBI HSM), nothing.
+void park_cpu(uint64_t cpu_id, uint64_t park);
 /// Interrupts the CPU with hardware id `cpu_id` (an IPI); its handle_irq calls
 /// kernel::ipi_interrupt. Signals sent before it handled the previous one may merge into one.
 void send_ipi(uint64_t cpu_id);
+/// Clears this CPU's pending IPI, if the board keeps it (the Pi's mailbox); a no-op where the
+/// ISA's lock_sleep already did (riscv64's sip.SSIP). For a TicketLock waiter woken by one
+/// (kernel/lock.cc), whose interrupts stay masked.
+void ipi_clear();
 /// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt,
 /// kernel::ipi_interrupt or kernel::console_input, or kernel::spurious_interrupt for anything
 /// unknown.

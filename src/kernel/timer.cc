@@ -56,7 +56,15 @@ void timer_interrupt() {
     }
 }
 
-void spurious_interrupt() { ++g_spurious; }
+void spurious_interrupt() {
+    PerCpu& cpu = this_cpu();
+    if (cpu.ipi_absorbed) {
+        cpu.ipi_absorbed = false;
+        ++cpu.ipis;
+        return;
+    }
+    ++g_spurious;
+}
 uint64_t spurious_interrupts() { return g_spurious; }
 
 } // namespace kernel

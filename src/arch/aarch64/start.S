@@ -59,9 +59,17 @@ high_entry:
     mov     x0, x19
     bl      aarch64_boot            // does not return
 
+// A core the kernel does not use: asleep for good. WFI, not WFE: the firmware's own spin loop
+// waits in WFE, which keeps a (virtual) core busy; WFI with every interrupt masked leaves it
+// idle (a pending IRQ would end the WFI even masked, [arm-arm] D1.6.2; none is routed to an
+// unused core). The kernel sends the cores the command line leaves unused here (kernel/smp.cc,
+// platform park_cpu).
+    .globl  cpu_park
+cpu_park:
 park:
-    wfe
-    b       park
+    msr     daifset, #0xf
+1:  wfi
+    b       1b
 
 // A secondary core, released from the spin table: MMU and caches off, at EL2 (or EL1), x0 = 0.
 // It retraces core 0's path: a small stack of its own in .bss (by core number), EL2 -> EL1,

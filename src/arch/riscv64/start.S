@@ -44,6 +44,11 @@ high_entry:
     mv      a1, s1
     call    riscv_boot              // does not return
 
+// A hart the kernel does not use: asleep for good (sie is 0 after reset, so no interrupt ends
+// the WFI). The kernel leaves the harts the command line does not want stopped in the SBI's HSM
+// instead (platform park_cpu), so only a hart that arrives here unasked comes.
+    .globl  cpu_park
+cpu_park:
 park:
     wfi
     j       park

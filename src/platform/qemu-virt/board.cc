@@ -97,6 +97,11 @@ void send_ipi(uint64_t hart) {
     }
 }
 
+void ipi_clear() {}
+
+void park_cpu(uint64_t /*hart*/, uint64_t /*park*/) {
+} // SBI HSM: stopped harts sleep in M-mode // riscv64's lock_sleep clears sip.SSIP itself
+
 void handle_irq() {
     uint64_t hart = kernel::this_cpu().cpu_id;
     uint32_t source = virt::plic_claim(hart);

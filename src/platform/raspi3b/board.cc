@@ -85,7 +85,15 @@ bool start_cpu(uint64_t core, uint64_t entry, uint64_t /*arg*/) {
     return true;
 }
 
+void park_cpu(uint64_t core, uint64_t park) {
+    // The spin table's loop is WFE (under QEMU a busy loop, on the chip a core that wakes at
+    // every SEV the kernel's locks send): move the core to the kernel's WFI.
+    (void)start_cpu(core, park, 0);
+}
+
 void send_ipi(uint64_t core) { rpi::mailbox0_signal(core); }
+
+void ipi_clear() { rpi::mailbox0_clear(kernel::this_cpu().cpu_id); }
 
 void handle_irq() {
     uint64_t core = kernel::this_cpu().cpu_id;

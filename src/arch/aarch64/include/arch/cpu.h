@@ -104,22 +104,39 @@ inline constexpr int64_t kFrameRecordLow = 0;
 /// stores they wait for visible.
 inline void send_event() { asm volatile("dsb sy\n sev" ::: "memory"); }
 
-/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFE, until the SEV of a release or
-/// the generic timer's event stream (cpu_init), which bounds every WFE so that the lock
-/// watchdog gets to look at the time. Never reports the tick: it stays pending, masked.
-inline constexpr bool kLockWakeByEvent = true;
-inline bool lock_wait() {
-    asm volatile("wfe" ::: "memory");
-    return false;
-}
+/// How a kernel::TicketLock waiter waits (kernel/lock.h), in two phases.
+///
+/// First it spins for kLockSpinNs with WFE: most waits for a lock are short, and a WFE is
+/// ended by the SEV of the release (lock_spin_wake) or by the generic timer's event stream
+/// (cpu_init), whichever comes first ([arm-arm] D1.6.1 "Wait for Event": the event register is
+/// sticky, so a SEV between the waiter's check and its WFE is not lost). A WFE does not give the
+/// core up, though: under a hypervisor, or QEMU with a host thread per vCPU (QEMU's WFE is a
+/// yield), four waiting cores keep the holder's from running — lock-holder preemption, which made
+/// a 4-CPU boot 50 times slower than a 1-CPU one on a 2-core host.
+///
+/// Then it sleeps with WFI (interrupts masked): the release sends an IPI to the one core that
+/// holds the next ticket. A physical IRQ ends a WFI even while PSTATE.I masks it ([arm-arm]
+/// D1.6.2 "Wait for Interrupt"), so an IPI sent between the waiter's last check and its WFI is
+/// not lost; the caller clears it afterwards (platform::ipi_clear). lock_sleep returns true if
+/// the tick is what woke it (CNTP_CTL_EL0.ISTATUS, [arm-arm] D11.2.4): it stays pending while
+/// the kernel runs, so the caller moves the deadline on (kernel::timer_defer_tick) or every
+/// later WFI would return at once.
+inline constexpr uint64_t kLockSpinNs = 20'000;
+inline void lock_spin_wait() { asm volatile("wfe" ::: "memory"); }
 /// After the releasing store: complete it, then signal every core waiting in WFE.
-inline void lock_wake() { asm volatile("dsb ish\n sev" ::: "memory"); }
+inline void lock_spin_wake() { asm volatile("dsb ish\n sev" ::: "memory"); }
+inline bool lock_sleep() {
+    asm volatile("wfi" ::: "memory");
+    return reg::cntp_ctl_el0::ISTATUS::get(ARCH_SYSREG_READ(cntp_ctl_el0)) != 0;
+}
 
-/// Interrupts off, then wait forever. Used when the machine cannot be powered off.
+/// Interrupts off, then wait forever. Used when the machine cannot be powered off, and by a CPU
+/// that stops because another panicked. WFI, not WFE: a WFE loop keeps a (virtual) core busy.
+/// The timer is stopped first, or its pending interrupt would end every WFI at once.
 [[noreturn]] inline void halt_cpu() {
-    asm volatile("msr daifset, #0xf");
+    asm volatile("msr daifset, #0xf\n msr cntp_ctl_el0, xzr\n isb" ::: "memory");
     for (;;) {
-        asm volatile("wfe");
+        asm volatile("wfi");
     }
 }
 

@@ -140,6 +140,14 @@ using EL0VTEN = R::Bit<8>;    ///< EL0 may use the virtual timer
 using EL0PTEN = R::Bit<9>;    ///< EL0 may use the physical timer
 } // namespace cntkctl_el1
 
+/// [arm-arm] D11.2.4 / CNTP_CTL_EL0: the EL1 physical timer's control.
+namespace cntp_ctl_el0 {
+struct R : exo::Register<R> {};
+using ENABLE = R::Bit<0>;  ///< the timer runs
+using IMASK = R::Bit<1>;   ///< its interrupt is masked
+using ISTATUS = R::Bit<2>; ///< the condition is met: CNTPCT_EL0 >= CNTP_CVAL_EL0 (read-only)
+} // namespace cntp_ctl_el0
+
 /// [arm-arm] PMUSERENR_EL0
 namespace pmuserenr_el0 {
 struct R : exo::Register<R> {};

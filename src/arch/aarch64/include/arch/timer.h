@@ -17,7 +17,7 @@ inline uint64_t timer_frequency() { return ARCH_SYSREG_READ(cntfrq_el0); }
 
 inline void timer_set_deadline(uint64_t when) {
     ARCH_SYSREG_WRITE(cntp_cval_el0, when);
-    ARCH_SYSREG_WRITE(cntp_ctl_el0, 1); // [arm-arm] CNTP_CTL_EL0: ENABLE = 1, IMASK = 0
+    ARCH_SYSREG_WRITE(cntp_ctl_el0, reg::cntp_ctl_el0::ENABLE::make(1)); // IMASK = 0
 }
 
 inline void timer_enable_interrupt() {}

@@ -75,18 +75,23 @@ inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* r
 /// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
 inline constexpr int64_t kFrameRecordLow = -16;
 
-/// How a kernel::TicketLock waiter sleeps (kernel/lock.h): WFI with interrupts masked, woken by
+/// How a kernel::TicketLock waiter waits (kernel/lock.h). No spinning phase (kLockSpinNs 0):
+/// there is no WFE to spin with, and the wake-up IPI is cheap enough.
+inline constexpr uint64_t kLockSpinNs = 0;
+inline void lock_spin_wait() {}
+inline void lock_spin_wake() {}
+/// It sleeps with WFI with interrupts masked, woken by
 /// the IPI (sip.SSIP) the release sends to the next waiter. WFI returns as soon as an interrupt
 /// enabled in sie is pending, whatever sstatus.SIE says ([riscv-priv] 3.3.3 "Wait for
 /// Interrupt"); a timer or PLIC interrupt left pending while the kernel runs would make it return
 /// at once, again and again — a spin that, under QEMU -icount, keeps the lock holder from running
 /// for a whole time slice. So only SSIE and STIE stay enabled while asleep, and the tick only so
 /// that a long wait wakes now and then (the lock watchdog, kernel/lock.cc): when it is pending,
-/// lock_wait returns true and the caller moves the deadline on (kernel::timer_defer_tick), which
+/// lock_sleep returns true and the caller moves the deadline on (kernel::timer_defer_tick), which
 /// clears it. SSIP is cleared on the way out: it was for this wake-up (kernel IPIs carry no
-/// message; whoever sent one for another reason finds its work done at the next check).
-inline constexpr bool kLockWakeByEvent = false;
-inline bool lock_wait() {
+/// message; whoever sent one for another reason finds its work done at the next check), so the
+/// board's platform::ipi_clear has nothing left to do.
+inline bool lock_sleep() {
     uint64_t saved = 0;
     uint64_t pending = 0;
     asm volatile("csrrc %0, sie, %2\n wfi\n csrw sie, %0\n csrci sip, 2\n csrr %1, sip"
@@ -95,7 +100,6 @@ inline bool lock_wait() {
                  : "memory");
     return csr::sie::STIE::get(pending) != 0; // sip.STIP: the same bit as sie.STIE
 }
-inline void lock_wake() {}
 
 /// Interrupts off, then wait forever. Used when the machine cannot be powered off.
 [[noreturn]] inline void halt_cpu() {
