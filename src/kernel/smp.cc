@@ -31,9 +31,9 @@ static_assert(kMaxCpus <= TicketLock::kMaxWaiters, "a TicketLock keeps a ticket 
 namespace {
 
 /// How long the boot CPU waits for a secondary to come up. Bring-up takes about 0.1 ms of guest
-/// time under QEMU, but QEMU in real time (qemu.sh test-rr) on a loaded host has taken over a
-/// second now and then; firmware that accepted the start but never runs the CPU costs this much.
-constexpr uint64_t kStartTimeoutMs = 5000;
+/// time under QEMU, a few ms in real time on a loaded host; firmware that accepted the start but
+/// never runs the CPU costs this much.
+constexpr uint64_t kStartTimeoutMs = 1000;
 
 uint32_t cpus_wanted(exo::Str cmdline, uint32_t available) {
     auto opt = exo::cmdline_get(cmdline, "cpus");

@@ -7,6 +7,7 @@
 // then every address is computed pc-relative (la = auipc + addi under medany), never loaded.
 
 #define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/firmware.h)
+#define HART_WANTED_MAX 64 // riscv_hart_wanted's entries (arch/sbi.h kHartWantedMax)
 
     .section .text.boot, "ax"
     .globl _start
@@ -15,11 +16,11 @@ _start:
     csrw    sip, zero
 
     // Only one hart may run the boot path: firmware other than OpenSBI may start them all.
-    // The first to increment boot_lottery wins; the others wait forever.
+    // The first to increment boot_lottery wins; the others go to late_hart.
     la      t0, boot_lottery
     li      t1, 1
     amoadd.w t1, t1, (t0)
-    bnez    t1, park
+    bnez    t1, late_hart
 
     mv      s0, a0                  // hart id
     mv      s1, a1                  // DTB (physical)
@@ -43,6 +44,25 @@ high_entry:
     mv      a0, s0
     mv      a1, s1
     call    riscv_boot              // does not return
+
+// A hart that lost the lottery: one that firmware started with the boot hart (it waits here
+// forever), or one the kernel started that the firmware sent here instead of to secondary_entry.
+// OpenSBI 1.1 does that to a hart asked for (sbi_hart_start) before it has been through its own
+// warm boot: the hart later enters the firmware's default next stage, this _start, with a1 = the
+// DTB rather than the opaque value (seen under QEMU 7.2 in real time with a loaded host, where
+// a vCPU may not have run at all by then). So arch::sbi::start_hart records each request in
+// riscv_hart_wanted[hart id] (index + 1) before it asks, and such a hart goes on from the
+// record as if it had come to secondary_entry. a0 = its hart id, in either case.
+late_hart:
+    li      t0, HART_WANTED_MAX
+    bgeu    a0, t0, park
+    la      t0, riscv_hart_wanted
+    slli    t1, a0, 3
+    add     t0, t0, t1
+    ld      a1, (t0)
+    beqz    a1, park                // not asked for
+    addi    a1, a1, -1
+    j       secondary_entry
 
 // A hart the kernel does not use: asleep for good (sie is 0 after reset, so no interrupt ends
 // the WFI). The kernel leaves the harts the command line does not want stopped in the SBI's HSM
@@ -95,6 +115,11 @@ secondary_stacks_addr:
     .balign 4
 boot_lottery:
     .word   0
+
+    .balign 8
+    .globl  riscv_hart_wanted
+riscv_hart_wanted:                  // written by arch::sbi::start_hart (arch/sbi.h)
+    .space  HART_WANTED_MAX * 8
 
     .section .bss.stack, "aw", @nobits
     // Stack i (4 KiB) is used by the secondary with index i from its entry until it moves to

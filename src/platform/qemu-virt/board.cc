@@ -87,7 +87,7 @@ uint32_t cpu_ids(uint64_t* ids, uint32_t max) {
 }
 
 bool start_cpu(uint64_t hart, uint64_t entry, uint64_t arg) {
-    return arch::sbi::hart_start(hart, entry, arg) == arch::sbi::kSuccess;
+    return arch::sbi::start_hart(hart, entry, arg) == arch::sbi::kSuccess;
 }
 
 void send_ipi(uint64_t hart) {
@@ -97,10 +97,10 @@ void send_ipi(uint64_t hart) {
     }
 }
 
-void ipi_clear() {}
+void ipi_clear() {} // riscv64's lock_sleep clears sip.SSIP itself
 
-void park_cpu(uint64_t /*hart*/, uint64_t /*park*/) {
-} // SBI HSM: stopped harts sleep in M-mode // riscv64's lock_sleep clears sip.SSIP itself
+// SBI HSM: stopped harts sleep in M-mode.
+void park_cpu(uint64_t /*hart*/, uint64_t /*park*/) {}
 
 void handle_irq() {
     uint64_t hart = kernel::this_cpu().cpu_id;

@@ -40,6 +40,20 @@ inline int64_t hart_start(uint64_t hart, uint64_t start, uint64_t opaque) {
     return call(0x48534D, 0, hart, start, opaque).error;
 }
 
+/// The kernel's requests for harts, by hart id: index + 1, or 0 (start.S late_hart reads it).
+inline constexpr uint64_t kHartWantedMax = 64;
+extern "C" uint64_t riscv_hart_wanted[kHartWantedMax];
+
+/// hart_start, recorded first for a hart the firmware sends to _start instead (start.S
+/// late_hart): `index` is the kernel's index for it, also passed as the opaque value.
+inline int64_t start_hart(uint64_t hart, uint64_t start, uint64_t index) {
+    if (hart < kHartWantedMax) {
+        __atomic_store_n(&riscv_hart_wanted[hart], index + 1, __ATOMIC_RELEASE);
+    }
+    asm volatile("fence rw, rw" ::: "memory"); // the record before the request
+    return hart_start(hart, start, index);
+}
+
 /// [riscv-sbi] 7 "IPI Extension" (EID "sPI"), function 0: sbi_send_ipi. Sets sip.SSIP on each
 /// hart in the mask (bit i = hart base + i).
 inline int64_t send_ipi(uint64_t hart_mask, uint64_t hart_mask_base) {
