@@ -5,6 +5,7 @@
 #include "boot_info.h"
 #include "console.h"
 #include "env.h"
+#include "exopi/args.h"
 #include "exopi/exit_status.h"
 #include "invariants.h"
 #include "ktest.h"
@@ -56,7 +57,8 @@ exo::Str copy_cmdline(exo::Str from) {
         }
     }
     set_boot_free_pages(frames().free_pages());
-    auto e = env_create(name, 0, arg);
+    // Not runnable until its argument page is in place (no other CPU may run it meanwhile).
+    auto e = env_create(name, 0, arg, false);
     if (!e) {
         kprintf("kernel: cannot start \"%.*s\" (error %ld); embedded programs:",
                 static_cast<int>(name.size), name.data, static_cast<int64_t>(e.error()));
@@ -68,6 +70,15 @@ exo::Str copy_cmdline(exo::Str from) {
         kprintf("\n");
         platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
     }
+    exo::Str words = exo::cmdline_program_args(cmdline);
+    if (exopi::Error err = load_args(e.value(), name, words); err != exopi::kOk) {
+        kprintf("kernel: cannot give \"%.*s\" its arguments \"%.*s\" (error %ld): at most %lu "
+                "words, %zu bytes\n",
+                static_cast<int>(name.size), name.data, static_cast<int>(words.size), words.data,
+                static_cast<int64_t>(err), exopi::kArgMax - 1, sizeof exopi::ArgPage::strings);
+        platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
+    }
+    env_set_status(e.value(), EnvStatus::kRunnable);
     kprintf("kernel: starting %.*s as [%08x]\n", static_cast<int>(name.size), name.data,
             e.value()->id);
     set_boot_instructions(arch::instructions_retired() - g_boot_start);

@@ -2,20 +2,29 @@
 
 namespace exo {
 
+namespace {
+constexpr Str kProgramArgs("--");
+} // namespace
+
+Str next_word(Str s, size_t* pos) {
+    size_t i = *pos;
+    while (i < s.size && s[i] == ' ') {
+        ++i;
+    }
+    size_t start = i;
+    while (i < s.size && s[i] != ' ') {
+        ++i;
+    }
+    *pos = i;
+    return s.substr(start, i - start);
+}
+
 Result<Str, bool> cmdline_get(Str cmdline, Str key) {
     Result<Str, bool> found = Err{false};
     size_t i = 0;
-    while (i < cmdline.size) {
-        while (i < cmdline.size && cmdline[i] == ' ') {
-            ++i;
-        }
-        size_t start = i;
-        while (i < cmdline.size && cmdline[i] != ' ') {
-            ++i;
-        }
-        Str word = cmdline.substr(start, i - start);
-        if (word.empty()) {
-            continue;
+    for (Str word = next_word(cmdline, &i); !word.empty(); word = next_word(cmdline, &i)) {
+        if (word == kProgramArgs) {
+            break; // the rest is the first program's
         }
         if (word == key) {
             found = Str(word.data + word.size, 0);
@@ -24,6 +33,16 @@ Result<Str, bool> cmdline_get(Str cmdline, Str key) {
         }
     }
     return found;
+}
+
+Str cmdline_program_args(Str cmdline) {
+    size_t i = 0;
+    for (Str word = next_word(cmdline, &i); !word.empty(); word = next_word(cmdline, &i)) {
+        if (word == kProgramArgs) {
+            return cmdline.substr(i);
+        }
+    }
+    return Str(cmdline.data + cmdline.size, 0);
 }
 
 Result<uint64_t, bool> parse_u64(Str s) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -55,6 +56,48 @@ TEST(ParseU64, DecimalOnly) {
     EXPECT_FALSE(exo::parse_u64("-1").ok());
     EXPECT_FALSE(exo::parse_u64("1x").ok());
     EXPECT_FALSE(exo::parse_u64(" 1").ok());
+}
+
+} // namespace
+
+namespace {
+
+std::string program_args(const char* cmdline) {
+    exo::Str r = exo::cmdline_program_args(cmdline);
+    return std::string(r.data, r.size);
+}
+
+std::vector<std::string> words(const char* s) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    exo::Str str(s);
+    for (exo::Str w = exo::next_word(str, &pos); !w.empty(); w = exo::next_word(str, &pos)) {
+        out.emplace_back(w.data, w.size);
+    }
+    return out;
+}
+
+TEST(Cmdline, WordsAfterDashesAreTheProgramsNotOptions) {
+    EXPECT_EQ(get("init=argtest -- init=x cpus=1", "init"), "argtest");
+    EXPECT_EQ(get("init=argtest -- cpus=1", "cpus"), "<absent>");
+    EXPECT_EQ(get("a=1 --", "a"), "1");
+    // A word that merely starts with -- is an ordinary word.
+    EXPECT_EQ(get("--x=1 x=2", "--x"), "1");
+}
+
+TEST(Cmdline, ProgramArgs) {
+    EXPECT_EQ(program_args("init=argtest -- a b  c"), " a b  c");
+    EXPECT_EQ(program_args("init=argtest -- a -- b"), " a -- b"); // only the first -- splits
+    EXPECT_EQ(program_args("init=argtest --"), "");
+    EXPECT_EQ(program_args("init=argtest"), "");
+    EXPECT_EQ(program_args("init=argtest --a b"), "");
+    EXPECT_EQ(program_args("-- x"), " x");
+}
+
+TEST(Cmdline, NextWord) {
+    EXPECT_EQ(words("  a bb   ccc "), (std::vector<std::string>{"a", "bb", "ccc"}));
+    EXPECT_EQ(words(""), std::vector<std::string>{});
+    EXPECT_EQ(words("   "), std::vector<std::string>{});
 }
 
 } // namespace

@@ -1,15 +1,17 @@
 // A small interactive shell: runs embedded programs by name and waits for them.
-//   NAME ARGS  runs program NAME in the foreground with the words ARGS as its arguments
-//              (main's argc/argv); if the first is a number it is also arg()
-//   ls        lists the embedded programs
-//   help      says this
-//   exit      leaves the shell (as does Ctrl-D at an empty prompt)
+//   NAME ARGS  runs program NAME in the foreground with ARGS as the program takes them (the
+//              program table, exopi/programs.h): a number as its arg(), words as main's argv,
+//              or none — arguments a program does not take are refused
+//   ls         lists the programs, then the tests
+//   help       says this and what each program does; help NAME: what NAME takes
+//   exit       leaves the shell (as does Ctrl-D at an empty prompt)
 // Ctrl-C stops the program in the foreground. A line longer than the buffer is refused, not cut.
 //
 // While a program runs, the shell polls the console (non-blocking) for Ctrl-C; other characters
 // typed meanwhile are kept, in order, for its next prompt. A program blocked in cgetc gets the
 // characters first (the kernel hands them to a waiting reader before buffering them), so the
 // shell only sees what nobody was waiting for.
+#include "exopi/programs.h"
 #include "exopi/user.h"
 
 namespace {
@@ -75,12 +77,65 @@ Line read_line(char* buf, size_t size) {
     }
 }
 
-void list_programs() {
-    char name[32];
-    for (uint64_t i = 0; sys::program_name(i, name, sizeof name).ok(); ++i) {
-        printf("%s%s", i == 0 ? "" : " ", name);
+const ProgramInfo* find(const char* name) {
+    for (uint64_t i = 0; i < kProgramCount; ++i) {
+        if (equal(kPrograms[i].name, name)) {
+            return &kPrograms[i];
+        }
     }
-    printf("\n");
+    return nullptr;
+}
+
+// "NAME", "NAME [N]" or "NAME [WORDS...]", as the program takes arguments.
+void print_synopsis(const ProgramInfo& p, int width) {
+    const char* tail = p.args == ProgramArgs::kNumber  ? " [N]"
+                       : p.args == ProgramArgs::kWords ? " [WORDS...]"
+                                                       : "";
+    int n = static_cast<int>(strlen(p.name) + strlen(tail));
+    printf("%s%s%*s", p.name, tail, width > n ? width - n : 0, "");
+}
+
+void list_programs() {
+    for (int test = 0; test <= 1; ++test) {
+        printf("%s:", test != 0 ? "tests" : "programs");
+        for (uint64_t i = 0; i < kProgramCount; ++i) {
+            if (kPrograms[i].test == (test != 0)) {
+                printf(" %s", kPrograms[i].name);
+            }
+        }
+        printf("\n");
+    }
+}
+
+void help() {
+    printf("NAME [ARGS] runs a program (Ctrl-C stops it); help NAME says what it takes;\n"
+           "ls lists the programs; exit or Ctrl-D leaves.\n");
+    for (int test = 0; test <= 1; ++test) {
+        printf(test != 0 ? "tests (each checks the kernel or the library; ctest runs them):\n"
+                         : "programs:\n");
+        for (uint64_t i = 0; i < kProgramCount; ++i) {
+            if (kPrograms[i].test == (test != 0)) {
+                printf("  ");
+                print_synopsis(kPrograms[i], 18);
+                printf(" %s\n", kPrograms[i].about);
+            }
+        }
+    }
+}
+
+void help_for(const char* name) {
+    const ProgramInfo* p = find(name);
+    if (p == nullptr) {
+        printf("sh: %s: no such program\n", name);
+        return;
+    }
+    print_synopsis(*p, 0);
+    printf(": %s\n", p->about);
+    if (p->args != ProgramArgs::kNone) {
+        printf("  %s\n", p->usage);
+    } else {
+        printf("  takes no arguments\n");
+    }
 }
 
 // Waits for the foreground program; Ctrl-C destroys it.
@@ -123,19 +178,46 @@ int split(char* line, const char** argv) {
     return n;
 }
 
-// The first argument as arg(), if it is a number (programs written before argv take one so).
-uint64_t number_arg(const char* s) {
+// A decimal number, or false.
+bool parse_number(const char* s, uint64_t* out) {
     uint64_t v = 0;
-    if (s == nullptr || *s == '\0') {
-        return 0;
+    if (*s == '\0') {
+        return false;
     }
     for (; *s != '\0'; ++s) {
-        if (*s < '0' || *s > '9') {
-            return 0;
+        if (*s < '0' || *s > '9' || v > (~uint64_t{0} - 9) / 10) {
+            return false;
         }
         v = v * 10 + static_cast<uint64_t>(*s - '0');
     }
-    return v;
+    *out = v;
+    return true;
+}
+
+// Starts words[0] with words[1..] as it takes them; false (and says why) if it does not.
+bool start(const char* const* words, int n, uint32_t* id) {
+    const ProgramInfo* p = find(words[0]);
+    if (p == nullptr) {
+        printf("sh: %s: no such program\n", words[0]);
+        return false;
+    }
+    uint64_t number = 0;
+    if (p->args == ProgramArgs::kNone && n > 1) {
+        printf("sh: %s takes no arguments\n", p->name);
+        return false;
+    }
+    if (p->args == ProgramArgs::kNumber &&
+        (n > 2 || (n == 2 && !parse_number(words[1], &number)))) {
+        printf("sh: %s takes one number: %s\n", p->name, p->usage);
+        return false;
+    }
+    auto r = spawnv(words[0], words, number);
+    if (!r) {
+        printf("sh: %s: cannot start it (%ld)\n", words[0], static_cast<int64_t>(r.error()));
+        return false;
+    }
+    *id = r.value();
+    return true;
 }
 
 } // namespace
@@ -167,8 +249,7 @@ int main() {
             continue;
         }
         if (equal(line, "help")) {
-            printf("NAME ARGS... runs a program; Ctrl-C stops it; ls lists them; "
-                   "exit or Ctrl-D leaves\n");
+            help();
             continue;
         }
         const char* words[kArgMax + 1];
@@ -180,12 +261,13 @@ int main() {
         if (n == 0) {
             continue;
         }
-        auto id = spawnv(words[0], words, number_arg(words[1]));
-        if (!id) {
-            printf("sh: %s: %s\n", words[0],
-                   id.error() == E_INVAL ? "no such program" : "cannot start it");
+        if (equal(words[0], "help") && n == 2) {
+            help_for(words[1]);
             continue;
         }
-        foreground(id.value());
+        uint32_t id = 0;
+        if (start(words, n, &id)) {
+            foreground(id);
+        }
     }
 }

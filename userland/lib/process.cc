@@ -90,10 +90,10 @@ Result<Ok> give_args(uint32_t id, const char* const* argv) {
         size_t len = strlen(argv[i]) + 1;
         memcpy(page->strings + at, argv[i], len);
         // The address the child will see: the same offset in its kArgPage.
-        page->argv[i] = reinterpret_cast<char*>(kArgPage + offsetof(ArgPage, strings) + at);
+        page->argv[i] = kArgPage + offsetof(ArgPage, strings) + at;
         at += len;
     }
-    page->argv[n] = nullptr;
+    page->argv[n] = 0;
     r = sys::page_map(0, kDumbforkScratch, id, kArgPage, PERM_R);
     (void)sys::page_unmap(0, kDumbforkScratch);
     return r;

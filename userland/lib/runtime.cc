@@ -1,6 +1,7 @@
 // Program start and exit, console output, panics.
 #include <stdarg.h>
 
+#include "exopi/args.h"
 #include "exopi/user.h"
 #include "lib/format.h"
 
@@ -20,8 +21,10 @@ uint64_t g_arg = 0;
 char* g_no_args[1] = {nullptr};
 int g_argc = 0;
 char** g_argv = g_no_args;
+char* g_arg_pointers[kArgMax + 1]; // argv, from the argument page's addresses
 
-// The argument page, if the parent mapped one (spawnv); one system call asks.
+// The argument page (exopi/args.h), if the parent or the kernel mapped one; one system call
+// asks.
 void find_args() {
     uint8_t perm = 0;
     auto mapped = sys::page_query(0, kArgPage, 1, &perm);
@@ -31,7 +34,10 @@ void find_args() {
     auto* page = reinterpret_cast<ArgPage*>(kArgPage);
     if (page->magic == ArgPage::kMagic && page->argc <= kArgMax) {
         g_argc = static_cast<int>(page->argc);
-        g_argv = page->argv;
+        for (uint64_t i = 0; i <= page->argc; ++i) {
+            g_arg_pointers[i] = reinterpret_cast<char*>(page->argv[i]);
+        }
+        g_argv = g_arg_pointers;
     }
 }
 

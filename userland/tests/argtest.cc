@@ -1,7 +1,8 @@
 // Program arguments — the number (spawn(name, arg) -> arg()) and the strings (spawnv -> main's
 // argc/argv, through the library's argument page) — and static constructors (crt0 runs them).
-//   argtest          (as init: argc 0) checks constructors, then starts itself three ways
+//   argtest          (no words, arg 0) checks constructors, then starts itself three ways
 //   argtest WORDS    prints its arguments, and forks to check a child sees the same ones
+// As the first program it gets its words from the kernel command line's `-- WORDS`.
 #include "exopi/user.h"
 
 namespace {
@@ -24,7 +25,7 @@ void print_args(const char* who, int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace exopi;
-    if (argc == 0) {
+    if (argc <= 1 && exopi::arg() == 0) {
         printf("argtest: constructors ran: %s\n", g_constructed.value == 42 ? "yes" : "no");
         auto child = spawn("argtest", 1877);
         assert(child.ok());

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "exopi/arch_regs.h"
+#include "exopi/args.h"
 #include "exopi/syscall.h"
 #include "lib/result.h"
 
@@ -220,19 +221,9 @@ inline constexpr uint64_t kUpcallStackTop = kExceptionStackTop - kFaultStateSize
 inline constexpr uint64_t kHeapBase = 0x10000000;
 inline constexpr uint64_t kHeapLimit = 0x20000000;
 inline constexpr uint64_t kForkQueryPage = kExceptionStackTop - 3 * kPageSize;
-/// The argument page (spawnv): an ArgPage the parent maps read-only into a child it created not
-/// runnable. Below kPrivateBase, so a fork child shares it and sees the same argv.
-inline constexpr uint64_t kArgPage = kForkQueryPage - kPageSize;
-inline constexpr uint64_t kArgPageSize = kPageSize;
-inline constexpr uint64_t kArgMax = 32;
-struct ArgPage {
-    static constexpr uint64_t kMagic = 0x7670'6772'616f'7865; // "exoargpv"
-    uint64_t magic;
-    uint64_t argc;
-    char* argv[kArgMax + 1]; // child addresses, into strings; argv[argc] is null
-    char strings[kArgPageSize - 16 - (kArgMax + 1) * 8];
-};
-static_assert(sizeof(ArgPage) == kArgPageSize);
+/// The argument page (exopi/args.h): an ArgPage the parent maps read-only into a child it created
+/// not runnable (spawnv), or the kernel into the first program.
+static_assert(kArgPage == kForkQueryPage - kPageSize);
 /// Below this, pages belong to the program and fork shares them (copy-on-write).
 inline constexpr uint64_t kPrivateBase = kForkQueryPage;
 
