@@ -148,3 +148,19 @@ function(exopi_program_table)
   file(CONFIGURE OUTPUT ${EXOPI_USER_BIN_DIR}/programs.txt CONTENT "${txt}")
   set(EXOPI_PROGRAM_TABLE_CC ${CMAKE_BINARY_DIR}/userland/programs_table.cc PARENT_SCOPE)
 endfunction()
+
+# The guided tour's system-call exercise (docs/tour.md step 5) is done when the ABI has
+# Sys::kGetParentId and the library sys::getparentid(): sets `out` to TRUE then. Both files are
+# configure dependencies, so adding them configures again.
+function(exopi_tour_getparentid_added out)
+  set(abi ${PROJECT_SOURCE_DIR}/include/exopi/syscall.h)
+  set(lib ${PROJECT_SOURCE_DIR}/userland/lib/include/exopi/user.h)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${abi} ${lib})
+  file(STRINGS ${abi} in_abi REGEX "kGetParentId")
+  file(STRINGS ${lib} in_lib REGEX "getparentid\\(")
+  if(in_abi AND in_lib)
+    set(${out} TRUE PARENT_SCOPE)
+  else()
+    set(${out} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
