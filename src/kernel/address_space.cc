@@ -13,6 +13,10 @@ using exo::VirtAddr;
 
 constinit exo::AsidAllocator g_asids;
 constinit uint64_t g_shootdowns = 0; // atomic: own-space calls run without the big lock
+/// Code made visible so far (make_code_visible), where that reaches one CPU only
+/// (!arch::kIcacheSyncBroadcast): a CPU whose PerCpu::icache_gen is behind fences before it
+/// next installs an address space (activate).
+[[maybe_unused]] constinit uint64_t g_icache_gen = 0;
 
 // Deferred shootdown (riscv64).
 //
@@ -141,7 +145,63 @@ void AddressSpace::invalidate_locked(VirtAddr va) {
     }
 }
 
-exopi::Error AddressSpace::protect_locked(VirtAddr va, exo::Attrs attrs) {
+namespace {
+
+// Code visibility state of a user frame, in the low half of its allocator record's owner word
+// (frames().owner_word_low; 0 when allocated, and the invariant checker, which borrows the word,
+// leaves 0): kCodeClean = its contents were made visible to instruction fetch and it has not
+// been mapped writable since (docs/memory.md "Code"); only a mapping that is executable and not
+// writable marks it so. A writable mapping made while another CPU makes the frame visible may
+// leave it marked clean: writes through a mapping that was writable when the frame was mapped
+// executable are the program's to make visible, by the same rule.
+constexpr uint32_t kCodeClean = 1;
+
+void note_writable(PhysAddr frame) {
+    uint32_t* w = frames().owner_word_low(frame);
+    if ((__atomic_load_n(w, __ATOMIC_RELAXED) & kCodeClean) != 0) {
+        __atomic_fetch_and(w, ~kCodeClean, __ATOMIC_RELAXED);
+    }
+}
+
+} // namespace
+
+void AddressSpace::make_code_visible(PhysAddr frame, bool writable) {
+    uint32_t* w = frames().owner_word_low(frame);
+    if ((__atomic_load_n(w, __ATOMIC_ACQUIRE) & kCodeClean) != 0) {
+        return; // made visible before, and mapped writable nowhere since
+    }
+    arch::icache_sync_page(phys_ptr<void>(frame)); // this CPU (aarch64: every CPU)
+    if constexpr (!arch::kIcacheSyncBroadcast) {
+        // The CPUs running this space now get a remote fence; the others fence when they next
+        // install a space (activate). Sequentially consistent with activate's store of
+        // PerCpu::space and load of the generation: either that CPU sees the new generation,
+        // or this sees it installed.
+        __atomic_add_fetch(&g_icache_gen, 1, __ATOMIC_SEQ_CST);
+        uint64_t now = 0; // hart mask
+        find_cpu(other_cpus(), [&](PerCpu& o) {
+            if (__atomic_load_n(&o.space, __ATOMIC_SEQ_CST) == this) {
+                now |= uint64_t{1} << o.cpu_id;
+            }
+            return false;
+        });
+        if (now != 0) {
+            arch::icache_sync_remote(now);
+        }
+    }
+    if (!writable) {
+        // A writable and executable mapping may be written after this: not clean.
+        __atomic_fetch_or(w, kCodeClean, __ATOMIC_RELEASE);
+    }
+}
+
+exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
+    // Made writable, or executable in place (written, then remapped R-X: a loader, a JIT).
+    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
+        note_writable(frame);
+    }
+    if (exo::has(attrs.perm, exo::Perm::kExec)) {
+        make_code_visible(frame, exo::has(attrs.perm, exo::Perm::kWrite));
+    }
     if (pt_.protect(va, attrs) != exo::PtError::kNone) {
         return exopi::E_INVAL;
     }
@@ -174,7 +234,7 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
         // The frame already mapped at `va` (page_map of a frame this space already has there):
         // a permission change, which needs no break-before-make. The mapping keeps the reference it
         // had; the caller's goes.
-        exopi::Error e = protect_locked(va, attrs);
+        exopi::Error e = protect_locked(va, frame, attrs);
         release_frame(frame);
         return e;
     }
@@ -186,6 +246,13 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
         }
         invalidate_locked(va);
         release_frame(gone.value().pa);
+    }
+    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
+        note_writable(frame);
+    }
+    if (exo::has(attrs.perm, exo::Perm::kExec)) {
+        // Its contents as they are now, which the mapping executes.
+        make_code_visible(frame, exo::has(attrs.perm, exo::Perm::kWrite));
     }
     if (pt_.map(va, frame, exopi::kPageSize, attrs) != exo::PtError::kNone) {
         release_frame(frame);
@@ -242,6 +309,15 @@ void AddressSpace::activate() {
     cpus_ |= uint32_t{1} << cpu.index;
     cpu.asid = grant.asid;
     __atomic_store_n(&cpu.space, this, __ATOMIC_RELAXED);
+    if constexpr (!arch::kIcacheSyncBroadcast) {
+        // Code another CPU made visible since this one last fenced (make_code_visible).
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        uint64_t gen = __atomic_load_n(&g_icache_gen, __ATOMIC_ACQUIRE);
+        if (gen != cpu.icache_gen) {
+            cpu.icache_gen = gen;
+            arch::icache_sync_here();
+        }
+    }
 }
 
 void AddressSpace::deactivate() {

@@ -76,7 +76,7 @@ class AddressSpace {
         if (exopi::Error e = allowed(m.value()); e != exopi::kOk) {
             return e;
         }
-        return protect_locked(va, attrs);
+        return protect_locked(va, m.value().pa, attrs);
     }
     /// Calls fn(query(va)) with the lock held (if needed) and returns what it returns: what fn
     /// does with the frame (retain it, copy it) happens before anyone can unmap and release it.
@@ -162,8 +162,13 @@ class AddressSpace {
     };
 
     void invalidate_locked(exo::VirtAddr va);
-    /// The leaf at `va` gets `attrs`, same frame, then the TLB hears of it (in a Guard's scope).
-    exopi::Error protect_locked(exo::VirtAddr va, exo::Attrs attrs);
+    /// The leaf at `va` (mapping `frame`) gets `attrs`, same frame, then the TLB hears of it
+    /// (in a Guard's scope).
+    exopi::Error protect_locked(exo::VirtAddr va, exo::PhysAddr frame, exo::Attrs attrs);
+    /// Makes `frame`'s contents visible to instruction fetch on every CPU that may run this
+    /// space, before a mapping lets it execute them (docs/memory.md "Code").
+    /// `writable`: the mapping about to be made is writable too (the frame stays unclean).
+    void make_code_visible(exo::PhysAddr frame, bool writable);
     /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
     void shoot_down_others(exo::VirtAddr va, uint16_t asid);
 

@@ -57,6 +57,10 @@ EXOPI_ARCH_FN(tlb_invalidate_asid, void (*)(uint16_t));
 EXOPI_ARCH_FN(tlb_invalidate_all_user, void (*)());
 static_assert(exo::same_as<decltype(arch::kTlbBroadcast), const bool>);
 EXOPI_ARCH_FN(tlb_remote_invalidate_page, void (*)(uint64_t, uint64_t, uint16_t));
+EXOPI_ARCH_FN(icache_sync_page, void (*)(const void*));
+EXOPI_ARCH_FN(icache_sync_remote, void (*)(uint64_t));
+EXOPI_ARCH_FN(icache_sync_here, void (*)());
+static_assert(exo::same_as<decltype(arch::kIcacheSyncBroadcast), const bool>);
 EXOPI_ARCH_FN(sync_kernel_mappings, void (*)());
 
 // context.h

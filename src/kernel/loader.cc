@@ -62,10 +62,11 @@ exopi::Error load_program(Env* e, const Program& prog, uint64_t arg) {
                     (s.exec ? Perm::kExec : Perm::kNone);
         for (uint64_t va = exo::align_down(s.vaddr, kPageSize); va < s.vaddr + s.memsz;
              va += kPageSize) {
-            PhysAddr frame;
-            exopi::Error err = map_new_page(e, va, perm, &frame);
-            if (err != exopi::kOk) {
-                return err;
+            // Filled first, then mapped: a text page's mapping makes what is in the frame
+            // then visible to instruction fetch (AddressSpace::map, docs/memory.md "Code").
+            auto frame = frames().alloc_zeroed_page();
+            if (!frame) {
+                return exopi::E_NO_MEM;
             }
             // The part of the file that lands in this page; the rest stays zero (bss).
             uint64_t lo = va < s.vaddr ? s.vaddr : va;
@@ -73,9 +74,14 @@ exopi::Error load_program(Env* e, const Program& prog, uint64_t arg) {
             if (hi > s.vaddr + s.filesz) {
                 hi = s.vaddr + s.filesz;
             }
-            auto* dst = phys_ptr<uint8_t>(frame);
+            auto* dst = phys_ptr<uint8_t>(frame.value());
             for (uint64_t a = lo; a < hi; ++a) {
                 dst[a - va] = prog.image[s.offset + (a - s.vaddr)];
+            }
+            exopi::Error err =
+                e->as.map(VirtAddr(va), frame.value(), exo::Attrs{perm | Perm::kUser});
+            if (err != exopi::kOk) {
+                return err;
             }
         }
     }

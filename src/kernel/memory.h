@@ -83,6 +83,7 @@ class Frames {
     /// allocator (for a page table: whoever may change that table).
     uint64_t owner_word(exo::PhysAddr pa) const { return buddy_->owner_word(pa); }
     void set_owner_word(exo::PhysAddr pa, uint64_t v) { buddy_->set_owner_word(pa, v); }
+    uint32_t* owner_word_low(exo::PhysAddr pa) { return buddy_->owner_word_low(pa); }
     /// Acquisitions of the allocator's lock that had to wait, since boot
     /// (SysInfo::frame_lock_waits).
     uint64_t lock_waits() const { return lock_.contended(); }

@@ -51,6 +51,9 @@ struct PerCpu {
     /// cause is that IPI's, not spurious (the board's handler reads the cause after the entry
     /// took the big lock).
     bool ipi_absorbed = false;
+    /// The code-visibility generation this CPU has fenced up to, where an instruction-cache
+    /// sync reaches one CPU only (riscv64; kernel/address_space.cc make_code_visible).
+    uint64_t icache_gen = 0;
     uint64_t runs = 0;   ///< environments entered from the scheduler here
     bool kicked = false; ///< another CPU changed `current` (kernel/bkl.h)
     uint16_t asid = 0;   ///< the ASID `space` is installed with

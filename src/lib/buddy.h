@@ -142,6 +142,10 @@ class BuddyAllocator {
         f.next = static_cast<uint32_t>(v);
         f.prev = static_cast<uint32_t>(v >> 32);
     }
+    /// The owner word's low 32 bits, in place, for an owner that updates them with atomic
+    /// operations (a user frame's code-visibility state, kernel/address_space.cc). Unchecked,
+    /// like owner_word.
+    uint32_t* owner_word_low(PhysAddr pa) { return &frames_[pa.pfn() - base_pfn_].next; }
 
     /// Free frames, those in the hot list included.
     uint64_t free_pages() const { return free_pages_; }

@@ -21,24 +21,13 @@ Result<uint32_t> dumbfork() {
         return child;
     }
     uint32_t id = child.value();
-    // Copy every mapped page (this parent's pages stay writable, so a stack buffer will do).
+    // Copy every mapped page: page_copy gives the child a new frame holding a copy of ours,
+    // with the page's own permissions, in one call (the kernel copies; a text page's copy is
+    // made visible to instruction fetch as it is mapped, docs/memory.md "Code").
     uint64_t pages[kListBatch];
     Result<Ok> copied =
         detail::for_each_shareable_page(pages, kListBatch, [id](uint64_t page, uint64_t perm) {
-            perm &= PERM_R | PERM_W | PERM_X;
-            Result<Ok> r = sys::page_alloc(id, page, perm | PERM_W);
-            if (r) {
-                r = sys::page_map(id, page, 0, kDumbforkScratch, PERM_R | PERM_W);
-            }
-            if (!r) {
-                return r;
-            }
-            memcpy(reinterpret_cast<void*>(kDumbforkScratch), reinterpret_cast<const void*>(page),
-                   kPageSize);
-            (void)sys::page_unmap(0, kDumbforkScratch);
-            // Back to its own permissions if it was not writable.
-            return (perm & PERM_W) != 0 ? Result<Ok>(Ok{})
-                                        : sys::page_map(id, page, id, page, perm);
+            return sys::page_copy(0, page, id, page, perm & (PERM_R | PERM_W | PERM_X));
         });
     return detail::start_or_destroy(id, copied);
 }

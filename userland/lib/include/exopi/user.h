@@ -202,7 +202,7 @@ inline constexpr uint64_t kNoPage = kUserTop;
 
 /// The top of user space, from the top down (each a page):
 ///   [kUserStackTop - 8 pages, kUserStackTop)   the stack the kernel maps
-///   kDumbforkScratch                          dumbfork copies child pages through it
+///   kDumbforkScratch                          a scratch page (spawnv lays out arguments there)
 ///   [.., kExceptionStackTop)                  the page-fault exception stack, per environment
 ///                                             (its top kFaultStateSize bytes: fault state)
 ///   (one page unused)

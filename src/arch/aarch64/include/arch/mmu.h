@@ -169,6 +169,38 @@ inline void tlb_invalidate_all_user() {
 inline constexpr bool kTlbBroadcast = true;
 inline void tlb_remote_invalidate_page(uint64_t /*mask*/, uint64_t /*va*/, uint16_t /*asid*/) {}
 
+/// Makes the page at kernel address `kva` (its direct-map alias) visible to instruction fetch on
+/// every core, after the kernel or user space wrote it as data. The instruction cache is not
+/// coherent with data writes ([arm-arm] "Synchronization and coherency issues between data and
+/// instruction accesses"; the Cortex-A53's L1 instruction cache is VIPT and its CTR_EL0.IDC and
+/// DIC are 0): clean each data cache line to the point of unification (DC CVAU; the data cache
+/// is PIPT, so the kernel's alias reaches the lines user space wrote through its own), DSB ISH
+/// to complete the cleaning, invalidate every instruction cache of the inner-shareable domain
+/// (IC IALLUIS: whole caches, so that no alias of the page anywhere survives — a VIPT cache may
+/// hold it under the user's address), DSB ISH to complete that on every core, ISB for this
+/// one. Another core reaches the code only through a mapping made after this (and an exception
+/// return, a context synchronisation event, on the way to user mode). CTR_EL0's IDC and DIC
+/// let a core that needs less skip a step.
+inline constexpr bool kIcacheSyncBroadcast = true;
+inline void icache_sync_page(const void* kva) {
+    uint64_t ctr = ARCH_SYSREG_READ(ctr_el0);
+    if (reg::ctr_el0::IDC::get(ctr) == 0) {
+        uint64_t line = uint64_t{4} << reg::ctr_el0::DminLine::get(ctr);
+        auto a = reinterpret_cast<uintptr_t>(kva) & ~uintptr_t{4095};
+        for (uintptr_t end = a + 4096; a < end; a += line) {
+            asm volatile("dc cvau, %0" ::"r"(a) : "memory");
+        }
+    }
+    asm volatile("dsb ish" ::: "memory");
+    if (reg::ctr_el0::DIC::get(ctr) == 0) {
+        asm volatile("ic ialluis\n dsb ish" ::: "memory");
+    }
+    asm volatile("isb" ::: "memory");
+}
+/// Nothing to do on another core or at a switch: icache_sync_page reached every core.
+inline void icache_sync_remote(uint64_t /*hart_mask*/) {}
+inline void icache_sync_here() {}
+
 /// AArch64 keeps the kernel half in TTBR1: a user root holds user mappings only.
 inline void prepare_user_root(uint64_t* /*user_root*/, const uint64_t* /*kernel_root*/) {}
 

@@ -117,7 +117,10 @@ enum class Class : uint64_t {
 /// [arm-arm] CTR_EL0
 namespace ctr_el0 {
 struct R : exo::Register<R> {};
+using IminLine = R::Field<3, 0>;   ///< log2 of the smallest instruction cache line, in words
 using DminLine = R::Field<19, 16>; ///< log2 of the smallest data cache line, in 4-byte words
+using IDC = R::Bit<28>; ///< 1: no data cache clean to the PoU needed for instruction coherence
+using DIC = R::Bit<29>; ///< 1: no instruction cache invalidation needed for it
 } // namespace ctr_el0
 
 /// [arm-arm] CPACR_EL1

@@ -113,6 +113,19 @@ inline void tlb_remote_invalidate_page(uint64_t hart_mask, uint64_t va, uint16_t
     (void)sbi::remote_sfence_vma_asid(hart_mask, 0, va, 4096, asid);
 }
 
+/// Makes the page at kernel address `kva` visible to instruction fetch after it was written as
+/// data. RISC-V keeps instruction fetch coherent with stores only across a FENCE.I, and only on
+/// the hart that executes it ([riscv-unpriv] "Zifencei": other harts' fetches are not ordered
+/// by it). So: FENCE.I here;
+/// the harts where the address space runs now get a remote FENCE.I through the SBI
+/// (icache_sync_remote, [riscv-sbi] 8.1 sbi_remote_fence_i); every other hart executes one
+/// before it next installs an address space (icache_sync_here; kernel/address_space.cc keeps
+/// the generation count that says when).
+inline constexpr bool kIcacheSyncBroadcast = false;
+inline void icache_sync_page(const void* /*kva*/) { asm volatile("fence.i" ::: "memory"); }
+inline void icache_sync_remote(uint64_t hart_mask) { (void)sbi::remote_fence_i(hart_mask, 0); }
+inline void icache_sync_here() { asm volatile("fence.i" ::: "memory"); }
+
 /// A new user root gets the kernel half of the kernel's root (Sv39 has one root per address
 /// space, unlike AArch64's separate TTBR1).
 inline void prepare_user_root(uint64_t* user_root, const uint64_t* kernel_root) {

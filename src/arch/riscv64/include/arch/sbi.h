@@ -60,6 +60,12 @@ inline int64_t send_ipi(uint64_t hart_mask, uint64_t hart_mask_base) {
     return call(0x735049, 0, hart_mask, hart_mask_base).error;
 }
 
+/// [riscv-sbi] 8 "RFENCE Extension" (EID "RFNC"), function 0: sbi_remote_fence_i. Returns once
+/// every hart in the mask has executed FENCE.I.
+inline int64_t remote_fence_i(uint64_t hart_mask, uint64_t hart_mask_base) {
+    return call(0x52464E43, 0, hart_mask, hart_mask_base).error;
+}
+
 /// [riscv-sbi] 8 "RFENCE Extension" (EID "RFNC"), function 2: sbi_remote_sfence_vma_asid.
 /// Returns once every hart in the mask has executed SFENCE.VMA for [start, start + size) in
 /// `asid` (size 2^64 - 1 or a start/size of 0/0: the whole address space).
