@@ -14,9 +14,13 @@ namespace {
 using kernel::mmio_read;
 using kernel::mmio_write;
 
-constexpr uintptr_t kRead = 0x00;
-constexpr uintptr_t kStatus = 0x18;
-constexpr uintptr_t kWrite = 0x20;
+// Two mailboxes: the VideoCore writes to the ARM through mailbox 0 (the ARM reads it: READ,
+// and polls its STATUS for Empty), the ARM writes to the VideoCore through mailbox 1 (WRITE,
+// whose own STATUS says Full). Offsets from kMailbox (mailbox 0, 0x...b880).
+constexpr uintptr_t kRead = 0x00;        ///< mailbox 0 read
+constexpr uintptr_t kReadStatus = 0x18;  ///< mailbox 0 status (0x...b898)
+constexpr uintptr_t kWrite = 0x20;       ///< mailbox 1 write (0x...b8a0)
+constexpr uintptr_t kWriteStatus = 0x38; ///< mailbox 1 status (0x...b8b8)
 namespace status {
 struct R : exo::Register<R, uint32_t> {};
 using Full = R::Bit<31>;
@@ -30,53 +34,36 @@ using Data = R::Field<31, 4>;
 } // namespace message
 constexpr uint32_t kPropertyChannel = 8;
 
-constexpr uint32_t kRequest = 0;
-constexpr uint32_t kResponseOk = 0x80000000;
-constexpr uint32_t kTagGetArmMemory = 0x00010005;
-constexpr uint32_t kTagEnd = 0;
-
-// The buffer's address goes in the upper 28 bits of the message: 16-byte alignment.
-alignas(16) constinit volatile uint32_t g_buffer[8];
+constinit PropertyBuffer g_buffer{}; // only the boot CPU uses it, before the others start
 
 } // namespace
 
 bool mailbox_arm_memory(ArmMemory* out) {
-    g_buffer[0] = sizeof(g_buffer);
-    g_buffer[1] = kRequest;
-    g_buffer[2] = kTagGetArmMemory;
-    g_buffer[3] = 8; // value buffer size
-    g_buffer[4] = 0; // request
-    g_buffer[5] = 0;
-    g_buffer[6] = 0;
-    g_buffer[7] = kTagEnd;
+    arm_memory_request(&g_buffer);
 
     // The VideoCore reads and writes memory, not the ARM's caches: clean the request out to
-    // memory before, invalidate the stale lines after. It is given the buffer's physical
-    // address in the uncached bus alias.
-    arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);
-    auto phys = static_cast<uint32_t>(kernel::virt_to_phys(g_buffer).value);
+    // memory before, invalidate the stale lines after (the buffer has its cache line to
+    // itself). It is given the buffer's physical address in the uncached bus alias.
+    arch::dcache_clean_invalidate(&g_buffer, sizeof g_buffer);
+    auto phys = static_cast<uint32_t>(kernel::virt_to_phys(&g_buffer).value);
     // The buffer is 16-byte aligned, so its address fits in DATA (bits 31:4) unshifted.
     auto message = message::R::of((phys | kBusUncachedAlias) & message::Data::kMask) |
                    message::Channel::make(kPropertyChannel);
 
-    while (status::Full::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+    while (status::Full::get(mmio_read<uint32_t>(kMailbox + kWriteStatus)) != 0) {
     }
-    asm volatile("dsb sy" ::: "memory");
+    // The buffer in memory (dcache_clean_invalidate ends with DSB SY) before the write that
+    // tells the VideoCore to read it.
     mmio_write(kMailbox + kWrite, message);
     for (int tries = 0; tries < 1000000; ++tries) {
-        if (status::Empty::get(mmio_read<uint32_t>(kMailbox + kStatus)) != 0) {
+        if (status::Empty::get(mmio_read<uint32_t>(kMailbox + kReadStatus)) != 0) {
             continue;
         }
         if (kernel::mmio_read_reg<message::R>(kMailbox + kRead) != message) {
             continue; // a reply to someone else's message
         }
-        arch::dcache_clean_invalidate(g_buffer, sizeof g_buffer);
-        if (g_buffer[1] != kResponseOk) {
-            return false;
-        }
-        out->base = g_buffer[5];
-        out->size = g_buffer[6];
-        return out->size != 0;
+        arch::dcache_clean_invalidate(&g_buffer, sizeof g_buffer);
+        return arm_memory_reply(g_buffer, out);
     }
     return false;
 }

@@ -98,10 +98,25 @@ constexpr uint32_t divisor64(uint32_t baud) {
 static_assert(divisor64(115200) == 26 * 64 + 3);
 
 namespace detail {
-// The GPIO pull-up/down sequence wants 150 cycles between steps ([bcm2835] GPPUDCLKn).
-inline void delay_cycles(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) {
-        asm volatile("nop");
+// The GPIO pull-up/down sequence wants 150 cycles between its steps ([bcm2835] GPPUD,
+// GPPUDCLKn): cycles of the clock the GPIO block runs on (the 250 MHz core clock: 0.6 us). A
+// loop of 150 instructions is not that (a dual-issue Cortex-A53 retires two a cycle, at a clock
+// the firmware chose), so the wait is measured on the generic timer: 2 us or 150 of its ticks,
+// whichever is longer (150 ticks is 7.8 us at the Pi's 19.2 MHz, and still a wait if a firmware
+// left CNTFRQ_EL0 at 0).
+inline uint64_t counter() {
+    uint64_t v = 0;
+    asm volatile("isb\n mrs %0, cntpct_el0" : "=r"(v)::"memory");
+    return v;
+}
+inline void wait_gpio_setup() {
+    uint64_t hz = 0;
+    asm volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+    uint64_t ticks = hz / 500'000; // 2 us
+    if (ticks < 150) {
+        ticks = 150;
+    }
+    for (uint64_t start = counter(); counter() - start < ticks;) {
     }
 }
 } // namespace detail
@@ -116,9 +131,9 @@ template <Io T> void setup(const T& io, uint32_t baud) {
     sel = gpfsel1::Fsel15::set(gpfsel1::Fsel14::set(sel, kAlt0), kAlt0); // TXD0 / RXD0
     io.write(kGpio + kGpfsel1, sel.raw);
     io.write(kGpio + kGppud, 0); // no pull-up/down on 14 and 15
-    detail::delay_cycles(150);
+    detail::wait_gpio_setup();
     io.write(kGpio + kGppudclk0, (gppudclk0::Pin14::make(1) | gppudclk0::Pin15::make(1)).raw);
-    detail::delay_cycles(150);
+    detail::wait_gpio_setup();
     io.write(kGpio + kGppudclk0, 0);
 
     uint32_t div = divisor64(baud);
