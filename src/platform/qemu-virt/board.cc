@@ -93,6 +93,11 @@ bool start_cpu(uint64_t hart, uint64_t entry, uint64_t arg) {
 void send_ipi(uint64_t hart) {
     // Harts up to 63 (QEMU virt has at most 512, Exopi runs on kMaxCpus of the first ones).
     if (hart < 64) {
+        // What the IPI tells the other hart to look at is in memory; the firmware's write to
+        // the interrupt device comes later in this hart's program order: FENCE W,O orders the
+        // stores before it ([riscv-unpriv] "Memory Ordering Instructions"; the SBI promises
+        // nothing of the kind).
+        asm volatile("fence w, o" ::: "memory");
         (void)arch::sbi::send_ipi(uint64_t{1} << hart, 0);
     }
 }

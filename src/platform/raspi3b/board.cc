@@ -91,7 +91,14 @@ void park_cpu(uint64_t core, uint64_t park) {
     (void)start_cpu(core, park, 0);
 }
 
-void send_ipi(uint64_t core) { rpi::mailbox0_signal(core); }
+void send_ipi(uint64_t core) {
+    // What the IPI tells the other core to look at (a queued environment, a lock's new ticket)
+    // is in Normal memory; the mailbox write is a Device access whose effect, an interrupt, is
+    // not a memory observation that a DMB could order. DSB ISHST completes the stores first
+    // ([arm-arm] "Data Synchronization Barrier (DSB)"; Linux's arm64 IPIs do the same).
+    asm volatile("dsb ishst" ::: "memory");
+    rpi::mailbox0_signal(core);
+}
 
 void ipi_clear() { rpi::mailbox0_clear(kernel::this_cpu().cpu_id); }
 
@@ -106,10 +113,16 @@ void handle_irq() {
     }
     if (rpi::core_irq_source::GPU::get(sources) != 0 &&
         rpi::irq2::UART::get(rpi::armctrl_pending2()) != 0) {
+        // From one peripheral (the interrupt controllers) to another (the PL011), and back:
+        // the BCM2835's AXI bus may return reads of different peripherals out of order, so a
+        // barrier goes at each switch ([bcm2835] 1.3 "Peripheral access precautions for
+        // correct memory ordering").
+        asm volatile("dsb sy" ::: "memory");
         rpi::pl011_clear_rx_interrupt(); // first: see pl011.h
         for (int c = rpi::pl011_getc(); c >= 0; c = rpi::pl011_getc()) {
             kernel::console_input(static_cast<char>(c));
         }
+        asm volatile("dsb sy" ::: "memory");
         handled = true;
     }
     if (rpi::core_irq_source::CNTPNSIRQ::get(sources) != 0) {
