@@ -1,5 +1,6 @@
 // First C++ code on aarch64: leave EL2 for EL1, then hand over to the generic kernel.
 #include "arch/sysreg.h"
+#include "arch/trap.h"
 #include "kernel/boot_info.h"
 
 extern "C" char el1_entry[];
@@ -20,6 +21,15 @@ namespace {
     // Do not trap FP/SIMD to EL2 (EL1 still traps it through CPACR_EL1 until it opts in).
     ARCH_SYSREG_WRITE(cptr_el2, reg::cptr_el2::kRes1 | reg::cptr_el2::TFP::make(0));
     ARCH_SYSREG_WRITE(hstr_el2, 0);
+    // Debug and PMU: nothing trapped to EL2, and every event counter the PMU has belongs to
+    // EL1 and EL0 (HPMN = PMCR_EL0.N; an UNKNOWN HPMN at reset could hide the instruction
+    // counter the benchmarks read, arch/cpu.h enable_user_counters).
+    ARCH_SYSREG_WRITE(mdcr_el2,
+                      reg::mdcr_el2::HPMN::make(reg::pmcr_el0::N::get(ARCH_SYSREG_READ(pmcr_el0))));
+    // What EL1 reads as MIDR_EL1 and MPIDR_EL1 comes from these at EL2 when EL2 is implemented:
+    // the real values, or a core could take itself for another.
+    ARCH_SYSREG_WRITE(vpidr_el2, ARCH_SYSREG_READ(midr_el1));
+    ARCH_SYSREG_WRITE(vmpidr_el2, ARCH_SYSREG_READ(mpidr_el1));
     // EL1 starts with its MMU and caches off, little-endian, SP alignment checked.
     ARCH_SYSREG_WRITE(sctlr_el1, reg::sctlr_el1::kRes1 | reg::sctlr_el1::SA::make(1));
     // The eret lands in EL1h with all of DAIF masked.
@@ -50,10 +60,17 @@ extern "C" [[noreturn]] void aarch64_el2_secondary(uint64_t core, uintptr_t entr
 
 /// Entered at EL1 on core 0 with the MMU off.
 extern "C" [[noreturn]] void aarch64_boot(uintptr_t firmware_data) {
+    // The vectors first, before any code that may fault (kernel_main installs them again, as
+    // on every ISA): a fault in the earliest C++ reaches the kernel's handler, not whatever
+    // VBAR_EL1 the firmware left ([arm-arm] VBAR_EL1 resets to an UNKNOWN value).
+    arch::trap_init();
     uint64_t core = reg::mpidr::Aff0::get(ARCH_SYSREG_READ(mpidr_el1));
     kernel::BootInfo info{core, firmware_data};
     kernel::kernel_main(info);
 }
 
 /// A secondary core at EL1 with the MMU on, on its boot stack at the high addresses.
-extern "C" [[noreturn]] void aarch64_secondary_boot(uint64_t core) { kernel::secondary_main(core); }
+extern "C" [[noreturn]] void aarch64_secondary_boot(uint64_t core) {
+    arch::trap_init(); // as aarch64_boot
+    kernel::secondary_main(core);
+}

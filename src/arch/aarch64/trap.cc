@@ -83,7 +83,10 @@ const char* kind_origin(VectorKind k) {
 
 } // namespace
 
-void trap_init() { ARCH_SYSREG_WRITE(vbar_el1, reinterpret_cast<uintptr_t>(exception_vectors)); }
+void trap_init() {
+    ARCH_SYSREG_WRITE(vbar_el1, reinterpret_cast<uintptr_t>(exception_vectors));
+    asm volatile("isb" ::: "memory"); // in effect before the next instruction that may trap
+}
 
 void dump_frame(const TrapFrame& tf, VectorKind kind) {
     kernel::kprintf("trap: %s exception (%s), ESR class %#lx: %s\n", kind_type(kind),

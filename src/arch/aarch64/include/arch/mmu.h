@@ -94,9 +94,12 @@ inline void install_kernel_table(exo::PhysAddr root) {
     auto va = reinterpret_cast<uintptr_t>(&aarch64_switch_ttbr1);
     auto at_pa = reinterpret_cast<void (*)(uint64_t)>(va - kDirectMapBase);
     at_pa(root.value);
-    // Back at the high address: now the identity mapping can go.
-    asm volatile("msr ttbr0_el1, xzr\n"
-                 "msr tcr_el1, %0\n"
+    // Back at the high address: now the identity mapping can go. TTBR0 walks are switched off
+    // (TCR_EL1.EPD0) and that takes effect (ISB) before TTBR0 becomes 0, so that no walk,
+    // speculative ones included, ever starts from a table at physical address 0.
+    asm volatile("msr tcr_el1, %0\n"
+                 "isb\n"
+                 "msr ttbr0_el1, xzr\n"
                  "isb\n"
                  "tlbi vmalle1is\n"
                  "dsb ish\n"
@@ -135,8 +138,11 @@ inline void activate_user_table(exo::PhysAddr root, uint16_t asid) {
 /// Back to the kernel's table alone: TTBR0 walks off, e.g. before freeing the address space
 /// that was running.
 inline void deactivate_user_table(exo::PhysAddr /*kernel_root*/) {
-    asm volatile("msr ttbr0_el1, xzr\n"
-                 "msr tcr_el1, %0\n"
+    // Walks off first (EPD0, synchronised), then TTBR0 = 0: never a window in which a walk
+    // could start from address 0 (install_kernel_table).
+    asm volatile("msr tcr_el1, %0\n"
+                 "isb\n"
+                 "msr ttbr0_el1, xzr\n"
                  "isb" ::"r"(tcr_value(false, g_tcr_as))
                  : "memory");
 }

@@ -35,6 +35,12 @@ struct R : exo::Register<R> {};
 using RW = R::Bit<31>; ///< 1: EL1 executes in AArch64
 } // namespace hcr_el2
 
+/// [arm-arm] MDCR_EL2: which debug and PMU accesses from EL1/EL0 trap to EL2 (all 0: none).
+namespace mdcr_el2 {
+struct R : exo::Register<R> {};
+using HPMN = R::Field<4, 0>; ///< event counters 0..HPMN-1 are EL1/EL0's
+} // namespace mdcr_el2
+
 /// [arm-arm] CNTHCTL_EL2 (with HCR_EL2.E2H == 0)
 namespace cnthctl_el2 {
 struct R : exo::Register<R> {};
@@ -163,7 +169,8 @@ using ER = R::Bit<3>; ///< EL0 may read the event counters (and select with PMSE
 /// [arm-arm] PMCR_EL0
 namespace pmcr_el0 {
 struct R : exo::Register<R> {};
-using E = R::Bit<0>; ///< counters enabled
+using E = R::Bit<0>;         ///< counters enabled
+using N = R::Field<15, 11>; ///< how many event counters the PMU implements (read-only)
 } // namespace pmcr_el0
 
 /// [arm-arm] MDSCR_EL1
