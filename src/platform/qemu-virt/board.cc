@@ -3,6 +3,7 @@
 #include "arch/cpu.h"
 #include "arch/csr.h"
 #include "arch/sbi.h"
+#include "kernel/console.h"
 #include "kernel/console_in.h"
 #include "kernel/firmware.h"
 #include "kernel/mmio.h"
@@ -76,9 +77,18 @@ void cpu_irq_init() {
 }
 
 uint32_t cpu_ids(uint64_t* ids, uint32_t max) {
+    // Hart ids are not small numbers in general ([riscv-priv] mhartid: unique, nothing more).
+    // The kernel names harts in 64-bit SBI hart masks based at 0 (its remote fences): a hart
+    // with an id of 64 or more is left out, with a message, rather than addressed wrongly.
     uint32_t n = 0;
     for (uint32_t i = 0; i < g_firmware.cpu_count && n < max; ++i) {
-        ids[n++] = g_firmware.cpu_ids[i];
+        uint64_t id = g_firmware.cpu_ids[i];
+        if (id >= 64) {
+            kernel::kprintf(
+                "smp: hart %lu: ids of 64 and more are not used (SBI masks based at 0)\n", id);
+            continue;
+        }
+        ids[n++] = id;
     }
     if (n == 0 && max > 0) {
         ids[n++] = g_boot_hart; // a device tree without /cpus: the boot hart alone
@@ -91,7 +101,7 @@ bool start_cpu(uint64_t hart, uint64_t entry, uint64_t arg) {
 }
 
 void send_ipi(uint64_t hart) {
-    // Harts up to 63 (QEMU virt has at most 512, Exopi runs on kMaxCpus of the first ones).
+    // Harts up to 63 (cpu_ids leaves the others out).
     if (hart < 64) {
         // What the IPI tells the other hart to look at is in memory; the firmware's write to
         // the interrupt device comes later in this hart's program order: FENCE W,O orders the

@@ -169,7 +169,7 @@ using ER = R::Bit<3>; ///< EL0 may read the event counters (and select with PMSE
 /// [arm-arm] PMCR_EL0
 namespace pmcr_el0 {
 struct R : exo::Register<R> {};
-using E = R::Bit<0>;         ///< counters enabled
+using E = R::Bit<0>;        ///< counters enabled
 using N = R::Field<15, 11>; ///< how many event counters the PMU implements (read-only)
 } // namespace pmcr_el0
 
