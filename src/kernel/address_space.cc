@@ -194,19 +194,14 @@ void AddressSpace::make_code_visible(PhysAddr frame, bool writable) {
     }
 }
 
-inline void AddressSpace::before_mapping(PhysAddr frame, exo::Attrs attrs) {
-    bool writable = exo::has(attrs.perm, exo::Perm::kWrite);
-    if (writable) {
+exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
+    // Made writable, or executable in place (written, then remapped R-X: a loader, a JIT).
+    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
         note_writable(frame);
     }
     if (exo::has(attrs.perm, exo::Perm::kExec)) {
-        make_code_visible(frame, writable); // its contents as they are now, which it executes
+        make_code_visible(frame, exo::has(attrs.perm, exo::Perm::kWrite));
     }
-}
-
-exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
-    // Made writable, or executable in place (written, then remapped R-X: a loader, a JIT).
-    before_mapping(frame, attrs);
     if (pt_.protect(va, attrs) != exo::PtError::kNone) {
         return exopi::E_INVAL;
     }
@@ -252,7 +247,13 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
         invalidate_locked(va);
         release_frame(gone.value().pa);
     }
-    before_mapping(frame, attrs);
+    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
+        note_writable(frame);
+    }
+    if (exo::has(attrs.perm, exo::Perm::kExec)) {
+        // Its contents as they are now, which the mapping executes.
+        make_code_visible(frame, exo::has(attrs.perm, exo::Perm::kWrite));
+    }
     if (pt_.map(va, frame, exopi::kPageSize, attrs) != exo::PtError::kNone) {
         release_frame(frame);
         return exopi::E_NO_MEM;

@@ -169,9 +169,6 @@ class AddressSpace {
     /// space, before a mapping lets it execute them (docs/memory.md "Code").
     /// `writable`: the mapping about to be made is writable too (the frame stays unclean).
     void make_code_visible(exo::PhysAddr frame, bool writable);
-    /// What a new mapping of `frame` with `attrs` needs first: a writable one makes it unclean,
-    /// an executable one makes its contents visible (both places a mapping is made call it).
-    void before_mapping(exo::PhysAddr frame, exo::Attrs attrs);
     /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
     void shoot_down_others(exo::VirtAddr va, uint16_t asid);
 
