@@ -10,9 +10,33 @@ namespace reg = arch::reg;
 
 namespace {
 
+/// Sets CPUECTLR_EL1.SMPEN if the firmware left it clear. [a53-trm] 4.3.63: SMPEN must be 1
+/// before the caches and the MMU are enabled or any cache or TLB maintenance is done, or the
+/// core misses the other cores' broadcast maintenance (IC IALLUIS, TLBI ...IS) that the kernel
+/// relies on. The Pi's firmware stub (armstub8) sets it at EL3 and sets ACTLR_EL3.CPUECTLR, which
+/// lets EL2 reach the register; this is the check that it did, and the repair where another
+/// stub left the bit clear. It runs only at EL2, on the parts whose manuals define the bit
+/// there: at EL1 the access would also need ACTLR_EL2.CPUECTLR, which nobody set, and would trap.
+/// (QEMU models the register as a constant 0 that ignores writes, so there it changes nothing.)
+void ensure_smpen() {
+    uint64_t midr = ARCH_SYSREG_READ(midr_el1);
+    uint64_t part = reg::midr::PartNum::get(midr);
+    bool known = reg::midr::Implementer::get(midr) == reg::midr::kArm &&
+                 (part == 0xD03 || part == 0xD07 || part == 0xD08);
+    if (!known) {
+        return;
+    }
+    uint64_t ectlr = ARCH_SYSREG_READ(s3_1_c15_c2_1);
+    if (reg::cpuectlr_el1::SMPEN::get(ectlr) == 0) {
+        ARCH_SYSREG_WRITE(s3_1_c15_c2_1, reg::cpuectlr_el1::SMPEN::set(ectlr, 1));
+        asm volatile("isb");
+    }
+}
+
 /// Configures EL2 so that EL1 runs in AArch64 with the timer and FP/SIMD untrapped, then
 /// "returns" to `entry` at EL1 with x0 = `x0` and SP_EL1 = `sp`. Every core does this once.
 [[noreturn]] void el2_to_el1(uintptr_t x0_value, uintptr_t entry, uintptr_t sp) {
+    ensure_smpen(); // first: nothing before it enables a cache or maintains one
     ARCH_SYSREG_WRITE(hcr_el2, reg::hcr_el2::RW::make(1));
     // Let EL1 use the physical counter and timer; no virtual offset.
     ARCH_SYSREG_WRITE(cnthctl_el2,

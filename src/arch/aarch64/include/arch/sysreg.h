@@ -29,6 +29,23 @@ struct R : exo::Register<R> {};
 using Aff0 = R::Field<7, 0>;
 } // namespace mpidr
 
+/// [arm-arm] MIDR_EL1: who made the core and which part it is.
+namespace midr {
+struct R : exo::Register<R> {};
+using Implementer = R::Field<31, 24>; ///< 0x41: Arm Limited
+using PartNum = R::Field<15, 4>;      ///< 0xD03 Cortex-A53, 0xD07 Cortex-A57, 0xD08 Cortex-A72
+inline constexpr uint64_t kArm = 0x41;
+} // namespace midr
+
+/// CPUECTLR_EL1 (S3_1_C15_C2_1), IMPLEMENTATION DEFINED: [a53-trm] 4.3.63, with the same SMPEN
+/// bit in the Cortex-A57 and A72 manuals. Reachable at EL2 only when ACTLR_EL3.CPUECTLR is 1.
+namespace cpuectlr_el1 {
+struct R : exo::Register<R> {};
+/// 1: the core takes part in the cluster's coherency and receives broadcast instruction-cache
+/// and TLB maintenance. Must be 1 before the caches and the MMU are enabled.
+using SMPEN = R::Bit<6>;
+} // namespace cpuectlr_el1
+
 /// [arm-arm] HCR_EL2
 namespace hcr_el2 {
 struct R : exo::Register<R> {};
