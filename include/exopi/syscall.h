@@ -35,11 +35,15 @@ enum class Sys : uint64_t {
     kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
     kPageCopy = 22,     ///< (src id, src va, dst id, dst va, perm) -> 0; a new page, a copy
     kEnvSetCpus = 23,   ///< (id, cpu mask) -> 0; the CPUs (kernel indices) it may run on
+    kCodeSync = 24,     ///< (va, len) -> 0; the caller's bytes made visible to instruction fetch
     kCount
 };
 
 /// The most entries page_list writes and page_map_batch takes per call (one page of them).
 inline constexpr uint64_t kPageBatchMax = 512;
+
+/// The longest range code_sync takes per call (bytes).
+inline constexpr uint64_t kCodeSyncMax = kPageBatchMax * 4096;
 
 /// Errors, returned as negative numbers.
 enum Error : int64_t {

@@ -171,6 +171,14 @@ void AddressSpace::make_code_visible(PhysAddr frame, bool writable) {
         return; // made visible before, and mapped writable nowhere since
     }
     arch::icache_sync_page(phys_ptr<void>(frame)); // this CPU (aarch64: every CPU)
+    publish_code_sync();
+    if (!writable) {
+        // A writable and executable mapping may be written after this: not clean.
+        __atomic_fetch_or(w, kCodeClean, __ATOMIC_RELEASE);
+    }
+}
+
+void AddressSpace::publish_code_sync() {
     if constexpr (!arch::kIcacheSyncBroadcast) {
         // The CPUs running this space now get a remote fence; the others fence when they next
         // install a space (activate). Sequentially consistent with activate's store of
@@ -188,10 +196,21 @@ void AddressSpace::make_code_visible(PhysAddr frame, bool writable) {
             arch::icache_sync_remote(now);
         }
     }
-    if (!writable) {
-        // A writable and executable mapping may be written after this: not clean.
-        __atomic_fetch_or(w, kCodeClean, __ATOMIC_RELEASE);
+}
+
+uint64_t AddressSpace::sync_code(VirtAddr lo, VirtAddr last) {
+    uint64_t pages = 0;
+    {
+        Guard g(*this);
+        pt_.for_each_leaf(lo, last, [&](VirtAddr /*va*/, exo::Mapping m) {
+            for (uint64_t off = 0; off < m.size; off += exo::kPageSize) {
+                arch::icache_sync_page(phys_ptr<void>(PhysAddr(m.pa.value + off)));
+            }
+            pages += m.size / exo::kPageSize;
+        });
     }
+    publish_code_sync(); // once for the whole range
+    return pages;
 }
 
 exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {

@@ -84,6 +84,10 @@ class AddressSpace {
         Guard g(*this);
         return fn(pt_.query(va));
     }
+    /// Makes the bytes of every page mapped in [lo, last] visible to this space's instruction
+    /// fetch on every CPU, whatever the frames' clean bits say (sys_code_sync: code written
+    /// through a mapping that stayed writable). Returns the number of pages mapped there.
+    uint64_t sync_code(exo::VirtAddr lo, exo::VirtAddr last);
     /// fn(va, mapping) for each leaf in [lo, last], with the lock held (if needed).
     template <typename Fn> void for_each_leaf(exo::VirtAddr lo, exo::VirtAddr last, Fn&& fn) const {
         Guard g(*this);
@@ -169,6 +173,9 @@ class AddressSpace {
     /// space, before a mapping lets it execute them (docs/memory.md "Code").
     /// `writable`: the mapping about to be made is writable too (the frame stays unclean).
     void make_code_visible(exo::PhysAddr frame, bool writable);
+    /// After icache_sync_page on this CPU: the other CPUs that may run this space (riscv64; on
+    /// aarch64 the sync was broadcast and this is nothing).
+    void publish_code_sync();
     /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
     void shoot_down_others(exo::VirtAddr va, uint16_t asid);
 

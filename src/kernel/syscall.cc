@@ -199,6 +199,24 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     return dst->as.map(VirtAddr(dstva), frame, attrs);
 }
 
+/// Makes the caller's bytes in [va, va + len) visible to its own instruction fetch on every CPU
+/// (docs/memory.md "Code"): what code written through a mapping that stayed writable while the
+/// frame was mapped executable needs before it runs (a JIT's dual mapping). The kernel does this
+/// itself whenever it makes an executable mapping; this is the one case it cannot see.
+int64_t sys_code_sync(Env* cur, uint64_t va, uint64_t len) {
+    if (va >= exopi::kUserTop || len > exopi::kUserTop - va || len > exopi::kCodeSyncMax) {
+        return exopi::E_INVAL;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    uint64_t first = exo::align_down(va, kPageSize);
+    uint64_t last = exo::align_down(va + len - 1, kPageSize);
+    uint64_t synced = cur->as.sync_code(VirtAddr(first), VirtAddr(last));
+    // Every mapped page of the range is synced even when a hole makes the call fail.
+    return synced == (last - first) / kPageSize + 1 ? 0 : exopi::E_FAULT;
+}
+
 /// A new page for `dst` at dstva, filled with a copy of `src`'s page at srcva (which must be
 /// readable) and mapped with `perm`, replacing (and releasing) what was there — page_alloc
 /// without the zeroing, plus the copy, in one call: what copy-on-write needs. No "never more
@@ -593,6 +611,9 @@ int64_t h_page_unmap(Env* cur, arch::TrapFrame& tf) {
     invariants_tick();
     return sys_page_unmap(a(tf, 0), a(tf, 1));
 }
+int64_t h_code_sync(Env* cur, arch::TrapFrame& tf) {
+    return sys_code_sync(cur, a(tf, 0), a(tf, 1));
+}
 int64_t h_env_set_cpus(Env* /*cur*/, arch::TrapFrame& tf) {
     uint64_t id = a(tf, 0); // read before the result register (the first argument's) is set
     uint64_t mask = a(tf, 1);
@@ -669,6 +690,7 @@ struct Table {
         h[static_cast<unsigned>(Sys::kIpcSendRecv)] = h_ipc_send_recv;
         h[static_cast<unsigned>(Sys::kPageCopy)] = h_page_copy;
         h[static_cast<unsigned>(Sys::kEnvSetCpus)] = h_env_set_cpus;
+        h[static_cast<unsigned>(Sys::kCodeSync)] = h_code_sync;
     }
     constexpr bool complete() const {
         for (Handler f : h) {

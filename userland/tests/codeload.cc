@@ -6,6 +6,11 @@
 // frames freed by one round are the ones the allocator hands out next (its hot list is LIFO), so
 // later rounds write new code into a frame whose old code an instruction cache may still hold.
 //
+// Then the JIT's way: one frame mapped writable at one address and executable at another, both
+// kept. The kernel cannot see writes through the writable alias after it made the executable
+// mapping, so the program calls code_sync after each rewrite, the last time before the code runs
+// on another CPU.
+//
 // QEMU notices every write to a page it has translated code from and retranslates, so this
 // cannot fail under QEMU even without the cache maintenance: it exercises the path and shows
 // the rule; a real Cortex-A53 or RISC-V core is where it would catch a missing sync.
@@ -27,6 +32,15 @@ uint32_t load_and_run(uint32_t n) {
     return fn();
 }
 
+/// The JIT's dual mapping: kWrite writable, kCode executable, the same frame, both kept.
+uint32_t rewrite_and_run(uint32_t n) {
+    auto* text = reinterpret_cast<uint32_t*>(kWrite);
+    machine_code::return_number(text, n);
+    assert(sys::code_sync(reinterpret_cast<const void*>(kCode), 64).ok());
+    auto fn = reinterpret_cast<uint32_t (*)()>(kCode);
+    return fn();
+}
+
 } // namespace
 
 int main() {
@@ -41,5 +55,22 @@ int main() {
     printf("codeload: rewritten again, on CPU %lu it returned %u\n", sys::sys_info().value().cpu,
            third);
     assert(sys::page_unmap(0, kCode).ok());
-    return first == 1 && second == 2 && third == 3 ? 0 : 1;
+
+    assert(run_on_cpu(0).ok());
+    // page_map gives no more access than the source has: the source is writable and executable.
+    assert(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
+    assert(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
+    uint32_t fourth = rewrite_and_run(4);
+    uint32_t fifth = rewrite_and_run(5);
+    assert(run_on_cpu(other).ok());
+    uint32_t sixth = rewrite_and_run(6);
+    printf("codeload: through a writable alias, with code_sync: %u, %u, then on CPU %lu %u\n",
+           fourth, fifth, sys::sys_info().value().cpu, sixth);
+    printf("codeload: code_sync of an unmapped page: %ld, past user space: %ld\n",
+           code(sys::code_sync(reinterpret_cast<const void*>(kCode + kPageSize), 4)),
+           code(sys::code_sync(reinterpret_cast<const void*>(kUserTop - 4), 8)));
+    assert(sys::page_unmap(0, kCode).ok());
+    assert(sys::page_unmap(0, kWrite).ok());
+    bool ok = first == 1 && second == 2 && third == 3 && fourth == 4 && fifth == 5 && sixth == 6;
+    return ok ? 0 : 1;
 }

@@ -211,7 +211,7 @@ struct Stats {
 };
 
 void one_call(uint64_t index, bool verbose, Stats& st) {
-    uint64_t n = below(24);
+    uint64_t n = below(26);
     uint64_t a[5] = {};
     switch (n) {
     case 0:
@@ -312,7 +312,18 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[3] = gen_va(a[2]);
         a[4] = gen_perm();
         break;
-    case 23: n = chance(50) ? 23 + below(1000) : next(); break; // no such call
+    case 23: // env_set_cpus: children and bad ids; the fuzzer itself only with no CPU (E_INVAL),
+             // since concurrent fuzzers each keep to their own CPU
+        a[0] = chance(80) ? gen_id(false) : 0;
+        a[1] = a[0] == 0 || a[0] == g_self ? 0 : chance(80) ? below(32) : next();
+        break;
+    case 24: // code_sync: own arena and anything else, lengths small, large, wrapping
+        a[0] = chance(50) ? gen_va_self() + below(kPageSize) : gen_va_any();
+        a[1] = chance(70) ? below(3 * kPageSize) : gen_len();
+        break;
+    case 25: // no such call
+        n = chance(50) ? static_cast<uint64_t>(Sys::kCount) + below(1000) : next();
+        break;
     default: break; // getenvid, yield, exofork, time: no arguments
     }
     bool new_child = n == 5 || n == 7; // exofork, env_create: a child's id comes back

@@ -50,6 +50,7 @@ constexpr Sys kChildCalls[] = {
     Sys::kIpcSendRecv,
     Sys::kPageCopy,
     Sys::kEnvSetCpus,
+    Sys::kCodeSync,
 };
 constexpr uint64_t kNumChildCalls = sizeof kChildCalls / sizeof kChildCalls[0];
 

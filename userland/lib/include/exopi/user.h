@@ -180,6 +180,14 @@ inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
 inline Result<Ok> env_set_cpus(uint32_t id, uint64_t mask) {
     return status(call(Sys::kEnvSetCpus, id, mask));
 }
+/// Makes the caller's bytes in [va, va + len) visible to its instruction fetch on every CPU
+/// (docs/memory.md "Code"). Needed only for code written through a mapping that stayed writable
+/// while the page was mapped executable; every mapping the kernel makes executable is synced by
+/// the kernel. E_INVAL: the range leaves user space or exceeds kCodeSyncMax; E_FAULT: a page of
+/// it is not mapped (the mapped ones are synced all the same).
+inline Result<Ok> code_sync(const void* va, uint64_t len) {
+    return status(call(Sys::kCodeSync, u(va), len));
+}
 inline Result<SysInfo> sys_info() {
     SysInfo info{};
     int64_t e = call(Sys::kSysInfo, u(&info));
