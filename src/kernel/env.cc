@@ -395,6 +395,7 @@ void yield_current() {
         // run here (env_set_cpus), schedule wakes a CPU where it may.
         run_enqueue(cur, false);
     }
+    arch::cpu_yield_hint();
     schedule();
 }
 

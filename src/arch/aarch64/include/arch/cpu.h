@@ -32,6 +32,12 @@ inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_ca
 /// WFI cannot be lost (unmasking first could take it just before the WFI and then sleep until
 /// the next one). The ISB makes the unmask take effect before it is masked again.
 inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
+/// A hint that this CPU gives up what it is doing for now (the scheduler's yield): YIELD,
+/// [arm-arm] C6.2 "YIELD", which the hardware may use to favour another thread and which QEMU's
+/// single-threaded round robin (-icount) takes as the end of this vCPU's turn. Without it a
+/// busy vCPU early in QEMU's list can use every turn's whole budget while one later in the list
+/// runs nothing, for as long as the first stays busy (docs/reliability.md).
+inline void cpu_yield_hint() { asm volatile("yield" ::: "memory"); }
 inline void take_interrupts() {
     asm volatile("msr daifclr, #2\n isb\n msr daifset, #2" ::: "memory");
 }

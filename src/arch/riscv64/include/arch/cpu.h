@@ -30,6 +30,10 @@ inline void set_cpu_local(void* p) { asm volatile("mv tp, %0" ::"r"(p)); }
 /// Interrupt": WFI "must be unaffected by the global interrupt bits"), so an interrupt arriving
 /// between the caller's check for work and the WFI is not lost until the next one.
 inline void idle_wait() { asm volatile("wfi" ::: "memory"); }
+/// A hint that this hart gives up what it is doing for now (the scheduler's yield): nothing on
+/// riscv64. (PAUSE, [riscv-unpriv] "Zihintpause", would be the hint; QEMU neither needs it here,
+/// since its riscv64 harts give up their turn in WFI and SBI calls, nor ends a turn on it.)
+inline void cpu_yield_hint() {}
 inline void take_interrupts() { asm volatile("csrsi sstatus, 2\n csrci sstatus, 2" ::: "memory"); }
 
 /// S-mode state the kernel depends on, set explicitly: sstatus.SUM = 0 (user memory only through
