@@ -39,6 +39,115 @@ enum class Sys : uint64_t {
     kCount
 };
 
+/// What a system-call argument is: the ABI's types, for tools that make or read calls without
+/// knowing each one (the fuzzers, a tracer, the check that docs/syscalls.md agrees).
+enum class Arg : uint8_t {
+    kNone,    ///< no argument in this position
+    kEnvId,   ///< an environment id; 0 is the caller
+    kVa,      ///< a user virtual address (page-aligned where the call maps a page)
+    kPtrIn,   ///< a user pointer the kernel reads from
+    kPtrOut,  ///< a user pointer the kernel writes to
+    kLength,  ///< a length in bytes, or a count of entries or pages
+    kPerm,    ///< Perm bits
+    kValue,   ///< any value, passed through
+    kFlags,   ///< the call's flag bits
+    kStatus,  ///< an EnvStatus
+    kCpuMask, ///< bit i: the CPU of kernel index i
+    kIndex,   ///< an index into a list the kernel keeps
+};
+
+struct SyscallArg {
+    const char* name; ///< as docs/syscalls.md names it (a pointer ends in '*')
+    Arg kind;
+};
+
+/// One row per call, in number order: its name (the library's wrapper's, and docs/syscalls.md's)
+/// and its arguments. The kernel's dispatch table (src/kernel/syscall/table.h) and the fuzzers
+/// check at compile time that they have a row for every call; test/host checks the docs.
+struct SyscallAbi {
+    Sys number;
+    const char* name;
+    SyscallArg args[6];
+};
+
+inline constexpr SyscallAbi kSyscalls[] = {
+    {Sys::kCputs, "cputs", {{"buf", Arg::kPtrIn}, {"len", Arg::kLength}}},
+    {Sys::kCgetc, "cgetc", {{"flags", Arg::kFlags}}},
+    {Sys::kGetenvid, "getenvid", {}},
+    {Sys::kEnvDestroy, "env_destroy", {{"id", Arg::kEnvId}}},
+    {Sys::kYield, "yield", {}},
+    {Sys::kExofork, "exofork", {}},
+    {Sys::kEnvSetStatus, "env_set_status", {{"id", Arg::kEnvId}, {"status", Arg::kStatus}}},
+    {Sys::kEnvCreate,
+     "env_create",
+     {{"name", Arg::kPtrIn}, {"len", Arg::kLength}, {"arg", Arg::kValue}, {"flags", Arg::kFlags}}},
+    {Sys::kEnvSetPgfaultUpcall,
+     "env_set_pgfault_upcall",
+     {{"id", Arg::kEnvId}, {"entry", Arg::kVa}, {"xstack_top", Arg::kVa}}},
+    {Sys::kPageAlloc, "page_alloc", {{"id", Arg::kEnvId}, {"va", Arg::kVa}, {"perm", Arg::kPerm}}},
+    {Sys::kPageMap,
+     "page_map",
+     {{"srcid", Arg::kEnvId},
+      {"srcva", Arg::kVa},
+      {"dstid", Arg::kEnvId},
+      {"dstva", Arg::kVa},
+      {"perm", Arg::kPerm}}},
+    {Sys::kPageUnmap, "page_unmap", {{"id", Arg::kEnvId}, {"va", Arg::kVa}}},
+    {Sys::kPageQuery,
+     "page_query",
+     {{"id", Arg::kEnvId}, {"va", Arg::kVa}, {"count", Arg::kLength}, {"perms*", Arg::kPtrOut}}},
+    {Sys::kIpcTrySend,
+     "ipc_try_send",
+     {{"id", Arg::kEnvId}, {"value", Arg::kValue}, {"srcva", Arg::kVa}, {"perm", Arg::kPerm}}},
+    {Sys::kIpcRecv, "ipc_recv", {{"dstva", Arg::kVa}}},
+    {Sys::kEnvSetTrapframe, "env_set_trapframe", {{"id", Arg::kEnvId}, {"regs*", Arg::kPtrIn}}},
+    {Sys::kTime, "time", {}},
+    {Sys::kSysInfo, "sys_info", {{"SysInfo*", Arg::kPtrOut}}},
+    {Sys::kProgramName,
+     "program_name",
+     {{"index", Arg::kIndex}, {"buf", Arg::kPtrOut}, {"len", Arg::kLength}}},
+    {Sys::kPageList,
+     "page_list",
+     {{"id", Arg::kEnvId},
+      {"va", Arg::kVa},
+      {"end", Arg::kVa},
+      {"out*", Arg::kPtrOut},
+      {"max", Arg::kLength}}},
+    {Sys::kPageMapBatch,
+     "page_map_batch",
+     {{"srcid", Arg::kEnvId}, {"dstid", Arg::kEnvId}, {"list*", Arg::kPtrIn}, {"n", Arg::kLength}}},
+    {Sys::kIpcSendRecv,
+     "ipc_send_recv",
+     {{"id", Arg::kEnvId},
+      {"value", Arg::kValue},
+      {"srcva", Arg::kVa},
+      {"perm", Arg::kPerm},
+      {"dstva", Arg::kVa}}},
+    {Sys::kPageCopy,
+     "page_copy",
+     {{"srcid", Arg::kEnvId},
+      {"srcva", Arg::kVa},
+      {"dstid", Arg::kEnvId},
+      {"dstva", Arg::kVa},
+      {"perm", Arg::kPerm}}},
+    {Sys::kEnvSetCpus, "env_set_cpus", {{"id", Arg::kEnvId}, {"mask", Arg::kCpuMask}}},
+    {Sys::kCodeSync, "code_sync", {{"va", Arg::kVa}, {"len", Arg::kLength}}},
+};
+
+/// Is kSyscalls one row per call, in number order?
+constexpr bool syscall_rows_in_order() {
+    if (sizeof kSyscalls / sizeof kSyscalls[0] != static_cast<uint64_t>(Sys::kCount)) {
+        return false;
+    }
+    for (uint64_t i = 0; i < sizeof kSyscalls / sizeof kSyscalls[0]; ++i) {
+        if (static_cast<uint64_t>(kSyscalls[i].number) != i) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(syscall_rows_in_order(), "kSyscalls: one row per Sys value, in number order");
+
 /// The most entries page_list writes and page_map_batch takes per call (one page of them).
 inline constexpr uint64_t kPageBatchMax = 512;
 

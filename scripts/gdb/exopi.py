@@ -2,7 +2,7 @@
 
 A backtrace from inside the kernel continues into the user program that trapped:
 
-  #0  kernel::syscall (tf=...) at src/kernel/syscall.cc:566
+  #0  kernel::syscall (tf=...) at src/kernel/syscall/dispatch.cc:30
   #1  from_user () at src/arch/riscv64/trap_entry.S:152
   #2  __exopi_syscall () at userland/lib/arch/riscv64/entry.S:26
   #3  exopi::sys::call (...) at userland/lib/include/exopi/user.h:...

@@ -14,7 +14,7 @@
 //
 // Locking (docs/smp.md "Locking"). The page-table tree is changed in two ways:
 //  - by its own environment's page_alloc, page_map and page_unmap, on the CPU it runs on,
-//    without the big lock (kernel/syscall.cc, "own-space calls");
+//    without the big lock (kernel/syscall/page_calls.cc, "own-space calls");
 //  - by anything else — another environment's system calls, the loader, teardown — under the
 //    big lock.
 // Each AddressSpace has a TicketLock that keeps the two apart: an own-space call always takes

@@ -211,22 +211,26 @@ struct Stats {
 };
 
 void one_call(uint64_t index, bool verbose, Stats& st) {
-    uint64_t n = below(26);
+    // Every call number, and (the last value) one that is no call: kCount and beyond.
+    uint64_t n = below(static_cast<uint64_t>(Sys::kCount) + 1);
     uint64_t a[5] = {};
-    switch (n) {
-    case 0:
+    // One case per Sys value and no default: -Wswitch (an error here) makes a new call fail to
+    // compile until the fuzzer knows how to make its arguments.
+    switch (static_cast<Sys>(n)) {
+    case Sys::kCputs:
         a[0] = gen_print_ptr();
         a[1] = gen_len();
-        break;                           // cputs
-    case 1: a[0] = next() | 1; break;    // cgetc, never blocking
-    case 3: a[0] = gen_id(false); break; // env_destroy
-    case 6:
+        break;                                          // cputs
+    case Sys::kCgetc: a[0] = next() | 1; break;         // cgetc, never blocking
+    case Sys::kEnvDestroy: a[0] = gen_id(false); break; // env_destroy
+    case Sys::kEnvSetStatus:
         a[0] = gen_id(false);
         a[1] = below(8);
         break;
-    case 7: { // env_create: the echo server, prefixes of its name, or bad pointers — never the
-              // scratch buffer, where program_name leaves real names (a program that spawns
-              // children of its own would leave the fuzzer grandchildren it cannot count)
+    case Sys::kEnvCreate: { // env_create: the echo server, prefixes of its name, or bad pointers —
+                            // never the
+        // scratch buffer, where program_name leaves real names (a program that spawns
+        // children of its own would leave the fuzzer grandchildren it cannot count)
         static const char kName[] = "fuzzecho";
         a[0] = chance(60) ? reinterpret_cast<uint64_t>(kName) : gen_print_ptr();
         a[1] = chance(80) ? 8 : gen_len();
@@ -234,66 +238,69 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[3] = chance(80) ? below(2) : next(); // runnable, not runnable, or bad flags
         break;
     }
-    case 8:
+    case Sys::kEnvSetPgfaultUpcall:
         a[0] = gen_id(true);
         a[1] = chance(50) ? gen_va_any() : next();
         a[2] = gen_va_any();
         break;
-    case 9:
+    case Sys::kPageAlloc:
         a[0] = gen_id(true);
         a[1] = gen_va(a[0]);
         a[2] = gen_perm();
         break;
-    case 10: // page_map
+    case Sys::kPageMap: // page_map
         a[0] = gen_id(true);
         a[1] = gen_va(a[0]);
         a[2] = gen_id(true);
         a[3] = gen_va(a[2]);
         a[4] = gen_perm();
         break;
-    case 11:
+    case Sys::kPageUnmap:
         a[0] = gen_id(true);
         a[1] = gen_va(a[0]);
         break;
-    case 12:
+    case Sys::kPageQuery:
         a[0] = gen_id(true);
         a[1] = gen_va_any();
         a[2] = gen_len();
         a[3] = gen_ptr();
         break;
-    case 13:
+    case Sys::kIpcTrySend:
         a[0] = gen_id(true);
         a[1] = next();
         a[2] = gen_va_self();
         a[3] = gen_perm();
         break;
-    case 14: a[0] = kArena + 1 + below(kPageSize - 1); break; // ipc_recv: unaligned dstva only
-    case 15: // env_set_trapframe: a child, or bad pointers for the caller
+    case Sys::kIpcRecv:
+        a[0] = kArena + 1 + below(kPageSize - 1);
+        break;                  // ipc_recv: unaligned dstva only
+    case Sys::kEnvSetTrapframe: // env_set_trapframe: a child, or bad pointers for the caller
         fill_scratch(false);
         a[0] = chance(80) ? gen_id(false) : 0;
         a[1] = a[0] == 0 ? kernel_address() : gen_ptr();
         break;
-    case 17: a[0] = gen_ptr(); break;
-    case 18:
+    case Sys::kSysInfo: a[0] = gen_ptr(); break;
+    case Sys::kProgramName:
         a[0] = chance(80) ? below(64) : next();
         a[1] = gen_ptr();
         a[2] = gen_len();
         break;
-    case 19: // page_list
+    case Sys::kPageList: // page_list
         a[0] = gen_id(true);
         a[1] = gen_va_any();
         a[2] = chance(70) ? kUserTop : gen_va_any();
         a[3] = gen_ptr();
         a[4] = chance(80) ? below(600) : next();
         break;
-    case 20: // page_map_batch
+    case Sys::kPageMapBatch: // page_map_batch
         a[0] = gen_id(true);
         a[1] = gen_id(true);
         fill_scratch(a[0] == 0 || a[0] == g_self || a[1] == 0 || a[1] == g_self);
         a[2] = chance(80) ? kScratch : gen_ptr();
         a[3] = chance(80) ? below(600) : next();
         break;
-    case 21: // ipc_send_recv: a clean echo server (which answers), or anyone with a bad dstva
+    case Sys::kIpcSendRecv: // ipc_send_recv: a clean echo server (which answers), or anyone with a
+                            // bad dstva
         a[1] = next();
         a[2] = gen_va_self();
         a[3] = gen_perm();
@@ -305,34 +312,39 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
             a[4] = kArena + 1 + below(kPageSize - 1); // unaligned: E_INVAL before anything is sent
         }
         break;
-    case 22: // page_copy
+    case Sys::kPageCopy: // page_copy
         a[0] = gen_id(true);
         a[1] = gen_va(a[0] == 0 || a[0] == g_self ? 0 : 1);
         a[2] = gen_id(true);
         a[3] = gen_va(a[2]);
         a[4] = gen_perm();
         break;
-    case 23: // env_set_cpus: children and bad ids; the fuzzer itself only with no CPU (E_INVAL),
-             // since concurrent fuzzers each keep to their own CPU
+    case Sys::kEnvSetCpus: // env_set_cpus: children and bad ids; the fuzzer itself only with no CPU
+                           // (E_INVAL), since concurrent fuzzers each keep to their own CPU
         a[0] = chance(80) ? gen_id(false) : 0;
         a[1] = a[0] == 0 || a[0] == g_self ? 0 : chance(80) ? below(32) : next();
         break;
-    case 24: // code_sync: own arena and anything else, lengths small, large, wrapping
+    case Sys::kCodeSync: // code_sync: own arena and anything else, lengths small, large, wrapping
         a[0] = chance(50) ? gen_va_self() + below(kPageSize) : gen_va_any();
         a[1] = chance(70) ? below(3 * kPageSize) : gen_len();
         break;
-    case 25: // no such call
+    case Sys::kCount: // no such call
         n = chance(50) ? static_cast<uint64_t>(Sys::kCount) + below(1000) : next();
         break;
-    default: break; // getenvid, yield, exofork, time: no arguments
+    case Sys::kGetenvid:
+    case Sys::kYield:
+    case Sys::kExofork:
+    case Sys::kTime: break; // no arguments
     }
-    bool new_child = n == 5 || n == 7; // exofork, env_create: a child's id comes back
+    bool new_child =
+        n == static_cast<uint64_t>(Sys::kExofork) ||
+        n == static_cast<uint64_t>(Sys::kEnvCreate); // exofork, env_create: a child's id comes back
     if (verbose) {
         printf("sysfuzz: #%lu sys %lu (%lx, %lx, %lx, %lx, %lx)\n", index, n, a[0], a[1], a[2],
                a[3], a[4]);
     }
     int64_t r = sys::call(static_cast<Sys>(n), a[0], a[1], a[2], a[3], a[4]);
-    if (n == 5 && r == 0) {
+    if (n == static_cast<uint64_t>(Sys::kExofork) && r == 0) {
         (void)sys::env_destroy(0); // an exofork child that someone ran: it has no business here
     }
     if (!documented(r)) {

@@ -53,6 +53,20 @@ constexpr Sys kChildCalls[] = {
     Sys::kCodeSync,
 };
 constexpr uint64_t kNumChildCalls = sizeof kChildCalls / sizeof kChildCalls[0];
+/// A new call is in the list, or this fails to compile.
+constexpr bool child_calls_complete() {
+    for (const SyscallAbi& c : kSyscalls) {
+        bool listed = c.number == Sys::kExofork || c.number == Sys::kEnvCreate;
+        for (Sys s : kChildCalls) {
+            listed = listed || s == c.number;
+        }
+        if (!listed) {
+            return false;
+        }
+    }
+    return kNumChildCalls + 2 == static_cast<uint64_t>(Sys::kCount);
+}
+static_assert(child_calls_complete(), "kChildCalls: every call but exofork and env_create");
 
 enum Behaviour : uint64_t { kSpin, kCalls, kFault, kEnd, kYields, kBehaviours };
 

@@ -109,10 +109,7 @@ namespace {
 
 void user_sync(TrapFrame& tf) {
     auto ec = static_cast<Class>(reg::esr::EC::get(tf.esr));
-    if (ec == Class::kSvc64) { // the hot path, tested before the switch's jump table
-        kernel::syscall(tf);   // ELR is already past the svc (it takes the big lock)
-        return;
-    }
+    // (An SVC never comes here: vectors.S sends it to kernel::syscall before any decoding.)
     kernel::KernelEntry entry; // the big lock, until the return to user mode
     // Alignment and external aborts are not page faults: the environment dies.
     // FscType 0b0000..0b0011: address size, translation, access flag, permission.
@@ -138,10 +135,6 @@ void user_sync(TrapFrame& tf) {
 }
 
 } // namespace
-
-/// An SVC from EL0, recognised by the vector code (vectors.S) before any decoding: ELR is
-/// already past the svc.
-extern "C" void aarch64_syscall(TrapFrame* tf) { kernel::syscall(*tf); }
 
 static_assert(static_cast<uint64_t>(VectorKind::kSyncLower64) == 8, "vectors.S tests kind 8");
 static_assert(static_cast<uint64_t>(Class::kSvc64) == 0x15, "vectors.S tests EC 0x15");
