@@ -88,6 +88,20 @@ void stick_lock() {
     }
 }
 
+/// A lock taken twice by one CPU (Debug builds panic at the second acquisition, naming both call
+/// sites; Release builds would wait for themselves until the watchdog panics).
+void lock_twice() {
+    kprintf("ktest: CPU %u takes a lock twice\n", this_cpu().index);
+    g_test_lock.lock(this_cpu().index);
+    g_test_lock.lock(this_cpu().index);
+}
+
+/// A lock released by a CPU that does not hold it (Debug builds panic).
+void unlock_unheld() {
+    kprintf("ktest: CPU %u releases a lock it does not hold\n", this_cpu().index);
+    g_test_lock.unlock();
+}
+
 // Each level keeps a buffer live across the call, so the recursion cannot become a loop.
 [[gnu::noinline]] uint64_t recurse(uint64_t depth) {
     volatile uint8_t buf[512];
@@ -121,6 +135,8 @@ constexpr KTest kTests[] = {
     {"lock-leak", "return to user mode holding a lock (expects a panic)", nullptr, leak_lock},
     {"lock-stuck", "keep the big lock forever (expects the watchdog's report and a panic)", nullptr,
      stick_lock},
+    {"lock-twice", "take a lock twice (Debug builds: expects a panic)", lock_twice},
+    {"lock-unheld", "release a lock nobody holds (Debug builds: expects a panic)", unlock_unheld},
 };
 
 } // namespace

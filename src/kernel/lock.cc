@@ -164,4 +164,18 @@ extern "C" [[noreturn]] void kernel_lock_held_at_user_return() {
           l->site_line());
 }
 
+void TicketLock::taken_twice(uint32_t me, const char* file, uint32_t line) const {
+    panic("lock: CPU %u takes a lock it already holds, at %s:%u (taken at %s:%u)", me, file, line,
+          site_file(), site_line());
+}
+
+void TicketLock::released_by_other() const {
+    int32_t h = holder();
+    if (h < 0) {
+        panic("lock: CPU %u releases a lock nobody holds", cpu_locks().cpu);
+    }
+    panic("lock: CPU %u releases a lock CPU %d holds (taken at %s:%u)", cpu_locks().cpu, h,
+          site_file(), site_line());
+}
+
 } // namespace kernel

@@ -48,7 +48,8 @@ struct CpuLocks {
     /// Kernel locks this CPU holds now: TicketLocks and the console's. The return to user mode
     /// checks it is 0 (arch trap entry, kernel/lock_check.cc): a CPU in user mode holds nothing.
     uint32_t held = 0;
-    uint32_t reserved = 0;
+    uint32_t cpu = 0; ///< this CPU's index (PerCpu::index), for the owner checks
+
     const TicketLock* last = nullptr; ///< the TicketLock this CPU took last (Debug builds)
 };
 /// This CPU's CpuLocks.
@@ -66,6 +67,12 @@ class TicketLock {
     /// The uncontended path is inline (every entry from user mode takes the big lock); waiting is
     /// not.
     void lock(uint32_t me, const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
+#ifndef NDEBUG
+        // A CPU that takes a lock it holds would wait for itself forever: say so at once.
+        if (held_by(me)) [[unlikely]] {
+            taken_twice(me, file, line);
+        }
+#endif
         uint32_t ticket = __atomic_fetch_add(&next_, 1U, __ATOMIC_ACQUIRE);
         if (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) [[unlikely]] {
             wait(ticket, me, file, line);
@@ -82,6 +89,11 @@ class TicketLock {
 #endif
     }
     void unlock() {
+#ifndef NDEBUG
+        if (!held()) [[unlikely]] {
+            released_by_other(); // not held, or held by another CPU
+        }
+#endif
         --cpu_locks().held;
         __atomic_store_n(&owner_, 0U, __ATOMIC_RELAXED);
         uint32_t next = serving_ + 1;
@@ -94,6 +106,9 @@ class TicketLock {
     }
     /// True if CPU `me` holds it.
     bool held_by(uint32_t me) const { return __atomic_load_n(&owner_, __ATOMIC_RELAXED) == me + 1; }
+    /// True if this CPU holds it: for assertions in code that expects the lock
+    /// (KASSERT_HELD(lock.held())).
+    bool held() const { return held_by(cpu_locks().cpu); }
     /// The holder's CPU index, or -1 if free (for reports: it may change at once).
     int32_t holder() const {
         return static_cast<int32_t>(__atomic_load_n(&owner_, __ATOMIC_RELAXED)) - 1;
@@ -108,6 +123,9 @@ class TicketLock {
   private:
     void wait(uint32_t ticket, uint32_t me, const char* file, uint32_t line);
     void wake(uint32_t next);
+    // Debug builds' owner checks (lock.cc): panic with both call sites.
+    [[noreturn]] void taken_twice(uint32_t me, const char* file, uint32_t line) const;
+    [[noreturn]] void released_by_other() const;
 
     uint32_t next_ = 0;    ///< the next ticket to hand out
     uint32_t serving_ = 0; ///< the ticket that holds the lock

@@ -49,6 +49,7 @@ PerCpu* percpu_prepare(uint32_t index, uint64_t cpu_id) {
     cpu->stack_guard = guard;
     cpu->cpu_id = cpu_id;
     cpu->index = index;
+    cpu->locks.cpu = index;
     return cpu;
 }
 
