@@ -6,6 +6,8 @@ target_compile_options(exopi_kernel_flags INTERFACE
   -fno-stack-protector -fno-pic -fno-common -fno-omit-frame-pointer
   $<$<COMPILE_LANGUAGE:CXX>:-fno-use-cxa-atexit>
   -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wcast-align -Wimplicit-fallthrough
+  # Lock discipline, checked by the compiler (src/lib/thread_safety.h).
+  -Wthread-safety
   # __FILE__ and __builtin_FILE() relative to the source tree: KASSERT's and the lock checks'
   # reports name src/kernel/x.cc, wherever the tree was built.
   -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=

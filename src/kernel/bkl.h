@@ -15,6 +15,7 @@
 #pragma once
 
 #include "cpu_lock.h"
+#include "panic.h"
 
 namespace kernel {
 
@@ -22,31 +23,37 @@ extern TicketLock g_big_lock;
 
 /// Acts on a change another CPU made to the current environment (kicked): destroys it or
 /// takes it off this CPU; neither returns.
-void bkl_kicked();
+void bkl_kicked() REQUIRES(g_big_lock);
 
 /// Entry from user mode (or a CPU starting to schedule): takes the big lock, then acts on a
 /// change another CPU made to the current environment meanwhile.
 /// (`file`, `line`: the call site, for the lock checks' reports.)
-inline void bkl_enter(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
+inline void bkl_enter(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE())
+    ACQUIRE(g_big_lock) {
     PerCpu& cpu = this_cpu();
     g_big_lock.lock(cpu.index, file, line);
-    if (cpu.kicked) [[unlikely]] {
+    if (__atomic_load_n(&cpu.kicked, __ATOMIC_RELAXED)) [[unlikely]] {
         bkl_kicked();
     }
 }
 /// Releases the big lock on the way to user mode or to sleep.
-inline void bkl_leave() { g_big_lock.unlock(); }
+inline void bkl_leave() RELEASE(g_big_lock) { g_big_lock.unlock(); }
 /// For assertions: this CPU holds the big lock.
 inline bool bkl_held() { return holding(g_big_lock); }
+/// Tells the thread-safety analysis that this CPU holds the big lock where it was taken out of
+/// the analysis's sight (the idle loop's interrupt window, a trap taken inside the kernel);
+/// Debug builds check it.
+inline void bkl_assert_held() ASSERT_CAPABILITY(g_big_lock) { KASSERT_HELD(bkl_held()); }
 
 /// Holds the big lock from an entry from user mode to the handler's normal return. A handler
 /// that switches environments does not return: run_now releases the lock on its way out.
-class [[nodiscard]] KernelEntry {
+class [[nodiscard]] SCOPED_CAPABILITY KernelEntry {
   public:
-    explicit KernelEntry(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
+    explicit KernelEntry(const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE())
+        ACQUIRE(g_big_lock) {
         bkl_enter(file, line);
     }
-    ~KernelEntry() { bkl_leave(); }
+    ~KernelEntry() RELEASE() { bkl_leave(); }
     KernelEntry(const KernelEntry&) = delete;
     KernelEntry& operator=(const KernelEntry&) = delete;
 };

@@ -9,13 +9,13 @@ namespace {
 
 constinit TicketLock g_lock; // the buffer and the waiters
 constexpr unsigned kBufSize = 256;
-constinit char g_buf[kBufSize];
-constinit unsigned g_head = 0; // next to read
-constinit unsigned g_count = 0;
+constinit char g_buf[kBufSize] GUARDED_BY(g_lock);
+constinit unsigned g_head GUARDED_BY(g_lock) = 0; // next to read
+constinit unsigned g_count GUARDED_BY(g_lock) = 0;
 
 constexpr unsigned kMaxWaiters = 16;
-constinit Env* g_waiters[kMaxWaiters];
-constinit unsigned g_nwaiters = 0;
+constinit Env* g_waiters[kMaxWaiters] GUARDED_BY(g_lock);
+constinit unsigned g_nwaiters GUARDED_BY(g_lock) = 0;
 
 } // namespace
 

@@ -7,14 +7,14 @@
 
 namespace kernel {
 
-class [[nodiscard]] TicketGuard {
+class [[nodiscard]] SCOPED_CAPABILITY TicketGuard {
   public:
     explicit TicketGuard(TicketLock& l, const char* file = __builtin_FILE(),
-                         uint32_t line = __builtin_LINE())
+                         uint32_t line = __builtin_LINE()) ACQUIRE(l)
         : lock_(l) {
         lock_.lock(this_cpu().index, file, line);
     }
-    ~TicketGuard() { lock_.unlock(); }
+    ~TicketGuard() RELEASE() { lock_.unlock(); }
     TicketGuard(const TicketGuard&) = delete;
     TicketGuard& operator=(const TicketGuard&) = delete;
 

@@ -57,7 +57,7 @@ void wake_idle_cpu(uint32_t allowed) {
 /// Tells CPU `c` that its current environment changed (bkl.h): it acts at its next entry.
 void kick(PerCpu& c) {
     KASSERT_HELD(bkl_held());
-    c.kicked = true;
+    __atomic_store_n(&c.kicked, true, __ATOMIC_RELAXED);
     platform::send_ipi(c.cpu_id);
 }
 
@@ -199,7 +199,7 @@ void switch_extra(Env* next) {
 
 void bkl_kicked() {
     PerCpu& cpu = this_cpu();
-    cpu.kicked = false;
+    __atomic_store_n(&cpu.kicked, false, __ATOMIC_RELAXED);
     Env* cur = cpu.current;
     if (cur == nullptr) {
         return;

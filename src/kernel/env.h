@@ -8,6 +8,7 @@
 #include "address_space.h"
 #include "arch/context.h"
 #include "arch/fpu.h"
+#include "bkl.h"
 #include "exopi/syscall.h"
 #include "lib/result.h"
 #include "lib/str.h"
@@ -67,12 +68,12 @@ exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
 /// A new environment running the embedded program `name`, runnable unless `runnable` is false;
 /// `arg` is the first argument of its entry point.
 exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0,
-                                           bool runnable = true);
+                                           bool runnable = true) REQUIRES(g_big_lock);
 /// Frees everything it owns. Its children go to its parent; without a parent, those not
 /// runnable (which nobody could ever start) are destroyed too and the others become orphans
 /// (docs/syscalls.md "Environments"). If it is the current environment, schedules another one
 /// and does not return.
-void env_destroy(Env* e);
+void env_destroy(Env* e) REQUIRES(g_big_lock);
 
 /// Makes `e` runnable (queued, and an idle CPU woken) or not. An environment running on another
 /// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry
@@ -82,20 +83,20 @@ void env_set_status(Env* e, EnvStatus s);
 inline bool cpu_allowed(uint32_t mask, uint32_t index) { return (mask >> index & 1) != 0; }
 /// Restricts `e` to the CPUs in `mask` (already checked to hold an online one). If it runs on
 /// a CPU outside it — this one (then this does not return) or another — it moves at once.
-void env_set_cpus(Env* e, uint32_t mask);
+void env_set_cpus(Env* e, uint32_t mask) REQUIRES(g_big_lock);
 /// True if `e` runs on a CPU other than this one (its registers are live there, not in its Env).
 bool running_elsewhere(const Env* e);
 
 /// Picks the next runnable environment and runs it; idles (wfi) when none is runnable; ends
 /// the run when none is left. Never returns. The current environment's registers are already
 /// in its Env: the trap saved them there.
-[[noreturn]] void schedule();
+[[noreturn]] void schedule() RELEASE(g_big_lock);
 /// The current environment gives up the CPU: to the back of the run queue, and schedules. If
 /// it may no longer run on this CPU, schedule wakes a CPU where it may to take it.
-[[noreturn]] void yield_current();
+[[noreturn]] void yield_current() RELEASE(g_big_lock);
 /// Runs `next` now, ahead of the run queue: it must be runnable. For a direct hand-over, as in
 /// ipc_send_recv, where the sender blocks and its receiver continues at once.
-[[noreturn]] void run_now(Env* next);
+[[noreturn]] void run_now(Env* next) RELEASE(g_big_lock);
 
 /// The environment running on this CPU (nullptr in the idle loop). Inline: it is on every
 /// system call's path.

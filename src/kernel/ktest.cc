@@ -71,7 +71,8 @@ constinit bool g_test_lock_taken = false; // under the big lock, as every tick
 /// A lock leaked to user mode: a tick that interrupted user code takes a lock and returns there
 /// without releasing it. The return path must panic, naming the lock and where it was taken
 /// (kernel/lock.h).
-void leak_lock() {
+// (Each of these misuses a lock on purpose: the analysis would refuse them.)
+void leak_lock() NO_THREAD_SAFETY_ANALYSIS {
     if (late_time() && current_env() != nullptr && !g_test_lock_taken) {
         kprintf("ktest: CPU %u takes a lock and returns to user mode with it\n", this_cpu().index);
         g_test_lock_taken = true;
@@ -90,14 +91,14 @@ void stick_lock() {
 
 /// A lock taken twice by one CPU (Debug builds panic at the second acquisition, naming both call
 /// sites; Release builds would wait for themselves until the watchdog panics).
-void lock_twice() {
+void lock_twice() NO_THREAD_SAFETY_ANALYSIS {
     kprintf("ktest: CPU %u takes a lock twice\n", this_cpu().index);
     g_test_lock.lock(this_cpu().index);
     g_test_lock.lock(this_cpu().index);
 }
 
 /// A lock released by a CPU that does not hold it (Debug builds panic).
-void unlock_unheld() {
+void unlock_unheld() NO_THREAD_SAFETY_ANALYSIS {
     kprintf("ktest: CPU %u releases a lock it does not hold\n", this_cpu().index);
     g_test_lock.unlock();
 }

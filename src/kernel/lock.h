@@ -35,6 +35,7 @@
 
 #include "arch/cpu.h"
 #include "lib/str.h"
+#include "lib/thread_safety.h"
 #include "percpu_offsets.h"
 
 namespace kernel {
@@ -57,7 +58,7 @@ inline CpuLocks& cpu_locks() {
     return *reinterpret_cast<CpuLocks*>(static_cast<char*>(arch::cpu_local()) + PERCPU_LOCKS);
 }
 
-class TicketLock {
+class CAPABILITY("lock") TicketLock {
   public:
     /// How many CPUs can wait at once (kernel/smp.cc checks kMaxCpus against it).
     static constexpr uint32_t kMaxWaiters = 8;
@@ -66,7 +67,9 @@ class TicketLock {
     /// (`file`, `line`: the caller's, by default) for the watchdog's and the leak check's reports.
     /// The uncontended path is inline (every entry from user mode takes the big lock); waiting is
     /// not.
-    void lock(uint32_t me, const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE()) {
+    // (The lock's own implementation is outside the analysis: it is what the analysis trusts.)
+    void lock(uint32_t me, const char* file = __builtin_FILE(), uint32_t line = __builtin_LINE())
+        ACQUIRE() NO_THREAD_SAFETY_ANALYSIS {
 #ifndef NDEBUG
         // A CPU that takes a lock it holds would wait for itself forever: say so at once.
         if (held_by(me)) [[unlikely]] {
@@ -88,7 +91,7 @@ class TicketLock {
         line_ = line;
 #endif
     }
-    void unlock() {
+    void unlock() RELEASE() NO_THREAD_SAFETY_ANALYSIS {
 #ifndef NDEBUG
         if (!held()) [[unlikely]] {
             released_by_other(); // not held, or held by another CPU

@@ -44,7 +44,7 @@ exo::Str copy_cmdline(exo::Str from) {
     return g_cmdline;
 }
 
-[[noreturn]] void start_first_environment(exo::Str cmdline) {
+[[noreturn]] void start_first_environment(exo::Str cmdline) RELEASE(g_big_lock) {
     exo::Str name = exo::cmdline_get(cmdline, "init").value_or(exo::Str(kDefaultInit));
     uint64_t arg = 0;
     if (auto a = exo::cmdline_get(cmdline, "initarg")) {

@@ -96,7 +96,7 @@ class Frames {
     /// A cache line each: a CPU's cache is written on every page it allocates or frees.
     struct alignas(64) CpuCache {
         TicketLock lock;
-        exo::FrameCache cache;
+        exo::FrameCache cache GUARDED_BY(lock);
     };
     CpuCache& my_cache() { return caches_[this_cpu().index]; }
     // Out of line, the slow paths (memory.cc).
@@ -104,12 +104,14 @@ class Frames {
     exo::Result<exo::PhysAddr, exo::MemError> alloc_once(unsigned order);
     /// A block whose last reference was just dropped: into this CPU's cache, or given back.
     void free_dropped(exo::PhysAddr pa);
-    [[gnu::noinline]] void flush(CpuCache& c);
+    [[gnu::noinline]] void flush(CpuCache& c) REQUIRES(c.lock);
     /// Gives every CPU's cache back to the allocator; the number of frames that freed.
     uint64_t reclaim();
 
-    exo::BuddyAllocator* buddy_;
     TicketLock lock_;
+    /// The allocator's free lists are the lock's; its per-frame records (reference counts, owner
+    /// words) are atomic and need no lock (lib/buddy.h), so the pointer is not guarded.
+    exo::BuddyAllocator* buddy_;
     CpuCache caches_[kMaxCpus] = {};
 };
 

@@ -54,9 +54,12 @@ struct PerCpu {
     /// The code-visibility generation this CPU has fenced up to, where an instruction-cache
     /// sync reaches one CPU only (riscv64; kernel/address_space.cc make_code_visible).
     uint64_t icache_gen = 0;
-    uint64_t runs = 0;   ///< environments entered from the scheduler here
-    bool kicked = false; ///< another CPU changed `current` (kernel/bkl.h)
-    uint16_t asid = 0;   ///< the ASID `space` is installed with
+    uint64_t runs = 0; ///< environments entered from the scheduler here
+    /// Another CPU changed `current` (kernel/bkl.h). Written under the big lock, read also
+    /// without it (own-space calls): every access is atomic; relaxed, since the big lock's
+    /// acquire or the IPI's interrupt orders what the flag announces.
+    bool kicked = false;
+    uint16_t asid = 0; ///< the ASID `space` is installed with
     /// TLB maintenance owed by this CPU before it next installs a user address space, where
     /// fences reach one CPU only (riscv64; kernel/address_space.cc "Deferred shootdown"): the
     /// ASIDs to invalidate, or everything if the list overflowed or the ASIDs rolled over.

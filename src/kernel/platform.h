@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bkl.h"
 #include "boot_info.h"
 #include "firmware.h"
 #include "lib/str.h"
@@ -72,7 +73,7 @@ void ipi_clear();
 /// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt,
 /// kernel::ipi_interrupt or kernel::console_input, or kernel::spurious_interrupt for anything
 /// unknown.
-void handle_irq();
+void handle_irq() REQUIRES(kernel::g_big_lock);
 /// Ends the run: QEMU exits with `status`; real hardware halts.
 [[noreturn]] void shutdown(int status);
 

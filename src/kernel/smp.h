@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "bkl.h"
 #include "firmware.h"
 #include "lib/str.h"
 #include "percpu.h"
@@ -19,7 +20,7 @@ namespace kernel {
 /// Starts the board's other CPUs, at most `cpus=N` - 1 of them if the command line says so
 /// (`cpus=1`: the boot CPU alone), and waits for each to come up or time out (reported, not
 /// fatal). Runs on the boot CPU once the frame allocator, the kernel table and the timer are set.
-void smp_init(exo::Str cmdline);
+void smp_init(exo::Str cmdline) ACQUIRE(g_big_lock);
 
 /// Index i's PerCpu, published (release) before CPU i is started; read by it (acquire).
 extern PerCpu* g_cpus[kMaxCpus];

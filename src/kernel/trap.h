@@ -4,18 +4,19 @@
 #include <stdint.h>
 
 #include "arch/trap.h"
+#include "bkl.h"
 
 namespace kernel {
 
 /// A system call from the current environment; its registers are in `tf` (the top frame).
 void syscall(arch::TrapFrame& tf);
 /// A page fault in user mode at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC.
-void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access);
+void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) REQUIRES(g_big_lock);
 /// Any other exception in user mode: the environment is destroyed with `what` in the message.
-void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr);
+void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr) REQUIRES(g_big_lock);
 
 /// The periodic timer fired (from user mode or while idle).
-void timer_interrupt();
+void timer_interrupt() REQUIRES(g_big_lock);
 /// Another CPU interrupted this one (platform::send_ipi, kernel/smp.h).
 void ipi_interrupt();
 /// An interrupt nobody claimed: counted, otherwise ignored.

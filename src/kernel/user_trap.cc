@@ -28,7 +28,8 @@ const char* access_name(uint32_t access) {
                                                : "read";
 }
 
-[[noreturn]] void kill(Env* e, const char* what, uint64_t addr, uint32_t access) {
+[[noreturn]] void kill(Env* e, const char* what, uint64_t addr, uint32_t access)
+    REQUIRES(g_big_lock) {
     env_log(e, "killed: %s: %s at %#lx (pc %#lx)\n", what, access_name(access), addr,
             arch::user_pc(*top_frame()));
     print_user_backtrace(e, arch::user_pc(*top_frame()), arch::user_fp(*top_frame()));

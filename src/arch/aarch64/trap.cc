@@ -149,7 +149,10 @@ extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
         platform::handle_irq();
         return;
     }
-    case VectorKind::kIrqSpx: platform::handle_irq(); return; // the idle loop: lock held
+    case VectorKind::kIrqSpx: // the idle loop's window: it holds the big lock (env.cc schedule)
+        kernel::bkl_assert_held();
+        platform::handle_irq();
+        return;
     case VectorKind::kSyncSpx:
         if (semihosting_absorb_fault(*tf)) {
             return;

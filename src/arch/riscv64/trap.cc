@@ -77,7 +77,7 @@ void dump_frame(const TrapFrame& tf) {
 namespace {
 
 // Interrupts are the same from either mode. True if `tf` was one.
-bool handle_interrupt(const TrapFrame& tf) {
+bool handle_interrupt(const TrapFrame& tf) REQUIRES(kernel::g_big_lock) {
     if (Interrupt::get(tf.scause) == 0) {
         return false;
     }
@@ -101,7 +101,10 @@ bool handle_interrupt(const TrapFrame& tf) {
 extern "C" void riscv_kernel_trap(TrapFrame* tf) {
     // The kernel runs with interrupts off except in the idle loop, and never faults by
     // design (user memory is reached through the direct map). Anything else is a bug.
-    if (handle_interrupt(*tf)) {
+    if (Interrupt::get(tf->scause) != 0) {
+        // The idle loop's: it holds the big lock (kernel/env.cc schedule).
+        kernel::bkl_assert_held();
+        (void)handle_interrupt(*tf);
         return;
     }
     dump_frame(*tf);

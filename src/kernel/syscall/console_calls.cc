@@ -37,7 +37,7 @@ int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
     return static_cast<int64_t>(console_write_user(cur->id, chunk, n));
 }
 
-int64_t sys_cgetc(Env* cur, uint64_t flags) {
+int64_t sys_cgetc(Env* cur, uint64_t flags) REQUIRES(g_big_lock) {
     int c = console_try_getc();
     if (c >= 0) {
         return c;

@@ -48,7 +48,8 @@ int64_t sys_exofork(Env* cur) {
     return child->id;
 }
 
-int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg, uint64_t flags) {
+int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg, uint64_t flags)
+    REQUIRES(g_big_lock) {
     char name[32];
     if (len == 0 || len >= sizeof name || (flags & ~exopi::kEnvCreateNotRunnable) != 0) {
         return exopi::E_INVAL;
@@ -97,7 +98,7 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
     return 0;
 }
 
-int64_t sys_env_set_cpus(uint64_t id, uint64_t mask) {
+int64_t sys_env_set_cpus(uint64_t id, uint64_t mask) REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();

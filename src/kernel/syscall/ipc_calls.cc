@@ -48,7 +48,7 @@ int64_t sys_ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, 
 /// queued for a CPU it may use, and this one schedules. A failed send returns its error and
 /// receives nothing. The round trip of a remote procedure call is then two of these.
 int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm,
-                          uint64_t dstva) {
+                          uint64_t dstva) REQUIRES(g_big_lock) {
     if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
         return exopi::E_INVAL;
     }
@@ -72,7 +72,7 @@ int64_t sys_ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva,
     run_now(target);
 }
 
-int64_t sys_ipc_recv(Env* cur, uint64_t dstva) {
+int64_t sys_ipc_recv(Env* cur, uint64_t dstva) REQUIRES(g_big_lock) {
     if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
         return exopi::E_INVAL;
     }
