@@ -120,7 +120,7 @@ bool AddressSpace::installed_elsewhere(uint32_t mask) const {
 }
 
 // Called inside a Guard's scope only (map, unmap, protect_locked, invalidate_page).
-void AddressSpace::invalidate_locked(VirtAddr va) {
+void AddressSpace::invalidate_locked(VirtAddr va, bool tables) {
     PerCpu& cpu = this_cpu();
     uint16_t id = 0;
     if (cpu.space == this) {
@@ -139,9 +139,13 @@ void AddressSpace::invalidate_locked(VirtAddr va) {
         }
         id = asid();
     }
-    arch::tlb_invalidate_page(va.value, id);
+    if (tables) [[unlikely]] {
+        arch::tlb_invalidate_walk(va.value, id);
+    } else {
+        arch::tlb_invalidate_page(va.value, id);
+    }
     if constexpr (!arch::kTlbBroadcast) {
-        shoot_down_others(va, id);
+        shoot_down_others(va, id, tables);
     }
 }
 
@@ -228,7 +232,7 @@ exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attr
     return exopi::kOk;
 }
 
-void AddressSpace::shoot_down_others(VirtAddr va, uint16_t id) {
+void AddressSpace::shoot_down_others(VirtAddr va, uint16_t id, bool tables) {
     KASSERT(!needs_lock() || holding(lock_)); // cpus_ and the other CPUs' lists
     uint64_t now = 0;                         // hart mask: where it is installed
     find_cpu(cpus_ & other_cpus(), [&](PerCpu& o) {
@@ -242,7 +246,11 @@ void AddressSpace::shoot_down_others(VirtAddr va, uint16_t id) {
     });
     if (now != 0) {
         __atomic_fetch_add(&g_shootdowns, 1, __ATOMIC_RELAXED);
-        arch::tlb_remote_invalidate_page(now, va.value, id);
+        if (tables) {
+            arch::tlb_remote_invalidate_walk(now, va.value, id);
+        } else {
+            arch::tlb_remote_invalidate_page(now, va.value, id);
+        }
     }
 }
 
@@ -282,12 +290,19 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
 
 bool AddressSpace::unmap(VirtAddr va) {
     Guard g(*this);
-    auto old = pt_.unmap(va);
+    // The tables this empties go too, so that unmapping what was mapped gives back every frame
+    // it took (SysInfo::free_pages is exact again). Their entries were non-leaf ones, which a
+    // walk cache may hold: the invalidation then covers every level, and they are freed after.
+    PageTable::Pruned emptied;
+    auto old = pt_.unmap(va, &emptied);
     if (!old) {
         return false;
     }
-    invalidate_locked(va);
+    invalidate_locked(va, emptied.n > 0);
     release_frame(old.value().pa);
+    for (unsigned i = 0; i < emptied.n; ++i) {
+        table_env().free_zero_table(emptied.tables[i]);
+    }
     return true;
 }
 

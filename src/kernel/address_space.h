@@ -165,7 +165,9 @@ class AddressSpace {
         TicketLock* lock_;
     };
 
-    void invalidate_locked(exo::VirtAddr va);
+    /// `va`'s translation goes from every TLB that may hold it; `tables`: page tables on its
+    /// path were unlinked too, so walk caches go as well (every level).
+    void invalidate_locked(exo::VirtAddr va, bool tables = false);
     /// The leaf at `va` (mapping `frame`) gets `attrs`, same frame, then the TLB hears of it
     /// (in a Guard's scope).
     exopi::Error protect_locked(exo::VirtAddr va, exo::PhysAddr frame, exo::Attrs attrs);
@@ -177,7 +179,7 @@ class AddressSpace {
     /// aarch64 the sync was broadcast and this is nothing).
     void publish_code_sync();
     /// After a local invalidation of `va` with ASID `asid`: the other CPUs in cpus_ (the .cc).
-    void shoot_down_others(exo::VirtAddr va, uint16_t asid);
+    void shoot_down_others(exo::VirtAddr va, uint16_t asid, bool tables);
 
     mutable TicketLock lock_;
     PageTable pt_;

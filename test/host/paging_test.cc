@@ -276,6 +276,68 @@ TYPED_TEST(PageTableTest, ClearRangeReturnsEveryTableFrame) {
     EXPECT_EQ(this->sim_.free_pages(), SimMemory::kFrames) << "every frame is back";
 }
 
+// After unmap, prune unlinks the tables that became empty, deepest first, never the root, and
+// hands them back: unmapping everything one page at a time leaves only the root.
+TYPED_TEST(PageTableTest, PruneUnlinksEveryTableThatBecameEmpty) {
+    auto& pt = this->pt_;
+    using PT = typename PageTableTest<TypeParam>::PT;
+    // Two pages in one leaf table, one in another leaf table of the same 1 GiB region, one in
+    // another 1 GiB region: root + L1 x2 + L2 x3 = 6 tables.
+    std::vector<uint64_t> vas = {0x1000, 0x2000, 0x200000, 0x40000000};
+    for (uint64_t va : vas) {
+        ASSERT_EQ(pt.map(VirtAddr(va), PhysAddr(0x90000000 + va), 4 * kKiB, kUserRw),
+                  PtError::kNone);
+    }
+    ASSERT_EQ(this->sim_.tables(), 6);
+    auto unmap_and_prune = [&](uint64_t va) {
+        EXPECT_TRUE(pt.unmap(VirtAddr(va)).ok());
+        PhysAddr freed[PT::kLevels - 1];
+        unsigned n = pt.prune(VirtAddr(va), freed);
+        for (unsigned i = 0; i < n; ++i) {
+            this->sim_.free_zero_table(freed[i]); // checks every entry is zero
+        }
+        return n;
+    };
+    EXPECT_EQ(unmap_and_prune(0x1000), 0u) << "0x2000 still uses the leaf table";
+    EXPECT_EQ(unmap_and_prune(0x2000), 1u) << "its leaf table, not the L1 (0x200000 uses it)";
+    EXPECT_EQ(this->sim_.tables(), 5);
+    EXPECT_EQ(unmap_and_prune(0x200000), 2u) << "the leaf table and the L1 above it";
+    EXPECT_EQ(unmap_and_prune(0x40000000), 2u);
+    EXPECT_EQ(this->sim_.tables(), 1) << "only the root is left";
+    EXPECT_EQ(this->sim_.summary(pt.root()) & 1, 0u) << "the root's summary is exact again";
+    PhysAddr none[PT::kLevels - 1];
+    EXPECT_EQ(pt.prune(VirtAddr(0x1000), none), 0u) << "nothing left to prune";
+    // The tables can be built again where they were.
+    ASSERT_EQ(pt.map(VirtAddr(0x1000), PhysAddr(0x90001000), 4 * kKiB, kUserRw), PtError::kNone);
+    EXPECT_EQ(pt.query(VirtAddr(0x1000)).value().pa, PhysAddr(0x90001000));
+    EXPECT_EQ(unmap_and_prune(0x1000), 2u);
+    this->sim_.free_table(pt.root());
+    EXPECT_EQ(this->sim_.free_pages(), SimMemory::kFrames) << "every frame is back";
+}
+
+// Filling a whole leaf table and emptying it in any order frees it at the last unmap only.
+TYPED_TEST(PageTableTest, PruneWaitsForTheLastEntry) {
+    auto& pt = this->pt_;
+    using PT = typename PageTableTest<TypeParam>::PT;
+    for (uint64_t i = 0; i < 512; ++i) {
+        ASSERT_EQ(pt.map(VirtAddr(0x200000 + i * 0x1000), PhysAddr(0x90000000 + i * 0x1000),
+                         4 * kKiB, kUserRw),
+                  PtError::kNone);
+    }
+    ASSERT_EQ(this->sim_.tables(), 3);
+    for (uint64_t k = 0; k < 512; ++k) {
+        uint64_t i = (k * 37) % 512; // every index once, scattered over the groups
+        uint64_t va = 0x200000 + i * 0x1000;
+        typename PT::Pruned pruned; // unmap's own pruning, as the kernel does it
+        ASSERT_TRUE(pt.unmap(VirtAddr(va), &pruned).ok());
+        ASSERT_EQ(pruned.n, k == 511 ? 2u : 0u) << "after " << k + 1 << " unmaps";
+        for (unsigned j = 0; j < pruned.n; ++j) {
+            this->sim_.free_zero_table(pruned.tables[j]);
+        }
+    }
+    EXPECT_EQ(this->sim_.tables(), 1);
+}
+
 TYPED_TEST(PageTableTest, ClearRangeKeepsWhatIsOutside) {
     auto& pt = this->pt_;
     ASSERT_EQ(pt.map(VirtAddr(0x1000), PhysAddr(0x80001000), 4 * kKiB, kUserRw), PtError::kNone);

@@ -172,9 +172,17 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         return Mapping{base + (va.value & (size - 1)), P::leaf_attrs(*e), size};
     }
 
+    /// Tables an unmap emptied and unlinked (see prune), deepest first.
+    struct Pruned {
+        PhysAddr tables[kLevels - 1];
+        unsigned n = 0;
+    };
+
     /// Removes the leaf that starts at `va` and returns what it mapped. A va inside a larger
-    /// block is kBlockInTheWay (blocks are not split); nothing mapped is kNotMapped.
-    Result<Mapping, PtError> unmap(VirtAddr va) {
+    /// block is kBlockInTheWay (blocks are not split); nothing mapped is kNotMapped. With
+    /// `pruned`, the tables this emptied are unlinked too (prune) and listed there; the common
+    /// case, a group of eight entries that still holds one, costs the scan of that group only.
+    Result<Mapping, PtError> unmap(VirtAddr va, Pruned* pruned = nullptr) {
         uint64_t* e = find_leaf(va);
         if (e == nullptr) {
             return Err{P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical};
@@ -186,7 +194,49 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         Mapping old{P::output_address(*e), P::leaf_attrs(*e), size};
         unsigned i = index(va.value, level_of_last_find_);
         put(table_of_last_find_, e - i, i, 0);
+        if (pruned != nullptr && level_of_last_find_ > 0 && settle_group(table_of_last_find_, i) &&
+            env_->summary(table_of_last_find_) == 0) {
+            pruned->n = prune(va, pruned->tables);
+        }
         return old;
+    }
+
+    /// After unmap(va): unlinks the tables on va's path, the deepest first and never the root,
+    /// that no longer hold a valid entry, and writes their addresses to out[0..n) (n returned).
+    /// They are the caller's to free, all zeros, once no TLB can walk through them: a freed
+    /// table's entry was a non-leaf one, which a CPU's walk cache may hold ([arm-arm] D8.13:
+    /// TLBI VAE1, not VALE1; [riscv-priv] 4.2.1: SFENCE.VMA with rs1 = x0). On the way each
+    /// table's summary bit for the group that lost an entry is made exact (its eight entries
+    /// scanned), so an empty table is one whose summary is 0.
+    unsigned prune(VirtAddr va, PhysAddr out[kLevels - 1]) {
+        if (!P::is_canonical(va.value)) {
+            return 0;
+        }
+        PhysAddr path[kLevels];
+        PhysAddr tpa = root_;
+        unsigned depth = 0;
+        for (unsigned l = 0; l < kLevels; ++l) {
+            path[l] = tpa;
+            depth = l;
+            uint64_t e = load(env_->table(tpa)[index(va.value, l)]);
+            if (l == kLevels - 1 || !P::is_valid(e) || !P::is_table(e, l)) {
+                break;
+            }
+            tpa = P::output_address(e);
+        }
+        unsigned n = 0;
+        for (unsigned l = depth; l > 0; --l) {
+            if (!settle_group(path[l], index(va.value, l)) || env_->summary(path[l]) != 0) {
+                break; // still holds something: so do the tables above it
+            }
+            uint64_t* parent = env_->table(path[l - 1]);
+            put(path[l - 1], parent, index(va.value, l - 1), 0);
+            out[n++] = path[l];
+        }
+        if (n == depth && depth > 0) {
+            (void)settle_group(path[0], index(va.value, 0)); // the root lost an entry too
+        }
+        return n;
     }
 
     /// Changes the attributes of the leaf that starts at `va`, keeping its frame.
@@ -259,6 +309,24 @@ template <PagingPolicy P, TableEnv E> class PageTable {
                 env_->set_summary(tpa, s | bit);
             }
         }
+    }
+
+    // Scans the group of eight entries holding entry i of table `tpa`; if none is valid, clears
+    // its summary bit. True if the group is empty.
+    bool settle_group(PhysAddr tpa, unsigned i) const {
+        const uint64_t* table = env_->table(tpa);
+        unsigned first = i / kGroup * kGroup;
+        for (unsigned k = first; k < first + kGroup; ++k) {
+            if (P::is_valid(load(table[k]))) {
+                return false;
+            }
+        }
+        uint64_t bit = uint64_t{1} << (i / kGroup);
+        uint64_t s = env_->summary(tpa);
+        if ((s & bit) != 0) {
+            env_->set_summary(tpa, s & ~bit);
+        }
+        return true;
     }
 
     // The translated VA bits: [12 + 9 * kLevels - 1 : 0] (39 bits with three levels).

@@ -157,6 +157,13 @@ inline void tlb_invalidate_page(uint64_t va, uint16_t asid) {
     auto arg = reg::tlbi::ASID::make(asid) | reg::tlbi::VA::make(va >> 12);
     asm volatile("dsb ishst\n tlbi vale1is, %0\n dsb ish\n isb" ::"r"(arg.raw) : "memory");
 }
+/// After page tables on `va`'s path were unlinked: TLBI VAE1IS, which unlike VALE1IS also drops
+/// the walk-cache entries of every level for that VA and ASID ([arm-arm] D8.13 "TLB
+/// maintenance": the "last level" forms may leave intermediate entries cached). Same barriers.
+inline void tlb_invalidate_walk(uint64_t va, uint16_t asid) {
+    auto arg = reg::tlbi::ASID::make(asid) | reg::tlbi::VA::make(va >> 12);
+    asm volatile("dsb ishst\n tlbi vae1is, %0\n dsb ish\n isb" ::"r"(arg.raw) : "memory");
+}
 /// Every translation tagged with `asid`, at every level (walk caches included): before the
 /// tables of an address space are freed or its ASID handed on.
 inline void tlb_invalidate_asid(uint16_t asid) {
@@ -174,6 +181,7 @@ inline void tlb_invalidate_all_user() {
 /// operations): nothing more to send.
 inline constexpr bool kTlbBroadcast = true;
 inline void tlb_remote_invalidate_page(uint64_t /*mask*/, uint64_t /*va*/, uint16_t /*asid*/) {}
+inline void tlb_remote_invalidate_walk(uint64_t /*mask*/, uint64_t /*va*/, uint16_t /*asid*/) {}
 
 /// Makes the page at kernel address `kva` (its direct-map alias) visible to instruction fetch on
 /// every core, after the kernel or user space wrote it as data. The instruction cache is not

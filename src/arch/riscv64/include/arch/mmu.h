@@ -95,6 +95,13 @@ inline void tlb_invalidate_page(uint64_t va, uint16_t asid) {
     uint64_t a = asid;
     asm volatile("sfence.vma %0, %1" ::"r"(va), "r"(a) : "memory");
 }
+/// After page tables on `va`'s path were unlinked: a fence with rs1 = va orders only the leaf
+/// entry for va ([riscv-priv] 4.2.1), and a non-leaf entry changed needs rs1 = x0: every
+/// translation of the ASID, at every level.
+inline void tlb_invalidate_walk(uint64_t /*va*/, uint16_t asid) {
+    uint64_t a = asid;
+    asm volatile("sfence.vma zero, %0" ::"r"(a) : "memory");
+}
 /// Every non-global translation tagged with `asid` (rs1 = x0, rs2 = the ASID): before the tables
 /// of an address space are freed or its ASID handed on. Same section: with rs1 = x0 the fence
 /// orders accesses to every level of the page tables for that address space.
@@ -111,6 +118,11 @@ inline constexpr bool kTlbBroadcast = false;
 /// [riscv-sbi] 8.4 remote_sfence_vma_asid: returns once every hart in the mask has fenced.
 inline void tlb_remote_invalidate_page(uint64_t hart_mask, uint64_t va, uint16_t asid) {
     (void)sbi::remote_sfence_vma_asid(hart_mask, 0, va, 4096, asid);
+}
+/// The same for tlb_invalidate_walk: the whole address space of `asid` (start 0, size 2^64 - 1:
+/// [riscv-sbi] 8.4, "the full address space"), which the firmware fences with rs1 = x0.
+inline void tlb_remote_invalidate_walk(uint64_t hart_mask, uint64_t /*va*/, uint16_t asid) {
+    (void)sbi::remote_sfence_vma_asid(hart_mask, 0, 0, ~uint64_t{0}, asid);
 }
 
 /// Makes the page at kernel address `kva` visible to instruction fetch after it was written as
