@@ -185,6 +185,7 @@ enum class EnvStatus : uint64_t {
     kNotRunnable = 3,
     kBlockedIpc = 4,
     kBlockedConsole = 5,
+    kBlockedDestroy = 6, ///< in env_destroy, until the environment it destroys is gone
 };
 
 inline constexpr uint64_t kCgetcNonBlocking = 1;

@@ -323,6 +323,28 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
     return e;
 }
 
+/// Destruction's bookkeeping for env_destroy_sync: the callers waiting for `e` to be gone run
+/// again (their result, 0, is already set); and if `e` was itself waiting for another, it leaves
+/// that one's list.
+static void settle_reapers(Env* e) REQUIRES(g_big_lock) {
+    while (Env* r = e->reapers) {
+        e->reapers = r->next_reaper;
+        r->next_reaper = nullptr;
+        r->reaping = nullptr;
+        env_set_status(r, EnvStatus::kRunnable);
+    }
+    if (Env* t = e->reaping) {
+        for (Env** p = &t->reapers; *p != nullptr; p = &(*p)->next_reaper) {
+            if (*p == e) {
+                *p = e->next_reaper;
+                break;
+            }
+        }
+        e->reaping = nullptr;
+        e->next_reaper = nullptr;
+    }
+}
+
 void env_set_status(Env* e, EnvStatus s) {
     KASSERT_HELD(bkl_held());
     if (PerCpu* there = cpu_running(e)) {
@@ -353,6 +375,7 @@ void env_destroy(Env* e) {
         return;
     }
     check_invariants("environment destruction");
+    settle_reapers(e);
     // The children go to the grandparent, so that none becomes unreachable (only the exact
     // parent may start, stop or destroy an environment). With no grandparent, a child that is
     // not runnable could never be started by anyone: it goes too; the others run on as orphans,
@@ -385,6 +408,23 @@ void env_destroy(Env* e) {
     if (was_current) {
         schedule();
     }
+}
+
+void env_destroy_sync(Env* e) {
+    env_destroy(e);
+    if (e->status == EnvStatus::kFree) {
+        return;
+    }
+    // Running on another CPU, it was only marked and kicked (env_destroy): that CPU destroys
+    // it at its next kernel entry. The caller waits for that, blocked, as seL4's destroy is
+    // synchronous: once it runs again the target runs nowhere and a second destroy of the
+    // same id is E_BAD_ENV. The last step of the destruction wakes it (wake_reapers).
+    Env* cur = current_env();
+    cur->reaping = e;
+    cur->next_reaper = e->reapers;
+    e->reapers = cur;
+    env_set_status(cur, EnvStatus::kBlockedDestroy);
+    schedule();
 }
 
 void yield_current() {

@@ -56,6 +56,11 @@ struct Env {
     /// Destroyed by another CPU while it ran: its own CPU finishes that at its next kernel
     /// entry or exit (env_destroy, docs/smp.md).
     bool dying = false;
+    /// env_destroy_sync: the callers blocked until this one is gone (a list through their
+    /// `next_reaper`), and, in such a caller, the environment it waits for.
+    Env* reapers = nullptr;
+    Env* next_reaper = nullptr;
+    Env* reaping = nullptr;
     char name[24] = {};
 };
 
@@ -74,6 +79,11 @@ exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, ui
 /// (docs/syscalls.md "Environments"). If it is the current environment, schedules another one
 /// and does not return.
 void env_destroy(Env* e) REQUIRES(g_big_lock);
+/// env_destroy by the current environment of another one, synchronous: when the caller runs
+/// again, `e` runs on no CPU and its id is dead (the system call's semantics). If `e` runs on
+/// another CPU now, the caller blocks (kBlockedDestroy) until that CPU has destroyed it, and
+/// this does not return; the caller's result register must be set before.
+void env_destroy_sync(Env* e) REQUIRES(g_big_lock);
 
 /// Makes `e` runnable (queued, and an idle CPU woken) or not. An environment running on another
 /// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry

@@ -122,7 +122,8 @@ int64_t h_env_destroy(Env* cur, arch::TrapFrame& tf) {
     if (e.value() == cur) {
         env_destroy(cur); // does not return
     }
-    env_destroy(e.value());
+    arch::set_result(tf, 0, 0); // the wait below may end elsewhere (this one kicked meanwhile)
+    env_destroy_sync(e.value());
     return 0;
 }
 int64_t h_yield(Env* /*cur*/, arch::TrapFrame& tf) {
