@@ -2,6 +2,7 @@
 
 #include "lib/cmdline.h"
 #include "lib/format.h"
+#include "options.h"
 #include "panic.h"
 #include "percpu.h"
 #include "platform.h"
@@ -135,16 +136,7 @@ void console_forget(uint32_t env_id) {
 }
 
 void console_init(exo::Str cmdline) {
-    auto burst = exo::cmdline_get(cmdline, "console_burst");
-    if (!burst) {
-        return;
-    }
-    if (auto n = exo::parse_u64(burst.value())) {
-        g_burst = n.value();
-    } else {
-        kprintf("cmdline: console_burst=%.*s is not a number; ignored\n",
-                static_cast<int>(burst.value().size), burst.value().data);
-    }
+    g_burst = option_number(cmdline, "console", "console_burst", 0, UINT64_MAX, g_burst);
 }
 
 void console_seize() {

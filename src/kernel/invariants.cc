@@ -5,6 +5,7 @@
 #include "lib/cmdline.h"
 #include "lib/mem.h"
 #include "memory.h"
+#include "options.h"
 #include "panic.h"
 #include "smp.h"
 
@@ -169,13 +170,9 @@ void check_memory(const char* where) {
 } // namespace
 
 void invariants_init(exo::Str cmdline) {
-    auto v = exo::cmdline_get(cmdline, "invariants");
-    if (!v) {
-        return;
-    }
-    auto n = exo::parse_u64(v.value());
-    if (!n || n.value() == 0) {
-        return;
+    uint64_t every = option_number(cmdline, "invariants", "invariants", 0, UINT64_MAX, 0);
+    if (every == 0) {
+        return; // off
     }
     // The bitmap: one block of frames, kept for the whole run (taken before the boot's free-page
     // count, so the leak check is unaffected).
@@ -192,7 +189,7 @@ void invariants_init(exo::Str cmdline) {
     }
     g_tables = phys_ptr<uint8_t>(mem.value());
     memset(g_tables, 0, bytes);
-    g_invariants_every = n.value();
+    g_invariants_every = every;
     kprintf("invariants: checked at every destruction and every %lu state-changing calls\n",
             g_invariants_every);
 }

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "env.h"
 #include "lib/cmdline.h"
+#include "options.h"
 #include "panic.h"
 #include "platform.h"
 #include "smp.h"
@@ -75,15 +76,8 @@ void report_wait(const TicketLock* l, uint32_t me, const char* file, uint32_t li
 } // namespace
 
 void lock_watchdog_init(exo::Str cmdline) {
-    if (auto opt = exo::cmdline_get(cmdline, "lock_watchdog_ms")) {
-        auto ms = exo::parse_u64(opt.value());
-        if (ms && ms.value() > 0) {
-            g_lock_report_ms = ms.value();
-        } else {
-            kprintf("lock: ignoring lock_watchdog_ms=%.*s (a positive number)\n",
-                    static_cast<int>(opt.value().size), opt.value().data);
-        }
-    }
+    g_lock_report_ms =
+        option_number(cmdline, "lock", "lock_watchdog_ms", 1, UINT64_MAX, g_lock_report_ms);
     g_report_ticks = platform::timer_hz() * g_lock_report_ms / 1000;
     g_spin_ticks = platform::timer_hz() * arch::kLockSpinNs / 1'000'000'000;
 }

@@ -12,6 +12,7 @@
 #include "lib/cmdline.h"
 #include "loader.h"
 #include "memory.h"
+#include "options.h"
 #include "percpu.h"
 #include "platform.h"
 #include "smp.h"
@@ -46,16 +47,7 @@ exo::Str copy_cmdline(exo::Str from) {
 
 [[noreturn]] void start_first_environment(exo::Str cmdline) RELEASE(g_big_lock) {
     exo::Str name = exo::cmdline_get(cmdline, "init").value_or(exo::Str(kDefaultInit));
-    uint64_t arg = 0;
-    if (auto a = exo::cmdline_get(cmdline, "initarg")) {
-        auto v = exo::parse_u64(a.value());
-        if (!v) {
-            kprintf("cmdline: initarg=%.*s is not a number; using 0\n",
-                    static_cast<int>(a.value().size), a.value().data);
-        } else {
-            arg = v.value();
-        }
-    }
+    uint64_t arg = option_number(cmdline, "kernel", "initarg", 0, UINT64_MAX, 0);
     set_boot_free_pages(frames().free_pages());
     // Not runnable until its argument page is in place (no other CPU may run it meanwhile).
     auto e = env_create(name, 0, arg, false);

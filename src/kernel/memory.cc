@@ -6,6 +6,7 @@
 #include "console.h"
 #include "lib/bits.h"
 #include "lib/mem.h"
+#include "options.h"
 #include "panic.h"
 #include "platform.h"
 
@@ -230,18 +231,12 @@ exo::Result<PageTable, exo::MemError> new_user_page_table() {
 // to exercise the no-ASID path and rollover). Probed with only the kernel table installed.
 unsigned choose_asid_bits(exo::Str cmdline) {
     unsigned hw = arch::hw_asid_bits();
-    auto forced = exo::cmdline_get(cmdline, "asid_bits");
-    if (!forced) {
-        return hw;
+    bool forced = false;
+    uint64_t n = option_number(cmdline, "vm", "asid_bits", 0, hw, hw, &forced);
+    if (forced) {
+        kprintf("vm: ASIDs limited to %lu bits by the command line (hardware: %u)\n", n, hw);
     }
-    auto n = exo::parse_u64(forced.value());
-    if (!n || n.value() > hw) {
-        kprintf("vm: ignoring asid_bits=%.*s (0..%u)\n", static_cast<int>(forced.value().size),
-                forced.value().data, hw);
-        return hw;
-    }
-    kprintf("vm: ASIDs limited to %lu bits by the command line (hardware: %u)\n", n.value(), hw);
-    return static_cast<unsigned>(n.value());
+    return static_cast<unsigned>(n);
 }
 
 void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cmdline) {

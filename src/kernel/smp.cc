@@ -11,6 +11,7 @@
 #include "env.h"
 #include "lib/cmdline.h"
 #include "memory.h"
+#include "options.h"
 #include "panic.h"
 #include "phys.h"
 #include "platform.h"
@@ -36,17 +37,9 @@ namespace {
 constexpr uint64_t kStartTimeoutMs = 1000;
 
 uint32_t cpus_wanted(exo::Str cmdline, uint32_t available) {
-    auto opt = exo::cmdline_get(cmdline, "cpus");
-    if (!opt) {
-        return available;
-    }
-    auto n = exo::parse_u64(opt.value());
-    if (!n || n.value() == 0) {
-        kprintf("smp: ignoring cpus=%.*s (1..%u)\n", static_cast<int>(opt.value().size),
-                opt.value().data, available);
-        return available;
-    }
-    return n.value() < available ? static_cast<uint32_t>(n.value()) : available;
+    // More than there are is not an error: a command line written for a bigger machine.
+    uint64_t n = option_number(cmdline, "smp", "cpus", 1, UINT64_MAX, available);
+    return n < available ? static_cast<uint32_t>(n) : available;
 }
 
 /// The per-CPU half of the kernel's setup, on the secondary's guarded stack.

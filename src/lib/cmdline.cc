@@ -63,4 +63,16 @@ Result<uint64_t, bool> parse_u64(Str s) {
     return v;
 }
 
+NumberOption cmdline_number(Str cmdline, Str key, uint64_t lo, uint64_t hi, uint64_t fallback) {
+    auto text = cmdline_get(cmdline, key);
+    if (!text) {
+        return {NumberOption::Is::kAbsent, fallback, Str()};
+    }
+    auto n = parse_u64(text.value());
+    if (!n || n.value() < lo || n.value() > hi) {
+        return {NumberOption::Is::kBad, fallback, text.value()};
+    }
+    return {NumberOption::Is::kGood, n.value(), text.value()};
+}
+
 } // namespace exo

@@ -24,4 +24,19 @@ Str cmdline_program_args(Str cmdline);
 /// A decimal number (digits only, no sign, no overflow), or an error.
 Result<uint64_t, bool> parse_u64(Str s);
 
+/// A numeric option `key=N`, the one parser behind every numeric option of the kernel.
+struct NumberOption {
+    enum class Is : uint8_t {
+        kAbsent, ///< no word with that key: `value` is the fallback
+        kGood,   ///< a number in range: `value`
+        kBad,    ///< present, but not a number in [lo, hi]: `value` is the fallback, `text` what
+                 ///< the command line said
+    };
+    Is is;
+    uint64_t value;
+    Str text;
+};
+/// `key=N` with N in [lo, hi], or `fallback` (absent or bad, as `is` says).
+NumberOption cmdline_number(Str cmdline, Str key, uint64_t lo, uint64_t hi, uint64_t fallback);
+
 } // namespace exo

@@ -101,3 +101,21 @@ TEST(Cmdline, NextWord) {
 }
 
 } // namespace
+
+TEST(Cmdline, NumberOptionInRangeAbsentOrBad) {
+    using Is = exo::NumberOption::Is;
+    exo::Str line("cpus=3 asid_bits=17 burst=x -- cpus=9");
+    auto good = exo::cmdline_number(line, "cpus", 1, 4, 4);
+    EXPECT_EQ(good.is, Is::kGood);
+    EXPECT_EQ(good.value, 3u) << "the words after -- are not options";
+    auto absent = exo::cmdline_number(line, "invariants", 0, 100, 7);
+    EXPECT_EQ(absent.is, Is::kAbsent);
+    EXPECT_EQ(absent.value, 7u);
+    auto high = exo::cmdline_number(line, "asid_bits", 0, 16, 16);
+    EXPECT_EQ(high.is, Is::kBad);
+    EXPECT_EQ(high.value, 16u);
+    EXPECT_TRUE(high.text == exo::Str("17"));
+    auto text = exo::cmdline_number(line, "burst", 0, UINT64_MAX, 0);
+    EXPECT_EQ(text.is, Is::kBad);
+    EXPECT_EQ(exo::cmdline_number(line, "cpus", 4, 8, 8).is, Is::kBad) << "below the range";
+}
