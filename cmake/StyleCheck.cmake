@@ -16,3 +16,6 @@ set_tests_properties(style.cmdline-keys style.run-accepts-keys style.run-refuses
 # The tree speaks of the project, not of how it was developed (scripts/check-words).
 add_test(NAME style.project-words COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-words)
 set_tests_properties(style.project-words PROPERTIES LABELS "style")
+# Small files: none under src/ or userland/ over 450 lines (scripts/check-sizes).
+add_test(NAME style.file-sizes COMMAND ${PROJECT_SOURCE_DIR}/scripts/check-sizes)
+set_tests_properties(style.file-sizes PROPERTIES LABELS "style")
