@@ -5,15 +5,43 @@
 
 #include "arch/trap.h"
 #include "bkl.h"
+#include "fpu.h"
 
 namespace kernel {
 
 /// A system call from the current environment; its registers are in `tf` (the top frame).
 void syscall(arch::TrapFrame& tf);
+/// A trap from user mode other than a system call, as the ISA's trap code decoded it.
+struct UserTrap {
+    enum class Kind : uint8_t {
+        kInterrupt, ///< arch::dispatch_interrupt handles it
+        kPageFault, ///< at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC
+        kFpOff,     ///< an FP/SIMD instruction with the unit off: opened, the instruction reruns
+        kException, ///< anything else: the environment dies, `what` (and `addr`) in the message
+    };
+    Kind kind;
+    uint64_t addr = 0;
+    uint32_t access = 0;
+    const char* what = nullptr;
+};
 /// A page fault in user mode at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC.
 void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) REQUIRES(g_big_lock);
 /// Any other exception in user mode: the environment is destroyed with `what` in the message.
 void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr) REQUIRES(g_big_lock);
+
+/// The way in from user mode for every trap but a system call (kernel::syscall): the locking
+/// policy — the big lock from here to the return to user mode — is decided here, not in the
+/// ISA's trap code, which only decodes. Inline, so that the decoding folds into it: the trap
+/// path costs what it did when each ISA took the lock itself.
+[[gnu::always_inline]] inline void user_trap(arch::TrapFrame& tf, const UserTrap& trap) {
+    KernelEntry entry; // the big lock, until the return to user mode
+    switch (trap.kind) {
+    case UserTrap::Kind::kInterrupt: arch::dispatch_interrupt(tf); return;
+    case UserTrap::Kind::kPageFault: user_page_fault(tf, trap.addr, trap.access); return;
+    case UserTrap::Kind::kFpOff: fp_trap(tf); return;
+    case UserTrap::Kind::kException: user_exception(tf, trap.what, trap.addr); return;
+    }
+}
 
 /// The periodic timer fired (from user mode or while idle).
 void timer_interrupt() REQUIRES(g_big_lock);

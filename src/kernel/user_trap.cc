@@ -14,6 +14,7 @@
 #include "backtrace.h"
 #include "console.h"
 #include "env.h"
+#include "fpu.h"
 #include "percpu.h"
 #include "trap.h"
 #include "user_perm.h"

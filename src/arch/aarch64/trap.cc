@@ -107,34 +107,38 @@ void dump_frame(const TrapFrame& tf, VectorKind kind) {
 
 namespace {
 
-void user_sync(TrapFrame& tf) {
+/// Decodes a synchronous exception from EL0 for the generic kernel (kernel::user_trap).
+kernel::UserTrap decode_user_sync(const TrapFrame& tf) {
+    using Kind = kernel::UserTrap::Kind;
     auto ec = static_cast<Class>(reg::esr::EC::get(tf.esr));
     // (An SVC never comes here: vectors.S sends it to kernel::syscall before any decoding.)
-    kernel::KernelEntry entry; // the big lock, until the return to user mode
     // Alignment and external aborts are not page faults: the environment dies.
     // FscType 0b0000..0b0011: address size, translation, access flag, permission.
     bool page_fault = reg::esr::FscType::get(tf.esr) <= 0b0011;
     switch (ec) {
-    case Class::kFpAccess: kernel::fp_trap(tf); return; // ELR is the instruction: it reruns
+    case Class::kFpAccess: return {Kind::kFpOff}; // ELR is the instruction: it reruns
     case Class::kDataAbortLower:
         if (page_fault) {
             bool write = reg::esr::WnR::get(tf.esr) != 0;
-            kernel::user_page_fault(tf, tf.far, write ? exopi::FAULT_WRITE : exopi::FAULT_READ);
-            return;
+            return {Kind::kPageFault, tf.far, write ? exopi::FAULT_WRITE : exopi::FAULT_READ};
         }
         break;
     case Class::kInstructionAbortLower:
         if (page_fault) {
-            kernel::user_page_fault(tf, tf.far, exopi::FAULT_EXEC);
-            return;
+            return {Kind::kPageFault, tf.far, exopi::FAULT_EXEC};
         }
         break;
     default: break;
     }
-    kernel::user_exception(tf, class_name(tf.esr), tf.far);
+    return {Kind::kException, tf.far, 0, class_name(tf.esr)};
 }
 
 } // namespace
+
+void dispatch_interrupt(const TrapFrame& /*tf*/) {
+    kernel::bkl_assert_held(); // kernel::user_trap's, or the idle loop's (env.cc schedule)
+    platform::handle_irq();
+}
 
 static_assert(static_cast<uint64_t>(VectorKind::kSyncLower64) == 8, "vectors.S tests kind 8");
 static_assert(static_cast<uint64_t>(Class::kSvc64) == 0x15, "vectors.S tests EC 0x15");
@@ -143,16 +147,11 @@ static_assert(static_cast<uint64_t>(Class::kSvc64) == 0x15, "vectors.S tests EC 
 extern "C" void aarch64_trap(TrapFrame* tf, uint64_t kind_index) {
     auto kind = static_cast<VectorKind>(kind_index);
     switch (kind) {
-    case VectorKind::kSyncLower64: user_sync(*tf); return;
-    case VectorKind::kIrqLower64: {
-        kernel::KernelEntry entry; // the big lock, until the return to user mode
-        platform::handle_irq();
+    case VectorKind::kSyncLower64: kernel::user_trap(*tf, decode_user_sync(*tf)); return;
+    case VectorKind::kIrqLower64:
+        kernel::user_trap(*tf, {kernel::UserTrap::Kind::kInterrupt});
         return;
-    }
-    case VectorKind::kIrqSpx: // the idle loop's window: it holds the big lock (env.cc schedule)
-        kernel::bkl_assert_held();
-        platform::handle_irq();
-        return;
+    case VectorKind::kIrqSpx: dispatch_interrupt(*tf); return; // the idle loop's window
     case VectorKind::kSyncSpx:
         if (semihosting_absorb_fault(*tf)) {
             return;

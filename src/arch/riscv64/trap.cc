@@ -74,13 +74,9 @@ void dump_frame(const TrapFrame& tf) {
     kernel::kprintf("\n");
 }
 
-namespace {
-
-// Interrupts are the same from either mode. True if `tf` was one.
-bool handle_interrupt(const TrapFrame& tf) REQUIRES(kernel::g_big_lock) {
-    if (Interrupt::get(tf.scause) == 0) {
-        return false;
-    }
+// Interrupts are the same from either mode.
+void dispatch_interrupt(const TrapFrame& tf) {
+    kernel::bkl_assert_held(); // kernel::user_trap's, or the idle loop's (env.cc schedule)
     switch (static_cast<Irq>(Code::get(tf.scause))) {
     case Irq::kSupervisorTimer: kernel::timer_interrupt(); break;
     case Irq::kSupervisorExternal: platform::handle_irq(); break;
@@ -92,19 +88,14 @@ bool handle_interrupt(const TrapFrame& tf) REQUIRES(kernel::g_big_lock) {
         break;
     default: kernel::spurious_interrupt(); break;
     }
-    return true;
 }
-
-} // namespace
 
 /// Every trap taken while in S-mode (trap_entry.S).
 extern "C" void riscv_kernel_trap(TrapFrame* tf) {
     // The kernel runs with interrupts off except in the idle loop, and never faults by
     // design (user memory is reached through the direct map). Anything else is a bug.
     if (Interrupt::get(tf->scause) != 0) {
-        // The idle loop's: it holds the big lock (kernel/env.cc schedule).
-        kernel::bkl_assert_held();
-        (void)handle_interrupt(*tf);
+        dispatch_interrupt(*tf); // the idle loop's window
         return;
     }
     dump_frame(*tf);
@@ -125,36 +116,36 @@ extern "C" [[noreturn]] void riscv_kernel_stack_overflow(TrapFrame* tf) {
 // kernel::syscall itself: a C wrapper would cost a frame-pointer prologue of its own.
 static_assert(static_cast<uint64_t>(Exception::kEcallFromU) == 8, "trap_entry.S tests 8");
 
-/// Every other trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
-extern "C" void riscv_user_trap(TrapFrame* tf) {
-    kernel::KernelEntry entry; // the big lock, until the return to user mode
-    if (handle_interrupt(*tf)) {
-        return;
+namespace {
+
+/// Decodes a trap from U-mode for the generic kernel (kernel::user_trap).
+kernel::UserTrap decode_user_trap(const TrapFrame& tf) {
+    using Kind = kernel::UserTrap::Kind;
+    if (Interrupt::get(tf.scause) != 0) {
+        return {Kind::kInterrupt};
     }
-    switch (static_cast<Exception>(Code::get(tf->scause))) {
+    switch (static_cast<Exception>(Code::get(tf.scause))) {
     case Exception::kEcallFromU: // trap_entry.S sends it to kernel::syscall: never here
         kernel::panic("ecall from U-mode reached riscv_user_trap");
-    case Exception::kLoadPageFault:
-        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_READ);
-        return;
-    case Exception::kStorePageFault:
-        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_WRITE);
-        return;
-    case Exception::kInstructionPageFault:
-        kernel::user_page_fault(*tf, tf->stval, exopi::FAULT_EXEC);
-        return;
+    case Exception::kLoadPageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_READ};
+    case Exception::kStorePageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_WRITE};
+    case Exception::kInstructionPageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_EXEC};
     case Exception::kIllegalInstruction:
         // With sstatus.FS = Off every FP instruction is illegal. Open the FP unit and run the
         // instruction again (sepc still points at it): if it was not an FP instruction it
-        // traps once more, now with FS on, and the environment is killed below.
-        if (fp_was_off(*tf)) {
-            kernel::fp_trap(*tf);
-            return;
+        // traps once more, now with FS on, and the environment is killed.
+        if (fp_was_off(tf)) {
+            return {Kind::kFpOff};
         }
         break;
     default: break;
     }
-    kernel::user_exception(*tf, cause_name(tf->scause), tf->stval);
+    return {Kind::kException, tf.stval, 0, cause_name(tf.scause)};
 }
+
+} // namespace
+
+/// Every other trap taken from U-mode; `tf` is the frame at the top of the kernel stack.
+extern "C" void riscv_user_trap(TrapFrame* tf) { kernel::user_trap(*tf, decode_user_trap(*tf)); }
 
 } // namespace arch

@@ -42,6 +42,10 @@ enum class VectorKind : uint64_t {
 
 /// Installs the kernel's vector table (VBAR_EL1).
 void trap_init();
+/// Handles the interrupt that trapped with `tf` (the ISA's and the board's dispatch), with the
+/// big lock held: called by kernel::user_trap, and by the ISA's trap code for the idle loop's
+/// interrupts.
+void dispatch_interrupt(const TrapFrame& tf);
 /// Prints the frame with the syndrome decoded.
 void dump_frame(const TrapFrame& tf, VectorKind kind);
 

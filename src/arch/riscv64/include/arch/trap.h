@@ -19,6 +19,10 @@ static_assert(sizeof(TrapFrame) == size_t{36} * 8, "trap_entry.S knows this layo
 
 /// Installs the kernel's trap vector.
 void trap_init();
+/// Handles the interrupt that trapped with `tf` (the ISA's and the board's dispatch), with the
+/// big lock held: called by kernel::user_trap, and by the ISA's trap code for the idle loop's
+/// interrupts.
+void dispatch_interrupt(const TrapFrame& tf);
 /// Prints the frame with the cause decoded.
 void dump_frame(const TrapFrame& tf);
 
