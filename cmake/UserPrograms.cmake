@@ -1,6 +1,13 @@
 # User programs: each is a real ELF for the target ISA, linked with the user library, and
 # embedded in the kernel image by name (programs.S, generated here). See docs/userland.md.
 
+# What user programs may include: the ABI (include/), the library OS (userland/lib), and the
+# shared hardware-free libraries (src/lib, seen as "lib/..." through a directory that holds
+# nothing else) — never the rest of src/: kernel, arch or platform headers do not resolve.
+set(EXOPI_USER_SHARED_INCLUDE ${CMAKE_BINARY_DIR}/user-include)
+file(MAKE_DIRECTORY ${EXOPI_USER_SHARED_INCLUDE})
+file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/lib ${EXOPI_USER_SHARED_INCLUDE}/lib SYMBOLIC)
+
 add_library(exopi_user_flags INTERFACE)
 target_compile_options(exopi_user_flags INTERFACE
   -ffreestanding -fno-builtin -fno-exceptions -fno-rtti -fno-threadsafe-statics
@@ -12,7 +19,7 @@ target_include_directories(exopi_user_flags INTERFACE
   ${PROJECT_SOURCE_DIR}/userland/lib/include
   ${PROJECT_SOURCE_DIR}/userland/lib/arch/${EXOPI_ARCH}/include
   ${PROJECT_SOURCE_DIR}/include
-  ${PROJECT_SOURCE_DIR}/src)
+  ${EXOPI_USER_SHARED_INCLUDE})
 target_link_options(exopi_user_flags INTERFACE
   -nostdlib -static -T ${PROJECT_SOURCE_DIR}/userland/user.ld -Wl,--build-id=none -Wl,--discard-locals
   -Wl,-z,max-page-size=4096 ${EXOPI_USER_ARCH_FLAGS})
