@@ -13,9 +13,9 @@ namespace {
 /// Sets CPUECTLR_EL1.SMPEN if the firmware left it clear. [a53-trm] 4.3.63: SMPEN must be 1
 /// before the caches and the MMU are enabled or any cache or TLB maintenance is done, or the
 /// core misses the other cores' broadcast maintenance (IC IALLUIS, TLBI ...IS) that the kernel
-/// relies on. The Pi's firmware stub (armstub8) sets it at EL3 and sets ACTLR_EL3.CPUECTLR, which
-/// lets EL2 reach the register; this is the check that it did, and the repair where another
-/// stub left the bit clear. It runs only at EL2, on the parts whose manuals define the bit
+/// relies on. The Pi's firmware sets it at EL3 (armstub8.S) and sets ACTLR_EL3.CPUECTLR, which
+/// lets EL2 reach the register; this is the check that it did, and the repair where other
+/// firmware left the bit clear. It runs only at EL2, on the parts whose manuals define the bit
 /// there: at EL1 the access would also need ACTLR_EL2.CPUECTLR, which nobody set, and would trap.
 /// (QEMU models the register as a constant 0 that ignores writes, so there it changes nothing.)
 void ensure_smpen() {
