@@ -20,12 +20,17 @@ using exo::PhysAddr;
 constinit uint64_t g_ticks = 0;
 constinit uint64_t g_checks = 0;
 constinit uint8_t* g_tables = nullptr; // one bit per frame: "is some environment's page table"
+/// One count per frame: its mappings, counted by check_memory. The checker's own scratch space:
+/// the frames' owner words belong to their users (a table's occupancy summary, a user frame's
+/// code-clean bit, docs/memory.md), which a check must leave as it found them.
+constinit uint32_t* g_counts = nullptr;
 
 bool in_arena(PhysAddr pa) {
     uint64_t pfn = pa.pfn();
     return pfn >= frames().base_pfn() && pfn - frames().base_pfn() < frames().frame_count();
 }
 uint64_t index_of(PhysAddr pa) { return pa.pfn() - frames().base_pfn(); }
+uint32_t& count_of(PhysAddr pa) { return g_counts[index_of(pa)]; }
 bool table_bit(PhysAddr pa) { return (g_tables[index_of(pa) / 8] >> (index_of(pa) % 8)) & 1; }
 void set_table_bit(PhysAddr pa, bool on) {
     uint8_t& b = g_tables[index_of(pa) / 8];
@@ -104,8 +109,8 @@ void check_scheduler(const char* where) {
 
 void check_memory(const char* where) {
     Env* envs = env_table();
-    // Pass 1: page tables — each belongs to one environment, summaries cover their entries. User
-    // frames' owner words (used only by page tables) count mappings meanwhile: zeroed here.
+    // Pass 1: page tables — each belongs to one environment, summaries cover their entries. The
+    // mapped frames' counts are zeroed here.
     for (unsigned i = 0; i < exopi::kMaxEnvs; ++i) {
         const Env& e = envs[i];
         if (!live(e)) {
@@ -125,7 +130,11 @@ void check_memory(const char* where) {
                 }
                 set_table_bit(t, true);
             },
-            [&](exo::VirtAddr, exo::Mapping m) { frames().set_owner_word(m.pa, 0); });
+            [&](exo::VirtAddr, exo::Mapping m) {
+                if (in_arena(m.pa)) {
+                    count_of(m.pa) = 0;
+                }
+            });
     }
     // Pass 2: leaves — not a table, not free, counted.
     for (unsigned i = 0; i < exopi::kMaxEnvs; ++i) {
@@ -143,7 +152,9 @@ void check_memory(const char* where) {
                            violated(where, "a page table is mapped into user space", &e, va.value,
                                     m.pa.value);
                        }
-                       frames().set_owner_word(m.pa, frames().owner_word(m.pa) + 1);
+                       if (in_arena(m.pa)) {
+                           ++count_of(m.pa);
+                       }
                    });
     }
     // Pass 3: every count equals the reference count; owner words back to 0, table bits cleared.
@@ -154,7 +165,7 @@ void check_memory(const char* where) {
         }
         e.as.audit([](PhysAddr t, bool) { set_table_bit(t, false); },
                    [&](exo::VirtAddr va, exo::Mapping m) {
-                       uint64_t n = frames().owner_word(m.pa);
+                       uint64_t n = in_arena(m.pa) ? count_of(m.pa) : 0;
                        if (n == 0) {
                            return; // already checked through another mapping
                        }
@@ -162,9 +173,25 @@ void check_memory(const char* where) {
                            violated(where, "reference count differs from the mappings", &e,
                                     va.value, (n << 32) | frames().refcount(m.pa).value_or(0));
                        }
-                       frames().set_owner_word(m.pa, 0);
+                       count_of(m.pa) = 0;
                    });
     }
+}
+
+/// `bytes` of zeroed memory for the checker, kept for good; nullptr if there is none.
+void* scratch_block(uint64_t bytes) {
+    uint64_t pages = (bytes + exo::kPageSize - 1) / exo::kPageSize;
+    unsigned order = 0;
+    while ((uint64_t{1} << order) < pages) {
+        ++order;
+    }
+    auto mem = frames().alloc(order);
+    if (!mem) {
+        return nullptr;
+    }
+    void* p = phys_ptr<void>(mem.value());
+    memset(p, 0, bytes);
+    return p;
 }
 
 } // namespace
@@ -174,21 +201,14 @@ void invariants_init(exo::Str cmdline) {
     if (every == 0) {
         return; // off
     }
-    // The bitmap: one block of frames, kept for the whole run (taken before the boot's free-page
-    // count, so the leak check is unaffected).
-    uint64_t bytes = (frames().frame_count() + 7) / 8;
-    uint64_t pages = (bytes + exo::kPageSize - 1) / exo::kPageSize;
-    unsigned order = 0;
-    while ((uint64_t{1} << order) < pages) {
-        ++order;
-    }
-    auto mem = frames().alloc(order);
-    if (!mem) {
+    // The table bitmap and the counts: a block of frames each, kept for the whole run (taken
+    // before the boot's free-page count, so the leak check is unaffected).
+    g_tables = static_cast<uint8_t*>(scratch_block((frames().frame_count() + 7) / 8));
+    g_counts = static_cast<uint32_t*>(scratch_block(frames().frame_count() * sizeof(uint32_t)));
+    if (g_tables == nullptr || g_counts == nullptr) {
         kprintf("invariants: no memory for the checker; off\n");
         return;
     }
-    g_tables = phys_ptr<uint8_t>(mem.value());
-    memset(g_tables, 0, bytes);
     g_invariants_every = every;
     kprintf("invariants: checked at every destruction and every %lu state-changing calls\n",
             g_invariants_every);
