@@ -56,17 +56,33 @@ int64_t sys_code_sync(Env* cur, uint64_t va, uint64_t len) {
     return synced == (last - first) / kPageSize + 1 ? 0 : exopi::E_FAULT;
 }
 
+/// The two environments of a call that names a source and a destination (each the caller or
+/// its child), or E_BAD_ENV if either is not.
+struct EnvPair {
+    Env* src;
+    Env* dst;
+};
+exo::Result<EnvPair, exopi::Error> env_pair(uint64_t srcid, uint64_t dstid) {
+    auto src = env_lookup(srcid, true);
+    auto dst = env_lookup(dstid, true);
+    if (!src || !dst) {
+        return exo::Err{exopi::E_BAD_ENV};
+    }
+    return EnvPair{src.value(), dst.value()};
+}
+
 /// A new page for `dst` at dstva, filled with a copy of `src`'s page at srcva (which must be
 /// readable) and mapped with `perm`, replacing (and releasing) what was there — page_alloc
 /// without the zeroing, plus the copy, in one call: what copy-on-write needs. No "never more
 /// access than the source" rule: the new frame is nobody else's.
 int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
                       uint64_t perm) {
-    auto src = env_lookup(srcid, true);
-    auto dst = env_lookup(dstid, true);
-    if (!src || !dst) {
-        return exopi::E_BAD_ENV;
+    auto envs = env_pair(srcid, dstid);
+    if (!envs) {
+        return envs.error();
     }
+    Env* src = envs.value().src;
+    Env* dst = envs.value().dst;
     Attrs attrs;
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
         return exopi::E_INVAL;
@@ -76,8 +92,8 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
         return exopi::E_NO_MEM;
     }
     // The copy under src's lock, so that its frame cannot be released meanwhile.
-    bool copied = src.value()->as.with_mapping(
-        VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) {
+    bool copied =
+        src->as.with_mapping(VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) {
             if (m) {
                 memcpy(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa),
                        kPageSize);
@@ -88,17 +104,18 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
         release_frame(frame.value());
         return exopi::E_INVAL;
     }
-    return dst.value()->as.map(VirtAddr(dstva), frame.value(), attrs);
+    return dst->as.map(VirtAddr(dstva), frame.value(), attrs);
 }
 
 int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
                      uint64_t perm) {
-    auto src = env_lookup(srcid, true);
-    auto dst = env_lookup(dstid, true);
-    if (!src || !dst) {
-        return exopi::E_BAD_ENV;
+    auto envs = env_pair(srcid, dstid);
+    if (!envs) {
+        return envs.error();
     }
-    return map_from(src.value(), srcva, dst.value(), dstva, perm);
+    Env* src = envs.value().src;
+    Env* dst = envs.value().dst;
+    return map_from(src, srcva, dst, dstva, perm);
 }
 
 int64_t page_unmap_in(Env* e, uint64_t va) {
@@ -193,11 +210,12 @@ int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t
 /// and effects, one environment lookup and one trap for all. Stops at the first entry that
 /// fails and returns its error (the entries before it are mapped); else returns n.
 int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t list, uint64_t n) {
-    auto src = env_lookup(srcid, true);
-    auto dst = env_lookup(dstid, true);
-    if (!src || !dst) {
-        return exopi::E_BAD_ENV;
+    auto envs = env_pair(srcid, dstid);
+    if (!envs) {
+        return envs.error();
     }
+    Env* src = envs.value().src;
+    Env* dst = envs.value().dst;
     if (n > exopi::kPageBatchMax) {
         return exopi::E_INVAL;
     }
@@ -210,7 +228,7 @@ int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t li
         }
         for (uint64_t i = 0; i < k; ++i) {
             uint64_t page = chunk[i] & ~(kPageSize - 1);
-            int64_t r = map_from(src.value(), page, dst.value(), page, chunk[i] & (kPageSize - 1));
+            int64_t r = map_from(src, page, dst, page, chunk[i] & (kPageSize - 1));
             if (r != 0) {
                 return r;
             }
