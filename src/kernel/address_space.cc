@@ -153,11 +153,12 @@ namespace {
 
 // Code visibility state of a user frame, in the low half of its allocator record's owner word
 // (frames().owner_word_low; 0 when allocated, and nobody else writes it while the frame is a
-// user page — the invariant checker counts in a table of its own): kCodeClean = its contents were made visible to instruction fetch and it has not
-// been mapped writable since (docs/memory.md "Code"); only a mapping that is executable and not
-// writable marks it so. A writable mapping made while another CPU makes the frame visible may
-// leave it marked clean: writes through a mapping that was writable when the frame was mapped
-// executable are the program's to make visible, by the same rule.
+// user page — the invariant checker counts in a table of its own): kCodeClean = its contents were
+// made visible to instruction fetch and it has not been mapped writable since (docs/memory.md
+// "Code"); only a mapping that is executable and not writable marks it so. A writable mapping made
+// while another CPU makes the frame visible may leave it marked clean: writes through a mapping
+// that was writable when the frame was mapped executable are the program's to make visible, by the
+// same rule.
 constexpr uint32_t kCodeClean = 1;
 
 void note_writable(PhysAddr frame) {
