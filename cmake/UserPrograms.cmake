@@ -81,7 +81,7 @@ function(exopi_user_program name)
 endfunction()
 
 # Writes programs.S: each ELF .incbin'd whole (no size limit) and a table of
-# {name, image, size} that kernel/loader.cc reads. Sets EXOPI_PROGRAMS_ASM, EXOPI_PROGRAM_ELFS
+# {name, image, size} that kernel/env/loader.cc reads. Sets EXOPI_PROGRAMS_ASM, EXOPI_PROGRAM_ELFS
 # and EXOPI_PROGRAM_TARGETS.
 function(exopi_embed_programs)
   get_property(names GLOBAL PROPERTY EXOPI_USER_PROGRAMS)

@@ -43,7 +43,7 @@ class AsidAllocator {
     /// running on the other CPUs (nullptr entries skipped). A rollover carries their ASIDs into
     /// the new generation unchanged, as Linux's per-CPU "reserved" ASIDs do: a CPU keeps running
     /// with the ASID it has, so no other space may be handed that ASID meanwhile. Needs more
-    /// user ASIDs than CPUs (kernel/smp.cc checks).
+    /// user ASIDs than CPUs (kernel/smp/smp.cc checks).
     Grant acquire(uint64_t* tag, uint64_t* const* keep = nullptr, uint32_t nkeep = 0);
     /// True if `tag` belongs to the current generation, i.e. TLB entries may carry its ASID.
     bool is_current(uint64_t tag) const { return tag != 0 && tag >> 16 == generation_; }

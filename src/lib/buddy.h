@@ -143,7 +143,7 @@ class BuddyAllocator {
         f.prev = static_cast<uint32_t>(v >> 32);
     }
     /// The owner word's low 32 bits, in place, for an owner that updates them with atomic
-    /// operations (a user frame's code-visibility state, kernel/address_space.cc). Unchecked,
+    /// operations (a user frame's code-visibility state, kernel/vm/address_space.cc). Unchecked,
     /// like owner_word.
     uint32_t* owner_word_low(PhysAddr pa) { return &frames_[pa.pfn() - base_pfn_].next; }
 

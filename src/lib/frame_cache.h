@@ -14,7 +14,7 @@
 // that a new page table skips the 4 KiB memset. Both are free memory the allocator does not
 // count: frames() says how much.
 //
-// Nothing here locks. The kernel (Frames, kernel/memory.h) gives each cache a lock of its own,
+// Nothing here locks. The kernel (Frames, kernel/vm/memory.h) gives each cache a lock of its own,
 // taken by its CPU — uncontended — and by another CPU only to reclaim the cache when memory runs
 // out, and calls refill, flush and drain under the allocator's lock as well.
 #pragma once

@@ -3,7 +3,7 @@
 // `<prefix>.thread-safety-rejects`, which passes only if the compiler stops at the marked
 // line; with EXOPI_LOCK_TAKEN defined the same code takes the lock and must build (the test
 // `<prefix>.thread-safety-accepts`), so a failure to build for another reason cannot pass.
-#include "kernel/cpu_lock.h"
+#include "kernel/smp/cpu_lock.h"
 
 namespace kernel {
 

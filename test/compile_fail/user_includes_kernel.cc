@@ -6,7 +6,7 @@
 #ifdef EXOPI_LIB_ONLY
 #include "lib/format.h"
 #else
-#include "kernel/env.h"
+#include "kernel/env/env.h"
 #endif
 #include "exopi/user.h"
 

@@ -1,5 +1,5 @@
 // exo::FrameCache, a CPU's stack of free single frames in front of the buddy allocator
-// (src/lib/frame_cache.h), driven as the kernel's Frames drives it (kernel/memory.cc).
+// (src/lib/frame_cache.h), driven as the kernel's Frames drives it (kernel/vm/memory.cc).
 #include "lib/frame_cache.h"
 
 #include "buddy_arena.h"

@@ -1,6 +1,6 @@
 // The frame allocator's lock-free operations under real concurrency, built with
 // ThreadSanitizer (host_race_tests): several threads, each playing a CPU as the kernel's Frames
-// does (kernel/memory.cc) — a FrameCache of its own under its own mutex, the buddy allocator's
+// does (kernel/vm/memory.cc) — a FrameCache of its own under its own mutex, the buddy allocator's
 // free lists under one shared mutex — while they retain and drop references to shared blocks
 // with no lock at all (buddy.h "Concurrency"). TSan reports any data race; the tests check that
 // every count comes out exact and every frame comes back.

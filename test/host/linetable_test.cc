@@ -72,7 +72,7 @@ std::string at(const std::vector<uint8_t>& t, uint64_t addr) {
            std::to_string(r.value().line);
 }
 
-const std::vector<std::string> kFiles = {"src/kernel/main.cc", "src/lib/str.h"};
+const std::vector<std::string> kFiles = {"src/kernel/core/main.cc", "src/lib/str.h"};
 // Two sequences with a gap between them; lines that go down as well as up; a file change.
 const std::vector<Row> kRows = {
     {0xffffffc080200000, 0, 40}, {0xffffffc080200010, 0, 12}, {0xffffffc080200018, 1, 300},
@@ -84,11 +84,11 @@ const std::string kNotFound =
 
 TEST(LineTable, EachAddressGetsTheLastRowAtOrBelowIt) {
     auto t = table(kFiles, kRows);
-    EXPECT_EQ(at(t, 0xffffffc080200000), "src/kernel/main.cc:40");
-    EXPECT_EQ(at(t, 0xffffffc08020000c), "src/kernel/main.cc:40");
-    EXPECT_EQ(at(t, 0xffffffc080200010), "src/kernel/main.cc:12");
+    EXPECT_EQ(at(t, 0xffffffc080200000), "src/kernel/core/main.cc:40");
+    EXPECT_EQ(at(t, 0xffffffc08020000c), "src/kernel/core/main.cc:40");
+    EXPECT_EQ(at(t, 0xffffffc080200010), "src/kernel/core/main.cc:12");
     EXPECT_EQ(at(t, 0xffffffc08020001c), "src/lib/str.h:300");
-    EXPECT_EQ(at(t, 0xffffffc08020003f), "src/kernel/main.cc:41");
+    EXPECT_EQ(at(t, 0xffffffc08020003f), "src/kernel/core/main.cc:41");
     EXPECT_EQ(at(t, 0xffffffc080200104), "src/lib/str.h:7");
 }
 

@@ -187,7 +187,7 @@ int main() {
     // Nothing so far executed an FP instruction, so no switch moved FP state.
     printf("bench: FP state loads so far: %lu\n", fp_state_loads());
     // The same with both environments computing in FP between messages: each switch now hands
-    // the FP registers over lazily (a trap, a save and a load), kernel/fpu.h.
+    // the FP registers over lazily (a trap, a save and a load), kernel/env/fpu.h.
     partner = start_echo(true);
     uint64_t loads = fp_state_loads();
     figure("ipc_fp", "IPC round trip, value, both using FP", [partner] {

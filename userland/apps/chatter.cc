@@ -1,6 +1,6 @@
 // Console output from every CPU at once: one child pinned to each CPU prints long lines as
 // fast as it can. Each line must reach the serial log whole, never mixed with another's
-// (kernel/console.h); the test runs it with `console_burst=7`, so that every line goes out in
+// (kernel/dev/console.h); the test runs it with `console_burst=7`, so that every line goes out in
 // pieces across several system calls, as it does on hardware when the UART's FIFO fills.
 //
 // initarg=0: each child prints kLines lines and exits. initarg=1: they print forever (the

@@ -1,4 +1,4 @@
-// Floating point and SIMD belong to each environment (kernel/fpu.h; docs/syscalls.md "Floating
+// Floating point and SIMD belong to each environment (kernel/env/fpu.h; docs/syscalls.md "Floating
 // point"). Three parts:
 //  1. The FP registers, the rounding mode and the exception flags survive page-fault upcalls
 //     whose handler clobbers every one of them the ABI lets a function clobber: the upcall

@@ -1,7 +1,7 @@
 // First C++ code on aarch64: leave EL2 for EL1, then hand over to the generic kernel.
 #include "arch/sysreg.h"
 #include "arch/trap.h"
-#include "kernel/boot_info.h"
+#include "kernel/core/boot_info.h"
 
 extern "C" char el1_entry[];
 extern "C" char boot_stack_top[];

@@ -2,12 +2,12 @@
 // kernel8.img) loads the image at 0x80000 and enters here on core 0 at EL2 with
 //   x0 = physical address of a DTB (real firmware) or of an ATAG list (QEMU, no -dtb).
 // Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) until the kernel
-// writes secondary_entry's physical address there (kernel/smp.cc, platform start_cpu).
+// writes secondary_entry's physical address there (kernel/smp/smp.cc, platform start_cpu).
 //
 // The image is linked at 0xffffff8000080000 but runs at 0x80000 until the MMU is on: until
 // then every address is computed pc-relative (adr/adrp), never loaded from a literal.
 
-#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/firmware.h)
+#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/core/firmware.h)
 
     .section .text.boot, "ax"
     .globl _start
@@ -62,7 +62,7 @@ high_entry:
 // A core the kernel does not use: asleep for good. WFI, not WFE: the firmware's own spin loop
 // waits in WFE, which keeps a (virtual) core busy; WFI with every interrupt masked leaves it
 // idle (a pending IRQ would end the WFI even masked, [arm-arm] D1.6.2; none is routed to an
-// unused core). The kernel sends the cores the command line leaves unused here (kernel/smp.cc,
+// unused core). The kernel sends the cores the command line leaves unused here (kernel/smp/smp.cc,
 // platform park_cpu).
     .globl  cpu_park
 cpu_park:
@@ -113,7 +113,7 @@ secondary_stack:                    // sp = physical top of secondary stack x19;
 
     .section .bss.stack, "aw", @nobits
     // Stack n (4 KiB) is used by core n from secondary_entry until it moves to its guarded
-    // stack (kernel/percpu.h); stack 0 is never used (core 0 boots on boot_stack).
+    // stack (kernel/smp/percpu.h); stack 0 is never used (core 0 boots on boot_stack).
     .balign 4096
 secondary_stacks:
     .space  SECONDARY_MAX * 4096

@@ -3,13 +3,13 @@
 #include "arch/semihosting.h"
 #include "arch/sysreg.h"
 #include "exopi/syscall.h"
-#include "kernel/backtrace.h"
-#include "kernel/bkl.h"
-#include "kernel/console.h"
-#include "kernel/fpu.h"
-#include "kernel/panic.h"
-#include "kernel/platform.h"
-#include "kernel/trap.h"
+#include "kernel/core/panic.h"
+#include "kernel/core/platform.h"
+#include "kernel/core/trap.h"
+#include "kernel/debug/backtrace.h"
+#include "kernel/dev/console.h"
+#include "kernel/env/fpu.h"
+#include "kernel/smp/bkl.h"
 
 extern "C" char exception_vectors[];
 

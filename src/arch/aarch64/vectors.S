@@ -5,7 +5,7 @@
 // trap from EL0 saves straight into the running environment's Env (PerCpu::frame), so that a
 // switch to another environment copies no registers (kernel::schedule only moves the pointer).
 //
-// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/percpu.h), so
+// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/smp/percpu.h), so
 // running off its end is a synchronous exception at EL1 — whose entry would push the frame onto
 // the same broken stack and fault again, forever. The entry for synchronous exceptions from
 // EL1 therefore checks sp first, using no stack: x0 goes to SP_EL0 (free while the kernel runs:
@@ -13,7 +13,7 @@
 // from a frame), x1 to the PerCpu's scratch slot. If sp is in the guard page or the lowest
 // kStackReserve bytes above it, the frame is built on a small emergency stack instead and
 // aarch64_trap gets kind 16 (kKernelStackOverflow), which panics.
-#include "kernel/percpu_offsets.h"
+#include "kernel/smp/percpu_offsets.h"
 
 #define FRAME_SIZE (36 * 8)
 #define SP_EL0_OFF (31 * 8)
@@ -184,7 +184,7 @@ aarch64_return_to_user:
     mrs     x1, tpidr_el1
     mov     sp, x1
     // No kernel lock may go with it to user mode: this CPU's count of locks held must be 0
-    // (kernel/lock.h CpuLocks; the report panics).
+    // (kernel/smp/lock.h CpuLocks; the report panics).
     ldr     w2, [x1, #PERCPU_LOCKS]
     cbnz    w2, lock_held_at_user_return
     ldp     x2, x3, [x0, #ELR_OFF]

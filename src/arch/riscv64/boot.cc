@@ -1,5 +1,5 @@
 // First C++ code on riscv64: hands the firmware's arguments to the generic kernel.
-#include "kernel/boot_info.h"
+#include "kernel/core/boot_info.h"
 
 extern "C" [[noreturn]] void riscv_boot(uint64_t hart_id, uintptr_t dtb) {
     kernel::BootInfo info{hart_id, dtb};

@@ -1,12 +1,12 @@
 // riscv64 entry. OpenSBI (fw_dynamic) jumps here in S-mode at 0x80200000 with
 //   a0 = hart id of the boot hart (not always 0), a1 = physical address of the DTB.
 // The other harts stay stopped inside SBI (HSM) until the kernel asks for them
-// (kernel/smp.cc): they enter at secondary_entry below.
+// (kernel/smp/smp.cc): they enter at secondary_entry below.
 //
 // The image is linked at 0xffffffc080200000 but runs at 0x80200000 until paging is on: until
 // then every address is computed pc-relative (la = auipc + addi under medany), never loaded.
 
-#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/firmware.h)
+#define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/core/firmware.h)
 #define HART_WANTED_MAX 64 // riscv_hart_wanted's entries (arch/sbi.h kHartWantedMax)
 
     .section .text.boot, "ax"
@@ -123,7 +123,7 @@ riscv_hart_wanted:                  // written by arch::sbi::start_hart (arch/sb
 
     .section .bss.stack, "aw", @nobits
     // Stack i (4 KiB) is used by the secondary with index i from its entry until it moves to
-    // its guarded stack (kernel/percpu.h); stack 0 is never used (index 0 is the boot hart).
+    // its guarded stack (kernel/smp/percpu.h); stack 0 is never used (index 0 is the boot hart).
     .balign 4096
 secondary_stacks:
     .space  SECONDARY_MAX * 4096

@@ -10,13 +10,13 @@
 // copies no registers (kernel::schedule points PerCpu::frame at the next one's). A trap from
 // S-mode saves them in a frame on the kernel stack.
 //
-// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/percpu.h), so
+// Kernel stack overflow: the stack has an unmapped guard page below it (kernel/smp/percpu.h), so
 // running off its end is a page fault in S-mode — whose entry would push the frame onto the
 // same broken stack and fault again, forever. A trap from S-mode therefore checks sp before it
 // pushes anything, with t0/t1 parked in the PerCpu (tp) scratch slots: if sp is in the guard
 // page or the lowest kStackReserve bytes above it, the frame is built on a small emergency stack
 // and riscv_kernel_stack_overflow panics.
-#include "kernel/percpu_offsets.h"
+#include "kernel/smp/percpu_offsets.h"
 
 #define FRAME_SIZE (36 * 8)
 #define X(n) ((n) * 8)
@@ -164,7 +164,7 @@ from_user:                          // sp = this hart's stack top (its PerCpu); 
     .globl  riscv_return_to_user
 riscv_return_to_user:
     // No kernel lock may go with it to user mode: this CPU's count of locks held must be 0
-    // (kernel/lock.h CpuLocks; the report panics).
+    // (kernel/smp/lock.h CpuLocks; the report panics).
     lw      t0, (PERCPU_LOCKS)(tp)
     bnez    t0, lock_held_at_user_return
     ld      t0, SEPC(a0)

@@ -1,15 +1,15 @@
 // The console and information calls: cputs, cgetc, time, sys_info, program_name.
-#include "kernel/bkl.h"
-#include "kernel/console.h"
-#include "kernel/console_in.h"
-#include "kernel/fpu.h"
-#include "kernel/loader.h"
-#include "kernel/memory.h"
-#include "kernel/percpu.h"
-#include "kernel/smp.h"
+#include "kernel/core/trap.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/console_in.h"
+#include "kernel/env/fpu.h"
+#include "kernel/env/loader.h"
+#include "kernel/smp/bkl.h"
+#include "kernel/smp/percpu.h"
+#include "kernel/smp/smp.h"
 #include "kernel/syscall/table.h"
-#include "kernel/trap.h"
-#include "kernel/usermem.h"
+#include "kernel/vm/memory.h"
+#include "kernel/vm/usermem.h"
 #include "lib/str.h"
 
 namespace kernel::calls {
@@ -20,7 +20,7 @@ using exo::Perm;
 /// Writes what the UART takes now, at most kCputsMax bytes, and returns how many: the kernel never
 /// waits for the UART with interrupts off, so a long or slow write cannot hold the CPU (the
 /// library calls again, yielding while the UART is full). 0 also while another environment's
-/// line is unfinished (kernel/console.h: output is whole lines). The whole buffer is checked
+/// line is unfinished (kernel/dev/console.h: output is whole lines). The whole buffer is checked
 /// first: a bad one prints nothing.
 int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
     if (len == 0) {

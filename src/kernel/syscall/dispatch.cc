@@ -1,9 +1,9 @@
 // The system-call dispatcher: from the trap to the handler of table.h's row and back. The
 // path does no printing, no table scans and no whole-TLB flushes.
-#include "kernel/bkl.h"
-#include "kernel/percpu.h"
+#include "kernel/core/trap.h"
+#include "kernel/smp/bkl.h"
+#include "kernel/smp/percpu.h"
 #include "kernel/syscall/table.h"
-#include "kernel/trap.h"
 
 namespace kernel {
 namespace {

@@ -1,11 +1,11 @@
 // The environment calls: getenvid, env_destroy, yield, exofork, env_set_status, env_create,
 // env_set_pgfault_upcall, env_set_trapframe, env_set_cpus.
-#include "kernel/env.h"
-#include "kernel/fpu.h"
-#include "kernel/percpu.h"
-#include "kernel/smp.h"
+#include "kernel/env/env.h"
+#include "kernel/env/fpu.h"
+#include "kernel/smp/percpu.h"
+#include "kernel/smp/smp.h"
 #include "kernel/syscall/table.h"
-#include "kernel/usermem.h"
+#include "kernel/vm/usermem.h"
 #include "lib/str.h"
 
 namespace kernel::calls {

@@ -8,9 +8,10 @@
 #include "arch/context.h"
 #include "arch/trap.h"
 #include "exopi/syscall.h"
-#include "kernel/bkl.h"
-#include "kernel/env.h"
-#include "kernel/invariants.h"
+#include "kernel/debug/invariants.h"
+#include "kernel/env/env.h"
+#include "kernel/smp/bkl.h"
+#include "kernel/vm/user_map.h"
 
 namespace kernel::calls {
 
@@ -126,14 +127,5 @@ template <Sys S> inline void tick() {
 
 /// Argument i of the call (a0-a5 / x0-x5).
 inline uint64_t arg(const arch::TrapFrame& tf, unsigned i) { return arch::syscall_arg(tf, i); }
-
-/// A page-aligned user address.
-inline bool user_page_va(uint64_t va) {
-    return va >= exopi::kUserBase && va < exopi::kUserTop && (va & (exopi::kPageSize - 1)) == 0;
-}
-
-/// Maps src's page at srcva into dst at dstva with perm, never with more access than the source
-/// has (page_calls.cc; IPC's page transfer uses it too).
-int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm);
 
 } // namespace kernel::calls

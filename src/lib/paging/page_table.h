@@ -230,8 +230,8 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         (void)walk(root_, 0, 0, lo.value, last.value, fn, false);
     }
 
-    /// For checking (kernel/invariants.cc): calls table_fn(PhysAddr table, bool summary_ok) for
-    /// the root and every table below it reached through [lo, last], where summary_ok says
+    /// For checking (kernel/debug/invariants.cc): calls table_fn(PhysAddr table, bool summary_ok)
+    /// for the root and every table below it reached through [lo, last], where summary_ok says
     /// whether the table's occupancy summary covers every valid entry (a clear bit must mean
     /// an empty group), and leaf_fn(VirtAddr, Mapping) for every leaf there. Reads every entry,
     /// trusting no summary.

@@ -1,6 +1,6 @@
 #include "plic.h"
 
-#include "kernel/mmio.h"
+#include "kernel/core/mmio.h"
 #include "platform/memory_map.h"
 
 namespace platform::virt {

@@ -1,7 +1,7 @@
 // NS16550A UART on QEMU virt, polled. OpenSBI has already programmed the line settings; the
 // kernel only needs the transmitter. Register layout: TI PC16550D data sheet, "Registers".
 #include "uart_ns16550.h"
-#include "kernel/mmio.h"
+#include "kernel/core/mmio.h"
 #include "lib/bits.h"
 #include "platform/memory_map.h"
 

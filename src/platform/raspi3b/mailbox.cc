@@ -3,8 +3,8 @@
 #include "mailbox.h"
 
 #include "arch/cache.h"
-#include "kernel/mmio.h"
-#include "kernel/phys.h"
+#include "kernel/core/mmio.h"
+#include "kernel/vm/phys.h"
 #include "lib/bits.h"
 #include "platform/memory_map.h"
 

@@ -2,7 +2,7 @@
 // registers it reaches through the direct map.
 #include "pl011.h"
 
-#include "kernel/mmio.h"
+#include "kernel/core/mmio.h"
 #include "pl011_device.h"
 
 namespace platform::rpi {

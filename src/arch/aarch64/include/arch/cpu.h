@@ -24,7 +24,7 @@ inline const char* privilege_name() {
 inline void* cpu_local() { return reinterpret_cast<void*>(ARCH_SYSREG_READ(tpidr_el1)); }
 inline void set_cpu_local(void* p) { ARCH_SYSREG_WRITE(tpidr_el1, reinterpret_cast<uint64_t>(p)); }
 
-/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env.cc
+/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env/env.cc
 /// schedule): idle_wait waits for an interrupt with interrupts *masked*, take_interrupts then
 /// unmasks briefly so that the pending one is taken. WFI wakes on a pending IRQ whatever
 /// PSTATE.I says ([arm-arm] D1.6.2 "Wait for Interrupt": a physical IRQ is a WFI wake-up event
@@ -50,7 +50,7 @@ inline void take_interrupts() {
 ///  - CNTKCTL_EL1: EL0 may read the counters (like rdtime on riscv64), never program the timers;
 ///    an event stream about every 100 us ([arm-arm] D11.2.3 "Event streams"), so that no WFE
 ///    waits unbounded: a TicketLock waiter wakes now and then to check its lock watchdog
-///    (kernel/lock.cc);
+///    (kernel/smp/lock.cc);
 ///  - MDSCR_EL1 = 0: no software step, no breakpoints or watchpoints;
 ///  - TPIDR_EL0 = TPIDRRO_EL0 = 0: nothing of the firmware's visible to the first program
 ///    (TPIDR_EL0 is then switched per environment: arch::UserExtra).
@@ -110,7 +110,7 @@ inline constexpr int64_t kFrameRecordLow = 0;
 /// stores they wait for visible.
 inline void send_event() { asm volatile("dsb sy\n sev" ::: "memory"); }
 
-/// How a kernel::TicketLock waiter waits (kernel/lock.h), in two phases.
+/// How a kernel::TicketLock waiter waits (kernel/smp/lock.h), in two phases.
 ///
 /// First it spins for kLockSpinNs with WFE: most waits for a lock are short, and a WFE is
 /// ended by the SEV of the release (lock_spin_wake) or by the generic timer's event stream

@@ -1,4 +1,4 @@
-// User FP/SIMD state on aarch64: what the lazy switch in kernel/fpu.cc saves and loads, and how
+// User FP/SIMD state on aarch64: what the lazy switch in kernel/env/fpu.cc saves and loads, and how
 // it opens and closes the FP/SIMD unit. The kernel itself is built -mgeneral-regs-only; only
 // fpu.S touches these registers.
 #pragma once

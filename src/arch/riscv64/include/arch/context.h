@@ -24,7 +24,7 @@ inline uint64_t user_sp(const TrapFrame& tf) { return tf.x[2]; }
 inline uint64_t user_fp(const TrapFrame& tf) { return tf.x[8]; } // s0
 
 /// sstatus for user mode: SPP = 0 (sret goes to U), SPIE = 1 (interrupts on there), FS = 0
-/// (floating point off until the environment's first FP instruction, kernel/fpu.h).
+/// (floating point off until the environment's first FP instruction, kernel/env/fpu.h).
 inline constexpr uint64_t kUserSstatus = csr::sstatus::SPIE::make(1).raw;
 
 /// A fresh frame: user mode at `pc` with stack `sp`, `arg` in a0, everything else zero.
@@ -54,7 +54,7 @@ inline void to_user_regs(const TrapFrame& tf, exopi::UserRegs* r) {
 
 /// Installs user-supplied registers. Nothing in them can raise privilege: the status register
 /// is not taken from user space at all. Only FS is kept: it says whether the FP registers are
-/// open to the environment (kernel/fpu.h), which new integer registers do not change.
+/// open to the environment (kernel/env/fpu.h), which new integer registers do not change.
 inline void from_user_regs(TrapFrame& tf, const exopi::UserRegs& r) {
     for (unsigned i = 1; i < 32; ++i) {
         tf.x[i] = r.x[i];

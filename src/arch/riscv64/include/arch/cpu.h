@@ -23,7 +23,7 @@ inline void* cpu_local() {
 }
 inline void set_cpu_local(void* p) { asm volatile("mv tp, %0" ::"r"(p)); }
 
-/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env.cc
+/// The idle step, in two halves (the idle loop retakes the big lock between them, kernel/env/env.cc
 /// schedule). idle_wait waits with interrupts masked (sstatus.SIE = 0); take_interrupts then
 /// enables them for one instruction so the pending one is taken. WFI resumes when an interrupt
 /// enabled in `sie` is pending even while SIE is clear ([riscv-priv] 3.3.3 "Wait for
@@ -79,7 +79,7 @@ inline void frame_record(const uint64_t rec[2], uint64_t* caller_fp, uint64_t* r
 /// The offset from a frame pointer to the lowest word frame_caller reads (for range checks).
 inline constexpr int64_t kFrameRecordLow = -16;
 
-/// How a kernel::TicketLock waiter waits (kernel/lock.h). No spinning phase (kLockSpinNs 0):
+/// How a kernel::TicketLock waiter waits (kernel/smp/lock.h). No spinning phase (kLockSpinNs 0):
 /// there is no WFE to spin with, and the wake-up IPI is cheap enough.
 inline constexpr uint64_t kLockSpinNs = 0;
 inline void lock_spin_wait() {}
@@ -90,7 +90,7 @@ inline void lock_spin_wake() {}
 /// Interrupt"); a timer or PLIC interrupt left pending while the kernel runs would make it return
 /// at once, again and again — a spin that, under QEMU -icount, keeps the lock holder from running
 /// for a whole time slice. So only SSIE and STIE stay enabled while asleep, and the tick only so
-/// that a long wait wakes now and then (the lock watchdog, kernel/lock.cc): when it is pending,
+/// that a long wait wakes now and then (the lock watchdog, kernel/smp/lock.cc): when it is pending,
 /// lock_sleep returns true and the caller moves the deadline on (kernel::timer_defer_tick), which
 /// clears it. SSIP is cleared on the way out: it was for this wake-up (kernel IPIs carry no
 /// message; whoever sent one for another reason finds its work done at the next check), so the

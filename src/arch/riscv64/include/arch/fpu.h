@@ -1,5 +1,5 @@
 // User floating-point state on riscv64 (F and D extensions): what the lazy switch in
-// kernel/fpu.cc saves and loads, and how it opens and closes the FP unit. The kernel itself is
+// kernel/env/fpu.cc saves and loads, and how it opens and closes the FP unit. The kernel itself is
 // built for rv64imac; only fpu.S, assembled with F and D, touches these registers. (QEMU virt's
 // harts have no V extension, so there is no vector state.)
 #pragma once

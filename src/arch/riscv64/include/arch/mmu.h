@@ -131,7 +131,7 @@ inline void tlb_remote_invalidate_walk(uint64_t hart_mask, uint64_t /*va*/, uint
 /// by it). So: FENCE.I here;
 /// the harts where the address space runs now get a remote FENCE.I through the SBI
 /// (icache_sync_remote, [riscv-sbi] 8.1 sbi_remote_fence_i); every other hart executes one
-/// before it next installs an address space (icache_sync_here; kernel/address_space.cc keeps
+/// before it next installs an address space (icache_sync_here; kernel/vm/address_space.cc keeps
 /// the generation count that says when).
 inline constexpr bool kIcacheSyncBroadcast = false;
 inline void icache_sync_page(const void* /*kva*/) { asm volatile("fence.i" ::: "memory"); }
