@@ -14,9 +14,15 @@ target_compile_options(exopi_user_flags INTERFACE
   -fno-stack-protector -fno-pic -fno-common -fno-omit-frame-pointer
   $<$<COMPILE_LANGUAGE:CXX>:-fno-use-cxa-atexit>
   -Wall -Wextra -Werror -Wshadow -Wimplicit-fallthrough
+  # __FILE__ (EXOPI_ASSERT) relative to the source tree, as in the kernel.
+  -fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=
   ${EXOPI_USER_ARCH_FLAGS})
 target_include_directories(exopi_user_flags INTERFACE
-  ${PROJECT_SOURCE_DIR}/userland/lib/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/sys/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/rt/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/mem/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/proc/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/ipc/include
   ${PROJECT_SOURCE_DIR}/userland/lib/arch/${EXOPI_ARCH}/include
   ${PROJECT_SOURCE_DIR}/include
   ${EXOPI_USER_SHARED_INCLUDE})
@@ -161,7 +167,7 @@ endfunction()
 # configure dependencies, so adding them configures again.
 function(exopi_tour_getparentid_added out)
   set(abi ${PROJECT_SOURCE_DIR}/include/exopi/syscall.h)
-  set(lib ${PROJECT_SOURCE_DIR}/userland/lib/include/exopi/user.h)
+  set(lib ${PROJECT_SOURCE_DIR}/userland/lib/sys/include/exopi/sys.h)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${abi} ${lib})
   file(STRINGS ${abi} in_abi REGEX "kGetParentId")
   file(STRINGS ${lib} in_lib REGEX "getparentid\\(")

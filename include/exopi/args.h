@@ -1,7 +1,7 @@
 // A program's arguments: the argument page. Part of the ABI because the kernel writes one for
 // the first program (its words after `--` on the kernel command line, docs/building.md); the
-// library writes one for every child spawnv starts (userland/lib/process.cc), and the runtime
-// reads it into main's argc/argv before main (userland/lib/runtime.cc).
+// library writes one for every child spawnv starts (userland/lib/proc/process.cc), and the runtime
+// reads it into main's argc/argv before main (userland/lib/rt/runtime.cc).
 //
 // The page is mapped read-only at kArgPage, below the library's private pages, so a fork child
 // shares it and sees the same argv. A program started without one (env_create alone) finds
@@ -15,7 +15,7 @@
 namespace exopi {
 
 /// The argument page's address: the (kUserStackPages + 6)th page below kUserStackTop (the
-/// library's fixed pages lie between, userland/lib/include/exopi/user.h).
+/// library's fixed pages lie between, userland/lib/mem/include/exopi/mem.h).
 inline constexpr uint64_t kArgPage = kUserStackTop - (kUserStackPages + 6) * kPageSize;
 inline constexpr uint64_t kArgPageSize = kPageSize;
 /// The most arguments a program gets, argv[0] (its name) included.

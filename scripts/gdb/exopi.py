@@ -5,7 +5,7 @@ A backtrace from inside the kernel continues into the user program that trapped:
   #0  kernel::syscall (tf=...) at src/kernel/syscall/dispatch.cc:30
   #1  from_user () at src/arch/riscv64/trap_entry.S:152
   #2  __exopi_syscall () at userland/lib/arch/riscv64/entry.S:26
-  #3  exopi::sys::call (...) at userland/lib/include/exopi/user.h:...
+  #3  exopi::sys::call (...) at userland/lib/sys/include/exopi/sys.h:...
   #4  main () at userland/apps/hello.cc:5
 
 Two unwinders make that work.

@@ -9,7 +9,7 @@ int main() {
     printf("getparent: the first program's parent: %x\n", sys::getparentid());
     uint32_t me = sys::getenvid();
     auto id = fork();
-    assert(id.ok());
+    EXOPI_ASSERT(id.ok());
     if (id.value() == 0) {
         uint32_t parent = sys::getparentid();
         printf(parent == me ? "getparent: the child's parent is its parent\n"

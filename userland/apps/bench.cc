@@ -72,13 +72,13 @@ template <typename Fn> void once(const char* key, const char* what, uint64_t per
 }
 
 void touch_handler(FaultRecord* f) {
-    assert(sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W).ok());
 }
 
 // Maps and writes `bytes` at kRegion: the memory a program has touched before it forks.
 void touch_region(uint64_t bytes) {
     for (uint64_t off = 0; off < bytes; off += kPageSize) {
-        assert(sys::page_alloc(0, kRegion + off, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kRegion + off, PERM_R | PERM_W).ok());
         *reinterpret_cast<volatile uint64_t*>(kRegion + off) = off;
     }
 }
@@ -89,13 +89,13 @@ void write_region(uint64_t bytes) {
 }
 void drop_region(uint64_t bytes) {
     for (uint64_t off = 0; off < bytes; off += kPageSize) {
-        assert(sys::page_unmap(0, kRegion + off).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kRegion + off).ok());
     }
 }
 
 template <typename Fork> void fork_exit_wait(Fork f) {
     auto child = f();
-    assert(child.ok());
+    EXOPI_ASSERT(child.ok());
     if (child.value() == 0) {
         exit();
     }
@@ -106,7 +106,7 @@ template <typename Fork> void fork_exit_wait(Fork f) {
 // (and page), replying and waiting for the next request in one call, until it receives 0.
 uint32_t start_echo(bool with_fp) {
     auto forked = dumbfork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     if (forked.value() != 0) {
         return forked.value();
     }
@@ -180,7 +180,7 @@ int main() {
     uint32_t partner = start_echo(false);
     figure("ipc_value", "IPC round trip, value (ipc_call)",
            [partner] { (void)ipc_call(partner, 1); });
-    assert(sys::page_alloc(0, kIpcPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kIpcPage, PERM_R | PERM_W).ok());
     figure("ipc_page", "IPC round trip, value + page",
            [partner] { (void)ipc_call(partner, 1, kIpcPage, PERM_R | PERM_W, kIpcPage); });
     stop_echo(partner);
@@ -204,7 +204,7 @@ int main() {
     fork_exit_wait(fork); // the child is gone: each page is the parent's alone, but marked COW
     once("cow_nocopy", "COW fault, page no longer shared", kPages, [] { write_region(k1M); });
     auto sharer = fork();
-    assert(sharer.ok());
+    EXOPI_ASSERT(sharer.ok());
     if (sharer.value() == 0) {
         (void)sys::ipc_recv(kNoPage); // keeps every page shared until told to exit
         exit();

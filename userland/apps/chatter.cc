@@ -25,8 +25,8 @@ void print_line(uint64_t cpu, uint64_t k) {
 }
 
 [[noreturn]] void child(uint64_t cpu, bool forever) {
-    assert(run_on_cpu(cpu).ok());
-    assert(sys::sys_info().value().cpu == cpu);
+    EXOPI_ASSERT(run_on_cpu(cpu).ok());
+    EXOPI_ASSERT(sys::sys_info().value().cpu == cpu);
     for (uint64_t k = 1; forever || k <= kLines; ++k) {
         print_line(cpu, k);
     }
@@ -41,7 +41,7 @@ int main() {
     uint32_t kids[32] = {};
     for (uint64_t cpu = 0; cpu < n; ++cpu) {
         auto f = fork();
-        assert(f.ok());
+        EXOPI_ASSERT(f.ok());
         if (f.value() == 0) {
             child(cpu, forever);
         }

@@ -34,7 +34,7 @@ int main() {
     }
     g_parent = thisenv();
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     uint32_t child = forked.value();
     const char* who = child == 0 ? "child" : "parent";
     if (child != 0) {
@@ -52,9 +52,9 @@ int main() {
     uint32_t other = child == 0 ? g_parent : child;
     // A round trip first: the stack pages IPC touches become private here, not in the count.
     if (child == 0) {
-        assert(ipc_send(other, 0).ok() && sys::ipc_recv(kNoPage).ok());
+        EXOPI_ASSERT(ipc_send(other, 0).ok() && sys::ipc_recv(kNoPage).ok());
     } else {
-        assert(sys::ipc_recv(kNoPage).ok() && ipc_send(other, 0).ok());
+        EXOPI_ASSERT(sys::ipc_recv(kNoPage).ok() && ipc_send(other, 0).ok());
     }
     uint64_t faults_before = cow_faults();
     uint64_t in_place_before = cow_in_place();
@@ -64,13 +64,13 @@ int main() {
         bool mine_now = (step % 2 == 0) == (child == 0 ? child_first : !child_first);
         if (!mine_now) {
             auto baton = sys::ipc_recv(kNoPage);
-            assert(baton.ok() && baton.value().value == static_cast<uint64_t>(step));
+            EXOPI_ASSERT(baton.ok() && baton.value().value == static_cast<uint64_t>(step));
             continue;
         }
         for (int i = 0; i < 4096; ++i) {
             g_pages[p][i] = mine;
         }
-        assert(ipc_send(other, static_cast<uint64_t>(step)).ok());
+        EXOPI_ASSERT(ipc_send(other, static_cast<uint64_t>(step)).ok());
     }
     uint64_t faults = cow_faults() - faults_before;
     uint64_t in_place = cow_in_place() - in_place_before;
@@ -78,13 +78,13 @@ int main() {
         check(who, mine);
         printf("cowtest: %s took %lu faults for %d pages written\n", who, faults, kWritten);
         // Report to the parent: faults and in-place upgrades.
-        assert(ipc_send(g_parent, (faults << 32) | in_place).ok());
+        EXOPI_ASSERT(ipc_send(g_parent, (faults << 32) | in_place).ok());
         return 0;
     }
     // The parent reports after the child, whatever order the two ran in (the interleaving
     // differs between builds): the output is the same on every run.
     auto report = sys::ipc_recv(kNoPage);
-    assert(report.ok());
+    EXOPI_ASSERT(report.ok());
     int bad = check(who, mine);
     printf("cowtest: %s took %lu faults for %d pages written\n", who, faults, kWritten);
     uint64_t child_faults = report.value().value >> 32;

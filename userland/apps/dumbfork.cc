@@ -4,7 +4,7 @@
 int main() {
     using namespace exopi;
     auto forked = dumbfork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     uint32_t who = forked.value();
     for (int i = 0; i < (who != 0 ? 5 : 10); ++i) {
         printf("%d: I am the %s!\n", i, who != 0 ? "parent" : "child");

@@ -4,8 +4,8 @@
 
 int main() {
     using namespace exopi;
-    assert(sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W).ok());
-    assert(sys::env_set_pgfault_upcall(0, 0x40000000, kExceptionStackTop).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::env_set_pgfault_upcall(0, 0x40000000, kExceptionStackTop).ok());
     *reinterpret_cast<volatile uint64_t*>(0) = 0;
     printf("faultbadhandler: should have died\n");
     return 0;

@@ -4,9 +4,9 @@
 
 int main() {
     using namespace exopi;
-    assert(sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
-                                       kExceptionStackTop)
-               .ok());
+    EXOPI_ASSERT(sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
+                                             kExceptionStackTop)
+                     .ok());
     *reinterpret_cast<volatile uint64_t*>(0) = 0;
     printf("faultnostack: should have died\n");
     return 0;

@@ -27,10 +27,10 @@ int main() {
            : err == E_NO_MEM    ? "E_NO_MEM"
                                 : "?");
     for (unsigned i = 0; i < n; ++i) {
-        assert(sys::env_destroy(g_children[i]).ok());
+        EXOPI_ASSERT(sys::env_destroy(g_children[i]).ok());
     }
     auto info = sys::sys_info();
-    assert(info.ok());
+    EXOPI_ASSERT(info.ok());
     SysInfo after = info.value();
     printf("forkbomb-lite: all children destroyed, %lu environment left\n", after.envs_in_use);
     return 0;

@@ -12,7 +12,7 @@ int main() {
     int failed = 0;
     for (const char* name : demos) {
         auto before = sys::sys_info();
-        assert(before.ok());
+        EXOPI_ASSERT(before.ok());
         printf("init: running %s\n", name);
         auto id = spawn(name);
         if (!id) {
@@ -28,7 +28,7 @@ int main() {
             sys::yield();
             after = sys::sys_info();
         }
-        assert(after.ok());
+        EXOPI_ASSERT(after.ok());
         int64_t lost = static_cast<int64_t>(before.value().free_pages) -
                        static_cast<int64_t>(after.value().free_pages);
         if (lost == 0) {

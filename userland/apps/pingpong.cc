@@ -4,21 +4,21 @@
 int main() {
     using namespace exopi;
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     uint32_t who = forked.value();
     if (who != 0) {
         printf("send 0 from %08x to %08x\n", thisenv(), who);
-        assert(ipc_send(who, 0).ok());
+        EXOPI_ASSERT(ipc_send(who, 0).ok());
     }
     for (;;) {
         auto msg = sys::ipc_recv(kNoPage);
-        assert(msg.ok());
+        EXOPI_ASSERT(msg.ok());
         IpcResult r = msg.value();
         printf("%08x got %lu from %08lx\n", thisenv(), r.value, r.from);
         if (r.value == 10) {
             return 0;
         }
-        assert(ipc_send(static_cast<uint32_t>(r.from), r.value + 1).ok());
+        EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(r.from), r.value + 1).ok());
         if (r.value + 1 == 10) {
             return 0;
         }

@@ -58,7 +58,7 @@ uint32_t g_generator = 0;
 int main() {
     g_generator = thisenv();
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     uint32_t first = forked.value();
     if (first == 0) {
         stage();

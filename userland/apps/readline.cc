@@ -8,7 +8,7 @@ int main() {
     printf("readline: type a line\n");
     for (;;) {
         auto c = sys::cgetc();
-        assert(c.ok());
+        EXOPI_ASSERT(c.ok());
         if (c.value() == '\r' || c.value() == '\n') {
             break;
         }

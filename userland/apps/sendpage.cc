@@ -24,28 +24,28 @@ void copy(char* d, const char* s) {
 int main() {
     using namespace exopi;
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     uint32_t who = forked.value();
     auto* page = reinterpret_cast<char*>(kPage);
     if (who == 0) {
         auto msg = sys::ipc_recv(kPage);
-        assert(msg.ok());
+        EXOPI_ASSERT(msg.ok());
         IpcResult r = msg.value();
         printf("child got a page (perm %#lx): %s\n", r.perm, page);
-        assert(r.perm == (PERM_R | PERM_W) && same(page, kToChild));
+        EXOPI_ASSERT(r.perm == (PERM_R | PERM_W) && same(page, kToChild));
         copy(page, kToParent);
-        assert(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W).ok());
         return 0;
     }
-    assert(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
     copy(page, kToChild);
-    assert(ipc_send(who, 0, kPage, PERM_R | PERM_W).ok());
-    assert(sys::page_unmap(0, kPage).ok());
+    EXOPI_ASSERT(ipc_send(who, 0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kPage).ok());
     auto back = sys::ipc_recv(kPage);
-    assert(back.ok());
+    EXOPI_ASSERT(back.ok());
     IpcResult r = back.value();
     printf("parent got the page back (perm %#lx): %s\n", r.perm, page);
-    assert(same(page, kToParent));
-    assert(sys::page_unmap(0, kPage).ok());
+    EXOPI_ASSERT(same(page, kToParent));
+    EXOPI_ASSERT(sys::page_unmap(0, kPage).ok());
     return 0;
 }

@@ -45,7 +45,7 @@ void section(const char* key, uint64_t divisor, const char* what) {
     printf("smpbench: section %d: %s %lu %s\n", ++g_figure, key, divisor, what);
 }
 
-void pin(uint64_t mask) { assert(sys::env_set_cpus(0, mask).ok()); }
+void pin(uint64_t mask) { EXOPI_ASSERT(sys::env_set_cpus(0, mask).ok()); }
 uint64_t cpu_bit(uint64_t cpu) { return uint64_t{1} << cpu; }
 
 // An echo server pinned to `cpu`: replies to each value with value + 1 until it receives 0,
@@ -53,7 +53,7 @@ uint64_t cpu_bit(uint64_t cpu) { return uint64_t{1} << cpu; }
 // system call more per round trip: not in the measured sections), and answers 0 elsewhere.
 uint32_t start_echo(uint64_t cpu, bool check = false) {
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     if (forked.value() != 0) {
         return forked.value();
     }
@@ -64,20 +64,20 @@ uint32_t start_echo(uint64_t cpu, bool check = false) {
         r = sys::ipc_send_recv(static_cast<uint32_t>(r.value().from),
                                here ? r.value().value + 1 : 0, kNoPage, 0, kNoPage);
     }
-    assert(r.ok());
-    assert(ipc_send(static_cast<uint32_t>(r.value().from), 0).ok());
+    EXOPI_ASSERT(r.ok());
+    EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(r.value().from), 0).ok());
     exit();
 }
 
 /// kRounds checked round trips with `partner`, a marked section if `measured`.
 void ping(uint32_t partner, bool measured) {
-    assert(ipc_call(partner, 1).value().value == 2); // warm-up: first touches stay out
+    EXOPI_ASSERT(ipc_call(partner, 1).value().value == 2); // warm-up: first touches stay out
     if (measured) {
         exopi_profile_start();
     }
     for (int i = 1; i <= kRounds; ++i) {
         auto r = ipc_call(partner, static_cast<uint64_t>(i));
-        assert(r.ok() && r.value().value == static_cast<uint64_t>(i) + 1);
+        EXOPI_ASSERT(r.ok() && r.value().value == static_cast<uint64_t>(i) + 1);
     }
     if (measured) {
         exopi_profile_stop();
@@ -86,7 +86,7 @@ void ping(uint32_t partner, bool measured) {
 
 void stop_echo(uint32_t partner) {
     auto r = ipc_call(partner, 0);
-    assert(r.ok() && r.value().value == 0);
+    EXOPI_ASSERT(r.ok() && r.value().value == 0);
     wait(partner);
 }
 
@@ -116,13 +116,13 @@ void ipc_figures() {
         if (r.ok()) {
             break;
         }
-        assert(r.error() == E_IPC_NOT_RECV); // the parent is not receiving yet
+        EXOPI_ASSERT(r.error() == E_IPC_NOT_RECV); // the parent is not receiving yet
         sys::yield();
     }
     if (syscalls) {
         for (uint64_t i = 0; i < kSyscallPairs; ++i) {
-            assert(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
-            assert(sys::page_unmap(0, kWorkerPage).ok());
+            EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
+            EXOPI_ASSERT(sys::page_unmap(0, kWorkerPage).ok());
         }
     } else {
         volatile uint64_t sum = 0;
@@ -133,7 +133,7 @@ void ipc_figures() {
     auto* done = reinterpret_cast<uint64_t*>(kDonePage);
     if (__atomic_add_fetch(done, 1, __ATOMIC_ACQ_REL) == kWorkers) {
         exopi_profile_stop();
-        assert(ipc_send(parent, 1).ok());
+        EXOPI_ASSERT(ipc_send(parent, 1).ok());
     }
     exit();
 }
@@ -143,30 +143,30 @@ void ipc_figures() {
 void throughput(uint64_t mask, bool syscalls) {
     pin(cpu_bit(0));
     SysInfo before = sys::sys_info().value();
-    assert(sys::page_alloc(0, kDonePage, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kDonePage, PERM_R | PERM_W | PERM_SHARED).ok());
     uint32_t me = thisenv();
     uint32_t kids[kWorkers] = {};
     for (uint64_t w = 0; w < kWorkers; ++w) {
         auto f = fork();
-        assert(f.ok());
+        EXOPI_ASSERT(f.ok());
         if (f.value() == 0) {
             worker(me, mask, syscalls);
         }
         kids[w] = f.value();
     }
     for (uint64_t w = 0; w < kWorkers; ++w) {
-        assert(sys::ipc_recv(kNoPage).ok()); // a worker ready, and now waiting for the start
+        EXOPI_ASSERT(sys::ipc_recv(kNoPage).ok()); // a worker ready, and now waiting for the start
     }
     exopi_profile_start();
     for (uint64_t w = 0; w < kWorkers; ++w) {
-        assert(ipc_send(kids[w], 1).ok());
+        EXOPI_ASSERT(ipc_send(kids[w], 1).ok());
     }
-    assert(sys::ipc_recv(kNoPage).ok()); // from the last one done
+    EXOPI_ASSERT(sys::ipc_recv(kNoPage).ok()); // from the last one done
     for (uint64_t w = 0; w < kWorkers; ++w) {
         wait(kids[w]);
     }
-    assert(*reinterpret_cast<volatile uint64_t*>(kDonePage) == kWorkers);
-    assert(sys::page_unmap(0, kDonePage).ok());
+    EXOPI_ASSERT(*reinterpret_cast<volatile uint64_t*>(kDonePage) == kWorkers);
+    EXOPI_ASSERT(sys::page_unmap(0, kDonePage).ok());
     SysInfo after = sys::sys_info().value();
     printf("smpbench: lock waits: big %lu, frames %lu\n",
            after.big_lock_waits - before.big_lock_waits,
@@ -191,7 +191,7 @@ void pair(uint64_t a, uint64_t b) {
     uint32_t partner = start_echo(b, true);
     ping(partner, false);
     stop_echo(partner);
-    assert(sys::sys_info().value().cpu == a);
+    EXOPI_ASSERT(sys::sys_info().value().cpu == a);
     printf("smpbench: ping-pong between CPUs %lu and %lu, %d values: ok\n", a, b, kRounds + 1);
 }
 
@@ -202,7 +202,7 @@ void pairs() {
         return;
     }
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
         pair(2, 3);
         exit();

@@ -5,13 +5,13 @@
 int main() {
     using namespace exopi;
     auto child = spawn("spinforever");
-    assert(child.ok());
+    EXOPI_ASSERT(child.ok());
     printf("spin: started child %08x\n", child.value());
     for (int i = 0; i < 3; ++i) {
         sys::yield();
     }
     printf("spin: killing child\n");
-    assert(sys::env_destroy(child.value()).ok());
+    EXOPI_ASSERT(sys::env_destroy(child.value()).ok());
     printf("spin: done\n");
     return 0;
 }

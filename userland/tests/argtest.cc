@@ -28,11 +28,11 @@ int main(int argc, char** argv) {
     if (argc <= 1 && exopi::arg() == 0) {
         printf("argtest: constructors ran: %s\n", g_constructed.value == 42 ? "yes" : "no");
         auto child = spawn("argtest", 1877);
-        assert(child.ok());
+        EXOPI_ASSERT(child.ok());
         wait(child.value());
         const char* words[] = {"argtest", "foo", "", "a-longer-word", nullptr};
         child = spawnv("argtest", words, 7);
-        assert(child.ok());
+        EXOPI_ASSERT(child.ok());
         wait(child.value());
         // Too many arguments, and an unknown program: refused, and nothing is left behind.
         const char* many[kArgMax + 2];
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     print_args("child", argc, argv);
     if (argc > 1) {
         auto id = fork();
-        assert(id.ok());
+        EXOPI_ASSERT(id.ok());
         if (id.value() == 0) {
             print_args("forked", exopi::argc(), const_cast<char**>(exopi::argv()));
             return 0;

@@ -19,16 +19,16 @@ constexpr uint64_t kScratch = 0x30000000;
 
 // On `cpu`: kPages pages allocated, written and unmapped; their frames stay in this CPU's cache.
 [[noreturn]] void fill_cache(uint64_t cpu) {
-    assert(run_on_cpu(cpu).ok());
+    EXOPI_ASSERT(run_on_cpu(cpu).ok());
     for (uint64_t i = 0; i < kPages; ++i) {
         uint64_t va = kScratch + i * kPageSize;
-        assert(sys::page_alloc(0, va, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, va, PERM_R | PERM_W).ok());
         *reinterpret_cast<volatile uint64_t*>(va) = i;
     }
     for (uint64_t i = 0; i < kPages; ++i) {
-        assert(sys::page_unmap(0, kScratch + i * kPageSize).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kScratch + i * kPageSize).ok());
     }
-    assert(sys::sys_info().value().cpu == cpu);
+    EXOPI_ASSERT(sys::sys_info().value().cpu == cpu);
     exit();
 }
 
@@ -40,10 +40,10 @@ int main() {
         printf("cachereclaim: needs two CPUs\n");
         return 1;
     }
-    assert(run_on_cpu(0).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
     for (uint64_t cpu = 1; cpu < ncpus; ++cpu) {
         auto f = fork();
-        assert(f.ok());
+        EXOPI_ASSERT(f.ok());
         if (f.value() == 0) {
             fill_cache(cpu);
         }
@@ -52,7 +52,7 @@ int main() {
     printf("cachereclaim: CPUs 1-%lu filled their caches\n", ncpus - 1);
 
     auto sink = sys::exofork();
-    assert(sink.ok());
+    EXOPI_ASSERT(sink.ok());
     if (sink.value() == 0) {
         exit(); // never made runnable
     }
@@ -60,13 +60,13 @@ int main() {
     for (uint64_t va = kUserBase; va < kUserTop; va += kPageSize, ++n) {
         auto r = sys::page_alloc(sink.value(), va, PERM_R | PERM_W);
         if (!r) {
-            assert(r.error() == E_NO_MEM);
+            EXOPI_ASSERT(r.error() == E_NO_MEM);
             break;
         }
     }
     uint64_t left = sys::sys_info().value().free_pages;
     printf("cachereclaim: memory exhausted after %s pages; %lu free pages left\n",
            n > 1000 ? "thousands of" : "too few", left);
-    assert(sys::env_destroy(sink.value()).ok());
+    EXOPI_ASSERT(sys::env_destroy(sink.value()).ok());
     return left == 0 && n > 1000 ? 0 : 1;
 }

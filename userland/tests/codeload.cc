@@ -24,10 +24,10 @@ constexpr uint64_t kWrite = 0x40000000; // where the code is written
 constexpr uint64_t kCode = 0x40001000;  // where it runs
 
 uint32_t load_and_run(uint32_t n) {
-    assert(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
     machine_code::return_number(reinterpret_cast<uint32_t*>(kWrite), n);
-    assert(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
-    assert(sys::page_unmap(0, kWrite).ok());
+    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kWrite).ok());
     auto fn = reinterpret_cast<uint32_t (*)()>(kCode);
     return fn();
 }
@@ -36,7 +36,7 @@ uint32_t load_and_run(uint32_t n) {
 uint32_t rewrite_and_run(uint32_t n) {
     auto* text = reinterpret_cast<uint32_t*>(kWrite);
     machine_code::return_number(text, n);
-    assert(sys::code_sync(reinterpret_cast<const void*>(kCode), 64).ok());
+    EXOPI_ASSERT(sys::code_sync(reinterpret_cast<const void*>(kCode), 64).ok());
     auto fn = reinterpret_cast<uint32_t (*)()>(kCode);
     return fn();
 }
@@ -50,27 +50,27 @@ int main() {
     printf("codeload: rewritten, it returned %u\n", second);
     uint64_t cpus = sys::sys_info().value().cpus_online;
     uint64_t other = cpus > 1 ? 1 : 0;
-    assert(run_on_cpu(other).ok());
+    EXOPI_ASSERT(run_on_cpu(other).ok());
     uint32_t third = load_and_run(3);
     printf("codeload: rewritten again, on CPU %lu it returned %u\n", sys::sys_info().value().cpu,
            third);
-    assert(sys::page_unmap(0, kCode).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kCode).ok());
 
-    assert(run_on_cpu(0).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
     // page_map gives no more access than the source has: the source is writable and executable.
-    assert(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
-    assert(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
     uint32_t fourth = rewrite_and_run(4);
     uint32_t fifth = rewrite_and_run(5);
-    assert(run_on_cpu(other).ok());
+    EXOPI_ASSERT(run_on_cpu(other).ok());
     uint32_t sixth = rewrite_and_run(6);
     printf("codeload: through a writable alias, with code_sync: %u, %u, then on CPU %lu %u\n",
            fourth, fifth, sys::sys_info().value().cpu, sixth);
     printf("codeload: code_sync of an unmapped page: %ld, past user space: %ld\n",
            code(sys::code_sync(reinterpret_cast<const void*>(kCode + kPageSize), 4)),
            code(sys::code_sync(reinterpret_cast<const void*>(kUserTop - 4), 8)));
-    assert(sys::page_unmap(0, kCode).ok());
-    assert(sys::page_unmap(0, kWrite).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kCode).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kWrite).ok());
     bool ok = first == 1 && second == 2 && third == 3 && fourth == 4 && fifth == 5 && sixth == 6;
     return ok ? 0 : 1;
 }

@@ -15,7 +15,7 @@ constexpr uint64_t kShared = 0x20000000; // one counter per child, written by th
 volatile uint64_t* counter(uint64_t i) { return reinterpret_cast<volatile uint64_t*>(kShared) + i; }
 
 [[noreturn]] void spin(uint64_t cpu, uint64_t slot) {
-    assert(run_on_cpu(cpu).ok());
+    EXOPI_ASSERT(run_on_cpu(cpu).ok());
     for (;;) {
         *counter(slot) = *counter(slot) + 1;
     }
@@ -24,7 +24,7 @@ volatile uint64_t* counter(uint64_t i) { return reinterpret_cast<volatile uint64
 /// A child on `cpu` spinning (writing counter `slot`), once it has started counting.
 uint32_t spinner(uint64_t cpu, uint64_t slot) {
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
         spin(cpu, slot);
     }
@@ -54,8 +54,8 @@ bool destroy_and_check(uint32_t id, uint64_t slot) {
 
 int main() {
     uint64_t n = sys::sys_info().value().cpus_online;
-    assert(run_on_cpu(0).ok());
-    assert(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
     uint64_t other = n > 1 ? 1 : 0;
     if (n == 1) {
         printf("destroysync: one CPU only: nothing runs elsewhere\n");
@@ -80,9 +80,9 @@ int main() {
     // A child that destroys a spinning grandchild on another CPU, destroyed itself meanwhile.
     uint64_t before = envs();
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
-        assert(run_on_cpu(n > 2 ? 2 : 0).ok());
+        EXOPI_ASSERT(run_on_cpu(n > 2 ? 2 : 0).ok());
         uint32_t grandchild = spinner(other, 4);
         *counter(5) = grandchild;
         (void)sys::env_destroy(grandchild);
@@ -100,6 +100,6 @@ int main() {
     bool nested = envs() == before;
     printf("destroysync: a child destroying a grandchild, destroyed itself: none left: %s\n",
            nested ? "yes" : "NO");
-    assert(sys::page_unmap(0, kShared).ok());
+    EXOPI_ASSERT(sys::page_unmap(0, kShared).ok());
     return one && all && nested ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 int main() {
     using namespace exopi;
     auto first = spawn("hello");
-    assert(first.ok());
+    EXOPI_ASSERT(first.ok());
     wait(first.value());
     uint32_t stale = first.value();
     printf("envreuse: destroy stale id: %ld\n", code(sys::env_destroy(stale)));
@@ -13,7 +13,7 @@ int main() {
     uint32_t reused = 0;
     for (unsigned i = 0; i < kMaxEnvs && reused == 0; ++i) {
         auto id = spawn("yielder");
-        assert(id.ok());
+        EXOPI_ASSERT(id.ok());
         if ((id.value() & (kMaxEnvs - 1)) == (stale & (kMaxEnvs - 1))) {
             reused = id.value();
         }

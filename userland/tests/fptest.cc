@@ -43,7 +43,7 @@ void clobbering_handler(FaultRecord* f) {
     if (page < kFaultArea || page >= kFaultArea + kFaults * kPageSize) {
         panic("unexpected fault at %#lx", f->addr);
     }
-    assert(sys::page_alloc(0, page, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, page, PERM_R | PERM_W).ok());
     ++g_clobbering_faults;
     fptest_clobber_fp();
 }
@@ -102,7 +102,7 @@ void registers_across_upcalls() {
             printf("fptest: fault %d changed FP state: mask %#lx\n", i, mask);
             ++bad;
         }
-        assert(sys::page_unmap(0, kFaultArea + i * kPageSize).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kFaultArea + i * kPageSize).ok());
     }
     printf("fptest: %d upcalls whose handler clobbers FP: %s\n", g_clobbering_faults,
            bad == 0 && g_clobbering_faults == kFaults ? "every register, mode and flag kept"
@@ -160,7 +160,7 @@ void others_pay_nothing() {
     uint32_t ids[kOthers];
     for (auto& id : ids) {
         auto r = spawn("yielder");
-        assert(r.ok());
+        EXOPI_ASSERT(r.ok());
         id = r.value();
     }
     for (uint32_t id : ids) {

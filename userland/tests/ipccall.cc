@@ -33,12 +33,12 @@ Expect expect("ipccall");
 
 int main() {
     auto forked = fork();
-    assert(forked.ok());
+    EXOPI_ASSERT(forked.ok());
     if (forked.value() == 0) {
         server();
     }
     uint32_t srv = forked.value();
-    assert(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
     auto* word = reinterpret_cast<volatile uint64_t*>(kPage);
     int good = 0;
     for (int i = 1; i <= kCalls; ++i) {
@@ -57,7 +57,7 @@ int main() {
     expect("send_recv to no environment",
            code(sys::ipc_send_recv(0x7fffffff, 1, kNoPage, 0, kNoPage)), E_BAD_ENV);
     auto idle = sys::exofork(); // never runnable, never receiving
-    assert(idle.ok());
+    EXOPI_ASSERT(idle.ok());
     if (idle.value() == 0) {
         for (;;) {
         }
@@ -66,10 +66,10 @@ int main() {
            code(sys::ipc_send_recv(idle.value(), 1, kNoPage, 0, kNoPage)), E_IPC_NOT_RECV);
     expect("send_recv with an unaligned receive page",
            code(sys::ipc_send_recv(srv, 1, kNoPage, 0, kPage + 8)), E_INVAL);
-    assert(sys::env_destroy(idle.value()).ok());
+    EXOPI_ASSERT(sys::env_destroy(idle.value()).ok());
     printf("ipccall: %s\n", expect.failures() == 0 ? "every error as documented" : "FAILED");
 
-    assert(ipc_send(srv, 0).ok()); // the server exits
+    EXOPI_ASSERT(ipc_send(srv, 0).ok()); // the server exits
     wait(srv);
     return 0;
 }

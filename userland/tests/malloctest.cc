@@ -29,7 +29,7 @@ int main() {
     for (int i = 0; i < kBlocks; ++i) {
         sizes[i] = 16 + static_cast<size_t>(i * 37 % 500);
         blocks[i] = static_cast<unsigned char*>(malloc(sizes[i]));
-        assert(blocks[i] != nullptr);
+        EXOPI_ASSERT(blocks[i] != nullptr);
         fill(blocks[i], sizes[i], static_cast<unsigned>(i));
     }
     int bad = 0;
@@ -47,7 +47,7 @@ int main() {
     free(again);
     // Everything is free and merged: one large block fits where the small ones were.
     auto* big = static_cast<unsigned char*>(malloc(3 * kPageSize));
-    assert(big != nullptr);
+    EXOPI_ASSERT(big != nullptr);
     fill(big, 3 * kPageSize, 99);
     bad += intact(big, 3 * kPageSize, 99) ? 0 : 1;
     bool merged = reinterpret_cast<uint64_t>(big) < kHeapBase + 64;

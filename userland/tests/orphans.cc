@@ -24,51 +24,51 @@ using namespace exopi;
 int main() {
     uint32_t self = thisenv();
     auto middle = fork();
-    assert(middle.ok());
+    EXOPI_ASSERT(middle.ok());
     if (middle.value() == 0) {
         auto sleeper = sys::exofork(); // never made runnable
-        assert(sleeper.ok());
+        EXOPI_ASSERT(sleeper.ok());
         if (sleeper.value() == 0) {
             spin();
         }
         auto waiter = fork();
-        assert(waiter.ok());
+        EXOPI_ASSERT(waiter.ok());
         if (waiter.value() == 0) {
             auto m = sys::ipc_recv(kNoPage);
             printf("orphans: the waiter, woken by its new parent: %s\n",
                    m && m.value().from == self ? "yes" : "no");
             exit();
         }
-        assert(ipc_send(self, sleeper.value()).ok());
-        assert(ipc_send(self, waiter.value()).ok());
+        EXOPI_ASSERT(ipc_send(self, sleeper.value()).ok());
+        EXOPI_ASSERT(ipc_send(self, waiter.value()).ok());
         exit(); // leaves both
     }
     auto sleeper = sys::ipc_recv(kNoPage);
     auto waiter = sys::ipc_recv(kNoPage);
-    assert(sleeper.ok() && waiter.ok());
+    EXOPI_ASSERT(sleeper.ok() && waiter.ok());
     wait(middle.value());
     auto destroyed = sys::env_destroy(static_cast<uint32_t>(sleeper.value().value));
     printf("orphans: the not-runnable grandchild, destroyed by its new parent: %s\n",
            destroyed ? "yes" : "no");
-    assert(ipc_send(static_cast<uint32_t>(waiter.value().value), 1).ok());
+    EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(waiter.value().value), 1).ok());
     wait(static_cast<uint32_t>(waiter.value().value));
 
     auto second = fork();
-    assert(second.ok());
+    EXOPI_ASSERT(second.ok());
     if (second.value() == 0) {
         auto child = sys::exofork(); // never made runnable
-        assert(child.ok());
+        EXOPI_ASSERT(child.ok());
         if (child.value() == 0) {
             spin();
         }
         // Outlive the parent: it exits once this one has its child.
-        assert(ipc_send(self, 1).ok());
+        EXOPI_ASSERT(ipc_send(self, 1).ok());
         while (sys::page_list(self, kUserBase, kUserBase, nullptr, 0)) {
             sys::yield();
         }
         printf("orphans: orphaned, exiting with a child nobody else could reach\n");
         exit();
     }
-    assert(sys::ipc_recv(kNoPage).ok());
+    EXOPI_ASSERT(sys::ipc_recv(kNoPage).ok());
     return 0;
 }

@@ -22,7 +22,7 @@ int main() {
     const uint64_t perms[] = {PERM_R | PERM_W, PERM_R, PERM_R | PERM_W | PERM_SHARED,
                               PERM_R | PERM_W, PERM_R, PERM_R | PERM_W};
     for (int i = 0; i < 6; ++i) {
-        assert(sys::page_alloc(0, kBase + offs[i] * kPageSize, perms[i]).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kBase + offs[i] * kPageSize, perms[i]).ok());
     }
     const uint64_t end = kBase + 2048 * kPageSize;
     auto n = sys::page_list(0, kBase, end, g_out, kPageBatchMax);
@@ -57,7 +57,7 @@ int main() {
 
     // page_map_batch: pages mapped at the same address in a child, as fork uses it.
     auto child = sys::exofork();
-    assert(child.ok());
+    EXOPI_ASSERT(child.ok());
     if (child.value() == 0) {
         for (;;) {
             sys::yield(); // never made runnable: destroyed by the parent below
@@ -81,10 +81,10 @@ int main() {
     g_out[1] = (kBase + 1000 * kPageSize) | PERM_R;
     expect("page_map_batch of two", sys::page_map_batch(0, id, g_out, 2), 0);
     expect.value("child has four", sys::page_list(id, kBase, end, g_out, 8), 4);
-    assert(sys::env_destroy(id).ok());
+    EXOPI_ASSERT(sys::env_destroy(id).ok());
 
     for (uint64_t off : offs) {
-        assert(sys::page_unmap(0, kBase + off * kPageSize).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kBase + off * kPageSize).ok());
     }
     expect.value("page_list after unmapping", sys::page_list(0, kBase, end, g_out, 8), 0);
     printf("pagelist: %s\n", expect.failures() == 0 ? "every error as documented" : "FAILED");

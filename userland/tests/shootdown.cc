@@ -19,7 +19,7 @@ void on_fault(FaultRecord* f) {
     if ((f->addr & ~(kPageSize - 1)) != kTarget) {
         panic("shootdown: unexpected fault at %lx", f->addr);
     }
-    assert(ipc_send(g_parent, counter()[0]).ok()); // the reads completed before the fault
+    EXOPI_ASSERT(ipc_send(g_parent, counter()[0]).ok()); // the reads completed before the fault
     exit();
 }
 
@@ -30,16 +30,16 @@ int main() {
         printf("shootdown: needs two CPUs\n");
         return 1;
     }
-    assert(run_on_cpu(0).ok());
-    assert(sys::page_alloc(0, kTarget, PERM_R | PERM_W | PERM_SHARED).ok());
-    assert(sys::page_alloc(0, kCounter, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kTarget, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kCounter, PERM_R | PERM_W | PERM_SHARED).ok());
     *reinterpret_cast<volatile uint64_t*>(kTarget) = 7;
     g_parent = thisenv();
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     uint32_t child = f.value();
     if (child == 0) {
-        assert(run_on_cpu(1).ok());
+        EXOPI_ASSERT(run_on_cpu(1).ok());
         set_pgfault_handler(on_fault);
         counter()[1] = sys::sys_info().value().cpu;
         volatile uint64_t* target = reinterpret_cast<volatile uint64_t*>(kTarget);
@@ -52,10 +52,10 @@ int main() {
     while (counter()[0] < 1000) {
         sys::yield();
     }
-    assert(sys::page_unmap(child, kTarget).ok());
+    EXOPI_ASSERT(sys::page_unmap(child, kTarget).ok());
     uint64_t at_unmap = counter()[0];
     auto m = sys::ipc_recv(kNoPage);
-    assert(m.ok());
+    EXOPI_ASSERT(m.ok());
     uint64_t at_fault = m.value().value;
     printf("shootdown: the child ran on CPU %lu, the parent on CPU %lu\n", counter()[1],
            sys::sys_info().value().cpu);

@@ -30,7 +30,7 @@ int main() {
     uint32_t ids[kMaxFuzzers] = {};
     for (uint64_t i = 0; i < n; ++i) {
         auto r = spawn("sysfuzz", (first + i) | kcalls << 24 | kConcurrent);
-        assert(r.ok());
+        EXOPI_ASSERT(r.ok());
         ids[i] = r.value();
     }
     for (uint64_t i = 0; i < n; ++i) {

@@ -12,7 +12,7 @@ uint64_t this_cpu() { return sys::sys_info().value().cpu; }
 
 // A child's life: move to CPU `cpu`, then compute, looking every so often where it runs.
 [[noreturn]] void child(uint32_t parent, uint64_t cpu) {
-    assert(run_on_cpu(cpu).ok());
+    EXOPI_ASSERT(run_on_cpu(cpu).ok());
     bool stayed = this_cpu() == cpu;
     volatile uint64_t sum = 0;
     for (uint64_t i = 0; i < 200000; ++i) {
@@ -22,7 +22,7 @@ uint64_t this_cpu() { return sys::sys_info().value().cpu; }
             stayed = stayed && this_cpu() == cpu;
         }
     }
-    assert(ipc_send(parent, cpu << 1 | (stayed ? 1 : 0)).ok());
+    EXOPI_ASSERT(ipc_send(parent, cpu << 1 | (stayed ? 1 : 0)).ok());
     exit();
 }
 
@@ -32,12 +32,12 @@ int main() {
     uint64_t n = sys::sys_info().value().cpus_online;
     printf("smpspread: env_set_cpus with no CPU: %ld, with none online: %ld\n",
            code(sys::env_set_cpus(0, 0)), code(sys::env_set_cpus(0, uint64_t{1} << 31)));
-    assert(run_on_cpu(0).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
     printf("smpspread: the parent runs on CPU %lu\n", this_cpu());
     uint32_t me = thisenv();
     for (uint64_t cpu = 0; cpu < n; ++cpu) {
         auto f = fork();
-        assert(f.ok());
+        EXOPI_ASSERT(f.ok());
         if (f.value() == 0) {
             child(me, cpu);
         }
@@ -46,7 +46,7 @@ int main() {
     bool all_stayed = true;
     for (uint64_t i = 0; i < n; ++i) {
         auto m = sys::ipc_recv(kNoPage);
-        assert(m.ok());
+        EXOPI_ASSERT(m.ok());
         seen |= uint64_t{1} << (m.value().value >> 1);
         all_stayed = all_stayed && (m.value().value & 1) != 0;
     }
@@ -56,18 +56,18 @@ int main() {
 
     // The parent pins a child: the child, waiting for a message, wakes on the last CPU.
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
-        assert(sys::ipc_recv(kNoPage).ok());
-        assert(ipc_send(me, this_cpu()).ok());
+        EXOPI_ASSERT(sys::ipc_recv(kNoPage).ok());
+        EXOPI_ASSERT(ipc_send(me, this_cpu()).ok());
         exit();
     }
     uint64_t last = n - 1;
-    assert(sys::env_set_cpus(f.value(), uint64_t{1} << last).ok());
+    EXOPI_ASSERT(sys::env_set_cpus(f.value(), uint64_t{1} << last).ok());
     uint64_t parent_cpu = this_cpu();
-    assert(ipc_send(f.value(), 0).ok());
+    EXOPI_ASSERT(ipc_send(f.value(), 0).ok());
     auto where = sys::ipc_recv(kNoPage);
-    assert(where.ok());
+    EXOPI_ASSERT(where.ok());
     printf("smpspread: a child pinned by its parent to CPU %lu ran on CPU %lu; the parent stayed "
            "on CPU %lu\n",
            last, where.value().value, parent_cpu);

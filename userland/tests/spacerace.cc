@@ -30,19 +30,19 @@ constexpr uint64_t kWorkerPage = 0x25000000;
 volatile uint64_t* shared() { return reinterpret_cast<volatile uint64_t*>(kShared); }
 
 [[noreturn]] void child() {
-    assert(run_on_cpu(1).ok());
+    EXOPI_ASSERT(run_on_cpu(1).ok());
     auto* page = reinterpret_cast<volatile uint64_t*>(kPage);
     auto* alias = reinterpret_cast<volatile uint64_t*>(kAlias);
     for (uint64_t i = 1; i <= kRounds; ++i) {
-        assert(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
         for (int w = 0; w < 8; ++w) {
             page[w * 64] = kPattern | i;
         }
-        assert(sys::page_map(0, kPage, 0, kAlias, PERM_R).ok());
-        assert(alias[7 * 64] == (kPattern | i));
-        assert(sys::page_unmap(0, kAlias).ok());
+        EXOPI_ASSERT(sys::page_map(0, kPage, 0, kAlias, PERM_R).ok());
+        EXOPI_ASSERT(alias[7 * 64] == (kPattern | i));
+        EXOPI_ASSERT(sys::page_unmap(0, kAlias).ok());
         __atomic_store_n(&shared()[0], i, __ATOMIC_RELEASE);
-        assert(sys::page_unmap(0, kPage).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kPage).ok());
     }
     while (__atomic_load_n(&shared()[2], __ATOMIC_ACQUIRE) == 0) {
         sys::yield();
@@ -51,11 +51,11 @@ volatile uint64_t* shared() { return reinterpret_cast<volatile uint64_t*>(kShare
 }
 
 [[noreturn]] void worker(uint64_t cpu) {
-    assert(run_on_cpu(cpu).ok());
+    EXOPI_ASSERT(run_on_cpu(cpu).ok());
     while (__atomic_load_n(&shared()[0], __ATOMIC_ACQUIRE) < kRounds) {
-        assert(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
         *reinterpret_cast<volatile uint64_t*>(kWorkerPage) = ~uint64_t{0};
-        assert(sys::page_unmap(0, kWorkerPage).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kWorkerPage).ok());
     }
     __atomic_add_fetch(&shared()[1], 1, __ATOMIC_ACQ_REL);
     exit();
@@ -68,10 +68,10 @@ int main() {
         printf("spacerace: needs four CPUs\n");
         return 1;
     }
-    assert(run_on_cpu(0).ok());
-    assert(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(run_on_cpu(0).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
     auto f = fork();
-    assert(f.ok());
+    EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
         child();
     }
@@ -79,7 +79,7 @@ int main() {
     uint32_t workers[2] = {};
     for (uint64_t w = 0; w < 2; ++w) {
         auto g = fork();
-        assert(g.ok());
+        EXOPI_ASSERT(g.ok());
         if (g.value() == 0) {
             worker(2 + w);
         }
@@ -90,7 +90,7 @@ int main() {
     while (__atomic_load_n(&shared()[0], __ATOMIC_ACQUIRE) < kRounds) {
         uint8_t perm = 0;
         auto q = sys::page_query(kid, kPage, 1, &perm);
-        assert(q.ok());
+        EXOPI_ASSERT(q.ok());
         queried += q.value();
         auto r = sys::page_map(kid, kPage, 0, kView, PERM_R);
         if (!r) {
@@ -110,15 +110,15 @@ int main() {
         } else {
             ++seen;
         }
-        assert(sys::page_unmap(0, kView).ok());
+        EXOPI_ASSERT(sys::page_unmap(0, kView).ok());
     }
     __atomic_store_n(&shared()[2], 1, __ATOMIC_RELEASE);
     wait(kid);
     for (uint32_t w : workers) {
         wait(w);
     }
-    assert(shared()[1] == 2);
-    assert(sys::page_unmap(0, kShared).ok());
+    EXOPI_ASSERT(shared()[1] == 2);
+    EXOPI_ASSERT(sys::page_unmap(0, kShared).ok());
     // How often the race was on varies from run to run: the expected output ends this line
     // with "...".
     printf("spacerace: %lu rounds; the parent read the child's page: %lu filled, %lu zero, "

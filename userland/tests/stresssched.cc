@@ -7,14 +7,14 @@ int main() {
     uint32_t ids[kChildren];
     for (int i = 0; i < kChildren; ++i) {
         auto id = spawn("yielder");
-        assert(id.ok());
+        EXOPI_ASSERT(id.ok());
         ids[i] = id.value();
     }
     for (uint32_t id : ids) {
         wait(id);
     }
     auto info = sys::sys_info();
-    assert(info.ok());
+    EXOPI_ASSERT(info.ok());
     printf("stresssched: %d children done, %lu environments left\n", kChildren,
            info.value().envs_in_use);
     return 0;

@@ -258,24 +258,24 @@ int main() {
     g_rng = seed * 0x9E3779B97F4A7C15ULL | 1;
     g_self = thisenv();
     if (concurrent) {
-        assert(run_on_cpu(seed % sys::sys_info().value().cpus_online).ok());
+        EXOPI_ASSERT(run_on_cpu(seed % sys::sys_info().value().cpus_online).ok());
     }
     // The arena's newline page, and the scratch buffer faulted in before the snapshot.
-    assert(sys::page_alloc(0, kNewlines, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kNewlines, PERM_R | PERM_W).ok());
     for (uint64_t i = 0; i < kPageSize; ++i) {
         reinterpret_cast<volatile char*>(kNewlines)[i] = '\n';
     }
-    assert(sys::page_map(0, kNewlines, 0, kNewlines, PERM_R).ok());
+    EXOPI_ASSERT(sys::page_map(0, kNewlines, 0, kNewlines, PERM_R).ok());
     for (uint64_t p = 0; p < 2; ++p) {
-        assert(sys::page_alloc(0, kScratch + p * kPageSize, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kScratch + p * kPageSize, PERM_R | PERM_W).ok());
     }
     for (auto& e : g_echo) {
         auto r = spawn("fuzzecho");
-        assert(r.ok());
+        EXOPI_ASSERT(r.ok());
         e = r.value();
     }
     auto start = sys::sys_info();
-    assert(start.ok());
+    EXOPI_ASSERT(start.ok());
 
     Stats st;
     bool exhausting = seed % 3 == 0 && !concurrent;
@@ -296,7 +296,7 @@ int main() {
         sys::yield(); // let children that were just destroyed elsewhere be reaped
     }
     auto end = sys::sys_info();
-    assert(end.ok());
+    EXOPI_ASSERT(end.ok());
     bool pages = concurrent || end.value().free_pages == start.value().free_pages;
     bool envs = concurrent || end.value().envs_in_use == start.value().envs_in_use;
     printf("sysfuzz: seed %lu, %lu calls: %lu succeeded, %lu failed as documented, %lu "

@@ -195,7 +195,7 @@ uint32_t start_child(Start how, uint64_t (*rnd)(), uint64_t cpu_mask) {
     static uint64_t text_lo = 0, text_hi = 0;
     if (npages == 0) {
         npages = shared_pages(pages, sizeof pages / sizeof pages[0], &text_lo, &text_hi);
-        assert(npages > 0 && text_lo < text_hi);
+        EXOPI_ASSERT(npages > 0 && text_lo < text_hi);
     }
     auto id = sys::exofork();
     if (!id) {

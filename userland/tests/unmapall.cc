@@ -29,7 +29,7 @@ int main() {
         }
         uint64_t pages = (va - kFirst) / kPageSize;
         for (uint64_t p = kFirst; p < va; p += kPageSize) {
-            assert(sys::page_unmap(0, p).ok());
+            EXOPI_ASSERT(sys::page_unmap(0, p).ok());
         }
         uint64_t now = free_pages();
         printf("unmapall: round %d: %s after %lu pages; all unmapped: %lu free pages, %ld from the "

@@ -130,7 +130,11 @@ kernel::UserTrap decode_user_sync(const TrapFrame& tf) {
         break;
     default: break;
     }
-    return {Kind::kException, tf.far, 0, class_name(tf.esr)};
+    // FAR_EL1 holds an address only for aborts, PC alignment and watchpoints; for anything else
+    // (an undefined instruction, BRK, SVC) it is UNKNOWN ([arm-arm] FAR_EL1): reported as 0.
+    bool far_valid = ec == Class::kDataAbortLower || ec == Class::kInstructionAbortLower ||
+                     ec == Class::kPcAlignment || ec == Class::kWatchpointLower;
+    return {Kind::kException, far_valid ? tf.far : 0, 0, class_name(tf.esr)};
 }
 
 } // namespace

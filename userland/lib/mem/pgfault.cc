@@ -13,7 +13,8 @@
 // used FP (FAULT_FP_USED), the entry saves the ones a C handler may clobber (the caller-saved
 // registers and the FP control/status register) around the handler; otherwise there is
 // nothing to preserve, and no FP instruction runs (the library is built without FP).
-#include "exopi/user.h"
+#include "exopi/mem.h"
+#include "exopi/rt.h"
 
 namespace exopi {
 
@@ -50,5 +51,5 @@ extern "C" void __exopi_upcall_handle(exopi::FaultRecord* fault) { exopi::g_hand
 
 extern "C" [[noreturn]] void __exopi_upcall_resume(exopi::FaultRecord* fault) {
     (void)exopi::sys::env_set_trapframe(0, &fault->regs);
-    panic("env_set_trapframe returned");
+    exopi::panic("env_set_trapframe returned");
 }

@@ -4,7 +4,7 @@
 // the program's memory, the heap is copy-on-write after fork.
 #include <stddef.h>
 
-#include "exopi/user.h"
+#include "exopi/mem.h"
 
 namespace exopi {
 namespace {
@@ -93,22 +93,6 @@ void free(void* p) {
     if (p != nullptr) {
         insert_free(reinterpret_cast<Block*>(static_cast<char*>(p) - kHeader));
     }
-}
-
-size_t strlen(const char* s) {
-    size_t n = 0;
-    while (s[n] != '\0') {
-        ++n;
-    }
-    return n;
-}
-
-int strcmp(const char* a, const char* b) {
-    while (*a != '\0' && *a == *b) {
-        ++a;
-        ++b;
-    }
-    return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
 }
 
 } // namespace exopi

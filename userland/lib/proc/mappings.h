@@ -4,7 +4,7 @@
 // never given to a child.
 #pragma once
 
-#include "exopi/user.h"
+#include "exopi/mem.h"
 
 namespace exopi::detail {
 

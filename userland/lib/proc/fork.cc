@@ -22,7 +22,8 @@
 // keeps the original frame (the kernel counts its references and frees it when the last
 // mapping goes) — and when that side writes, it holds the frame alone: the kernel lets it make
 // the page writable in place, so each shared page is copied at most once.
-#include "exopi/user.h"
+#include "exopi/proc.h"
+#include "exopi/rt.h"
 #include "lib/mem.h"
 #include "mappings.h"
 

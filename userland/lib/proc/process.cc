@@ -1,7 +1,9 @@
-// Creating and waiting for environments, and IPC helpers.
+// Creating and waiting for environments (exopi/proc.h).
 #include <stddef.h>
 
-#include "exopi/user.h"
+#include "exopi/ipc.h"
+#include "exopi/proc.h"
+#include "exopi/rt.h"
 #include "lib/mem.h"
 #include "mappings.h"
 
@@ -102,27 +104,6 @@ Result<uint32_t> spawnv(const char* name, const char* const* argv, uint64_t arg)
     }
     uint32_t id = child.value();
     return detail::start_or_destroy(id, give_args(id, argv));
-}
-
-Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {
-    for (;;) {
-        Result<Ok> r = sys::ipc_try_send(to, value, srcva, perm);
-        if (r || r.error() != E_IPC_NOT_RECV) {
-            return r;
-        }
-        sys::yield();
-    }
-}
-
-Result<IpcResult> ipc_call(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm,
-                           uint64_t dstva) {
-    for (;;) {
-        auto r = sys::ipc_send_recv(to, value, srcva, perm, dstva);
-        if (r || r.error() != E_IPC_NOT_RECV) {
-            return r;
-        }
-        sys::yield();
-    }
 }
 
 int gather_verdicts(const uint32_t* ids, int n) {

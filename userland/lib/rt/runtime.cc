@@ -1,8 +1,8 @@
-// Program start and exit, console output, panics.
+// Program start and exit, console output, panics (exopi/rt.h).
 #include <stdarg.h>
 
 #include "exopi/args.h"
-#include "exopi/user.h"
+#include "exopi/rt.h"
 #include "lib/format.h"
 
 extern "C" void (*__init_array_start[])();
@@ -109,14 +109,20 @@ void exit() {
     }
 }
 
-void panic_at(const char* file, int line, const char* fmt, ...) {
-    printf("[%08x] user panic at %s:%d: ", sys::getenvid(), file, line);
+void panic(const char* fmt, ...) {
+    printf("[%08x] user panic: ", sys::getenvid());
     va_list args;
     va_start(args, fmt);
     vprintf(fmt, args);
     va_end(args);
     printf("\n");
-    exit();
+    // Not exit(): a trap, so that the kernel prints where the panic came from (frame #1 of
+    // the backtrace it prints for a killed environment, with file and line).
+    __builtin_trap();
+}
+
+void detail::assert_failed(const char* cond, const char* file, int line) {
+    panic("assertion failed at %s:%d: %s", file, line, cond);
 }
 
 } // namespace exopi
@@ -136,7 +142,7 @@ extern "C" [[noreturn]] void exopi_start(uint64_t arg) {
     } else if (without != nullptr) {
         without();
     } else {
-        panic("no main");
+        exopi::panic("no main");
     }
     exopi::exit();
 }
