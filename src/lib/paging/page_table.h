@@ -4,11 +4,8 @@
 // them is injected too (TableEnv), so host tests run the same walker over simulated physical
 // memory.
 //
-// Shape assumed of every policy: kLevels levels of 512 eight-byte entries, 4 KiB pages, level
-// 0 the root. Level L translates VA bits [12 + 9*(kLevels-L) - 1 : 12 + 9*(kLevels-1-L)], so
-// with 3 levels: root entries cover 1 GiB, level-1 entries 2 MiB, level-2 entries 4 KiB. An
-// entry is invalid, a pointer to the next table, or a leaf (page, or block above the last
-// level).
+// Shape assumed of every policy: PageGeometry (geometry.h). An entry is invalid, a pointer to
+// the next table, or a leaf (page, or block above the last level).
 //
 // The walker changes memory only. What it owes the hardware walker it says through the policy:
 // every entry store is one single-copy-atomic 64-bit store (a concurrent hardware walk sees the
@@ -25,22 +22,28 @@
 #include "lib/addr.h"
 #include "lib/buddy.h"
 #include "lib/paging/attrs.h"
+#include "lib/paging/geometry.h"
 #include "lib/paging/walker_concepts.h"
 #include "lib/result.h"
 
 namespace exo {
 
-template <PagingPolicy P, TableEnv E> class PageTable {
+template <PagingPolicy P, TableEnv E> class PageTable : public PageGeometry<P::kLevels> {
+    using G = PageGeometry<P::kLevels>;
+
   public:
-    static constexpr unsigned kLevels = P::kLevels;
-    static constexpr unsigned kEntries = 512;
+    using G::index;
+    using G::kEntries;
+    using G::kLevels;
+    using G::leaf_size;
+    using G::shift;
 
-    static constexpr unsigned shift(unsigned level) { return 12 + 9 * (kLevels - 1 - level); }
-    static constexpr uint64_t leaf_size(unsigned level) { return uint64_t{1} << shift(level); }
-    static constexpr unsigned index(uint64_t va, unsigned level) {
-        return static_cast<unsigned>((va >> shift(level)) & (kEntries - 1));
-    }
+  private:
+    using G::kTranslatedMask;
+    using G::load;
+    using G::store;
 
+  public:
     PageTable() = default;
     PageTable(E* env, PhysAddr root) : env_(env), root_(root) {}
 
@@ -128,11 +131,12 @@ template <PagingPolicy P, TableEnv E> class PageTable {
 
     /// The mapping that translates `va`.
     Result<Mapping, PtError> query(VirtAddr va) const {
-        const uint64_t* e = find_leaf(va);
-        if (e == nullptr) {
+        Leaf leaf = find_leaf(va);
+        if (leaf.entry == nullptr) {
             return Err{P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical};
         }
-        uint64_t size = leaf_size(level_of_last_find_);
+        const uint64_t* e = leaf.entry;
+        uint64_t size = leaf_size(leaf.level);
         PhysAddr base = P::output_address(*e);
         return Mapping{base + (va.value & (size - 1)), P::leaf_attrs(*e), size};
     }
@@ -148,19 +152,20 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     /// `pruned`, the tables this emptied are unlinked too (prune) and listed there; the common
     /// case, a group of eight entries that still holds one, costs the scan of that group only.
     Result<Mapping, PtError> unmap(VirtAddr va, Pruned* pruned = nullptr) {
-        uint64_t* e = find_leaf(va);
-        if (e == nullptr) {
+        Leaf leaf = find_leaf(va);
+        if (leaf.entry == nullptr) {
             return Err{P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical};
         }
-        uint64_t size = leaf_size(level_of_last_find_);
+        uint64_t* e = leaf.entry;
+        uint64_t size = leaf_size(leaf.level);
         if ((va.value & (size - 1)) != 0) {
             return Err{PtError::kBlockInTheWay};
         }
         Mapping old{P::output_address(*e), P::leaf_attrs(*e), size};
-        unsigned i = index(va.value, level_of_last_find_);
-        put(table_of_last_find_, e - i, i, 0);
-        if (pruned != nullptr && level_of_last_find_ > 0 && settle_group(table_of_last_find_, i) &&
-            env_->summary(table_of_last_find_) == 0) {
+        unsigned i = index(va.value, leaf.level);
+        put(leaf.table, e - i, i, 0);
+        if (pruned != nullptr && leaf.level > 0 && settle_group(leaf.table, i) &&
+            env_->summary(leaf.table) == 0) {
             pruned->n = prune(va, pruned->tables);
         }
         return old;
@@ -208,11 +213,12 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         if (!P::can_express(attrs)) {
             return PtError::kBadPerm;
         }
-        uint64_t* e = find_leaf(va);
-        if (e == nullptr) {
+        Leaf leaf = find_leaf(va);
+        if (leaf.entry == nullptr) {
             return P::is_canonical(va.value) ? PtError::kNotMapped : PtError::kNonCanonical;
         }
-        unsigned level = level_of_last_find_;
+        uint64_t* e = leaf.entry;
+        unsigned level = leaf.level;
         if ((va.value & (leaf_size(level) - 1)) != 0) {
             return PtError::kBlockInTheWay;
         }
@@ -249,13 +255,6 @@ template <PagingPolicy P, TableEnv E> class PageTable {
     }
 
   private:
-    // Entries are read and written as single 64-bit accesses that the compiler may neither
-    // split nor merge: a hardware walker may read them at any time ([arm-arm] "single-copy
-    // atomicity" of translation-table accesses; [riscv-priv] Sv32 "Virtual Address Translation
-    // Process" reads each PTE as one access).
-    static uint64_t load(const uint64_t& e) { return __atomic_load_n(&e, __ATOMIC_RELAXED); }
-    static void store(uint64_t& e, uint64_t v) { __atomic_store_n(&e, v, __ATOMIC_RELAXED); }
-
     // Every table has a 64-bit occupancy summary (TableEnv::summary), one bit per group of
     // eight entries: a clear bit means the group holds no valid entry. Walks skip such groups
     // eight entries at a time, so walking an address space costs what is mapped, not 512
@@ -293,30 +292,31 @@ template <PagingPolicy P, TableEnv E> class PageTable {
         return true;
     }
 
-    // The translated VA bits: [12 + 9 * kLevels - 1 : 0] (39 bits with three levels).
-    static constexpr uint64_t kTranslatedMask = (uint64_t{1} << (12 + 9 * kLevels)) - 1;
-
-    // Finds the valid leaf translating va; remembers its level and table.
-    uint64_t* find_leaf(VirtAddr va) const {
+    /// A walk's end: the leaf entry (nullptr if there is none), its level and its table.
+    struct Leaf {
+        uint64_t* entry = nullptr;
+        unsigned level = 0;
+        PhysAddr table;
+    };
+    /// Pure: the result is returned, not kept, so that concurrent const walks share nothing.
+    Leaf find_leaf(VirtAddr va) const {
         if (!P::is_canonical(va.value)) {
-            return nullptr;
+            return {};
         }
         PhysAddr tpa = root_;
         uint64_t* table = env_->table(tpa);
         for (unsigned l = 0; l < kLevels; ++l) {
             uint64_t& e = table[index(va.value, l)];
             if (!P::is_valid(e)) {
-                return nullptr;
+                return {};
             }
             if (l == kLevels - 1 || !P::is_table(e, l)) {
-                level_of_last_find_ = l;
-                table_of_last_find_ = tpa;
-                return &e;
+                return {&e, l, tpa};
             }
             tpa = P::output_address(e);
             table = env_->table(tpa);
         }
-        return nullptr;
+        return {};
     }
 
     template <typename TableFn, typename LeafFn>
@@ -443,8 +443,6 @@ template <PagingPolicy P, TableEnv E> class PageTable {
 
     E* env_ = nullptr;
     PhysAddr root_;
-    mutable unsigned level_of_last_find_ = 0;
-    mutable PhysAddr table_of_last_find_;
 };
 
 } // namespace exo
