@@ -188,9 +188,11 @@ Env* pick_next(uint32_t index) {
     return nullptr;
 }
 
-void schedule() {
-    KASSERT_HELD(bkl_held());
-    PerCpu& cpu = this_cpu();
+namespace {
+
+// schedule's slow part: nothing this CPU may run is queued. Out of line, so that its setup (the
+// idle loop's constants, every callee-saved register) is not paid by the common case.
+[[gnu::noinline, noreturn]] void schedule_slow(PerCpu& cpu) REQUIRES(g_big_lock) {
     for (;;) {
         if (Env* next = pick_next(cpu.index)) {
             run_now(next);
@@ -226,6 +228,17 @@ void schedule() {
         g_idle_cpus &= ~(uint32_t{1} << cpu.index);
         arch::take_interrupts();
     }
+}
+
+} // namespace
+
+void schedule() {
+    KASSERT_HELD(bkl_held());
+    PerCpu& cpu = this_cpu();
+    if (Env* next = pick_next(cpu.index)) [[likely]] {
+        run_now(next);
+    }
+    schedule_slow(cpu);
 }
 
 } // namespace kernel
