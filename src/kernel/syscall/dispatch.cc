@@ -24,24 +24,38 @@ struct Dispatch {
 };
 constexpr Dispatch kDispatch;
 
+// The two ways a call runs, kept out of line: kernel::syscall itself then saves no registers
+// and tail-calls one of them, so an unknown number costs a compare and a store.
+[[gnu::noinline]] void syscall_locked(arch::TrapFrame& tf, uint64_t n) {
+    // The big lock from here to the return to user mode (a handler that switches
+    // environments does not return; run_now releases it then).
+    KernelEntry entry;
+    int64_t r = kDispatch.handler[n](current_env(), tf);
+    if (r != calls::kRegsSet) {
+        arch::set_result(tf, 0, static_cast<uint64_t>(r));
+    }
+}
+
+// Lock::kNone and Lock::kOwnSpace (which takes what it needs itself).
+[[gnu::noinline]] void syscall_unlocked(arch::TrapFrame& tf, uint64_t n) {
+    int64_t r = kDispatch.handler[n](current_env(), tf);
+    arch::set_result(tf, 0, static_cast<uint64_t>(r));
+}
+
 } // namespace
 
 void syscall(arch::TrapFrame& tf) {
     uint64_t n = arch::syscall_number(tf);
-    if (n < kCalls && kDispatch.big_lock[n]) [[likely]] {
-        // The big lock from here to the return to user mode (a handler that switches
-        // environments does not return; run_now releases it then).
-        KernelEntry entry;
-        int64_t r = kDispatch.handler[n](current_env(), tf);
-        if (r != calls::kRegsSet) {
-            arch::set_result(tf, 0, static_cast<uint64_t>(r));
-        }
+    if (n >= kCalls) [[unlikely]] {
+        // An unknown number touches nothing: no lock either.
+        arch::set_result(tf, 0, static_cast<uint64_t>(exopi::E_NO_SYS));
         return;
     }
-    // Lock::kNone and Lock::kOwnSpace (which takes what it needs itself). An unknown number
-    // touches nothing: no lock either.
-    int64_t r = n < kCalls ? kDispatch.handler[n](current_env(), tf) : exopi::E_NO_SYS;
-    arch::set_result(tf, 0, static_cast<uint64_t>(r));
+    if (kDispatch.big_lock[n]) [[likely]] {
+        syscall_locked(tf, n);
+        return;
+    }
+    syscall_unlocked(tf, n);
 }
 
 } // namespace kernel
