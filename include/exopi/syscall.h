@@ -29,7 +29,7 @@ enum class Sys : uint64_t {
     kEnvSetTrapframe = 15,    ///< (id, const UserRegs*) -> (id == 0: resumes at regs, no return)
     kTime = 16,               ///< () -> nanoseconds since boot (monotonic)
     kSysInfo = 17,            ///< (SysInfo* out) -> 0
-    kProgramName = 18,  ///< (index, char* buf, size_t len) -> name length; E_INVAL past the end
+    kProgramName = 18,  ///< (index, char* buf, size_t len) -> name length; kErrInval past the end
     kPageList = 19,     ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
     kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
     kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
@@ -154,28 +154,30 @@ inline constexpr uint64_t kPageBatchMax = 512;
 /// The longest range code_sync takes per call (bytes).
 inline constexpr uint64_t kCodeSyncMax = kPageBatchMax * 4096;
 
-/// Errors, returned as negative numbers.
+/// Errors, returned as negative numbers. (Every name of the ABI is spelled the same way: a k and
+/// CamelCase — scoped enums' members, and these unscoped ones, which convert to the integers
+/// the registers carry: kErr..., kPerm..., kFault....)
 enum Error : int64_t {
     kOk = 0,
-    E_BAD_ENV = -2,      ///< no such environment, or not the caller or its child
-    E_INVAL = -3,        ///< bad argument: address, alignment, permission, status, name
-    E_NO_MEM = -4,       ///< out of physical memory
-    E_NO_FREE_ENV = -5,  ///< the environment table is full
-    E_FAULT = -6,        ///< a pointer argument is not mapped with the needed access
-    E_IPC_NOT_RECV = -7, ///< the target is not waiting in ipc_recv
-    E_WOULD_BLOCK = -8,  ///< non-blocking cgetc: no character yet
-    E_NO_SYS = -9,       ///< no such system call
-    E_BUSY = -10,        ///< the target environment is running on another CPU right now
+    kErrBadEnv = -2,     ///< no such environment, or not the caller or its child
+    kErrInval = -3,      ///< bad argument: address, alignment, permission, status, name
+    kErrNoMem = -4,      ///< out of physical memory
+    kErrNoFreeEnv = -5,  ///< the environment table is full
+    kErrFault = -6,      ///< a pointer argument is not mapped with the needed access
+    kErrIpcNotRecv = -7, ///< the target is not waiting in ipc_recv
+    kErrWouldBlock = -8, ///< non-blocking cgetc: no character yet
+    kErrNoSys = -9,      ///< no such system call
+    kErrBusy = -10,      ///< the target environment is running on another CPU right now
 };
 
 /// Page permissions, arch-neutral. A page given to user space is always user-accessible.
 enum Perm : uint64_t {
-    PERM_R = 1 << 0,
-    PERM_W = 1 << 1,      ///< implies PERM_R
-    PERM_X = 1 << 2,      ///< implies PERM_R
-    PERM_COW = 1 << 4,    ///< software: copy-on-write (mapped read-only); not with PERM_W
-    PERM_SHARED = 1 << 5, ///< software: shared, kept shared by fork
-    PERM_ALL = PERM_R | PERM_W | PERM_X | PERM_COW | PERM_SHARED,
+    kPermR = 1 << 0,
+    kPermW = 1 << 1,      ///< implies kPermR
+    kPermX = 1 << 2,      ///< implies kPermR
+    kPermCow = 1 << 4,    ///< software: copy-on-write (mapped read-only); not with kPermW
+    kPermShared = 1 << 5, ///< software: shared, kept shared by fork
+    kPermAll = kPermR | kPermW | kPermX | kPermCow | kPermShared,
 };
 
 enum class EnvStatus : uint64_t {
@@ -217,16 +219,16 @@ struct UserRegs {
 
 /// Fault causes (bit set).
 enum FaultCause : uint32_t {
-    FAULT_READ = 1 << 0,
-    FAULT_WRITE = 1 << 1,
-    FAULT_EXEC = 1 << 2,
-    FAULT_PRESENT = 1 << 3, ///< a mapping exists but forbids the access (else not present)
+    kFaultRead = 1 << 0,
+    kFaultWrite = 1 << 1,
+    kFaultExec = 1 << 2,
+    kFaultPresent = 1 << 3, ///< a mapping exists but forbids the access (else not present)
     /// Not a cause: the environment has executed FP/SIMD instructions, so the upcall entry must
     /// preserve the FP registers a C handler may clobber (docs/syscalls.md "Floating point").
-    FAULT_FP_USED = 1 << 4,
+    kFaultFpUsed = 1 << 4,
     /// Not a cause: the frame mapped at the page is mapped nowhere else (it may be made writable
     /// in place: copy-on-write without the copy).
-    FAULT_SOLE = 1 << 5,
+    kFaultSole = 1 << 5,
 };
 
 /// What the kernel pushes on the exception stack before entering the page-fault upcall.

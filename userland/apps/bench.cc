@@ -72,13 +72,13 @@ template <typename Fn> void once(const char* key, const char* what, uint64_t per
 }
 
 void touch_handler(FaultRecord* f) {
-    EXOPI_ASSERT(sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, f->addr & ~(kPageSize - 1), kPermR | kPermW).ok());
 }
 
 // Maps and writes `bytes` at kRegion: the memory a program has touched before it forks.
 void touch_region(uint64_t bytes) {
     for (uint64_t off = 0; off < bytes; off += kPageSize) {
-        EXOPI_ASSERT(sys::page_alloc(0, kRegion + off, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kRegion + off, kPermR | kPermW).ok());
         *reinterpret_cast<volatile uint64_t*>(kRegion + off) = off;
     }
 }
@@ -117,7 +117,7 @@ uint32_t start_echo(bool with_fp) {
         }
         bool page = r.value().perm != 0;
         r = sys::ipc_send_recv(static_cast<uint32_t>(r.value().from), r.value().value,
-                               page ? kIpcPage : kNoPage, page ? PERM_R | PERM_W : 0, kIpcPage);
+                               page ? kIpcPage : kNoPage, page ? kPermR | kPermW : 0, kIpcPage);
     }
     exit();
 }
@@ -162,12 +162,12 @@ int main() {
         return 1;
     }
     // An unknown call number: trap in, dispatch, error out. The floor of every system call.
-    figure("null_syscall", "null syscall (E_NO_SYS)",
+    figure("null_syscall", "null syscall (kErrNoSys)",
            [] { (void)sys::call(static_cast<Sys>(999)); });
     figure("getenvid", "getenvid", [] { (void)sys::getenvid(); });
     figure("yield", "yield (alone)", [] { sys::yield(); });
     figure("page_alloc_unmap", "page_alloc + page_unmap", [] {
-        (void)sys::page_alloc(0, kPage, PERM_R | PERM_W);
+        (void)sys::page_alloc(0, kPage, kPermR | kPermW);
         (void)sys::page_unmap(0, kPage);
     });
     set_pgfault_handler(touch_handler);
@@ -180,9 +180,9 @@ int main() {
     uint32_t partner = start_echo(false);
     figure("ipc_value", "IPC round trip, value (ipc_call)",
            [partner] { (void)ipc_call(partner, 1); });
-    EXOPI_ASSERT(sys::page_alloc(0, kIpcPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kIpcPage, kPermR | kPermW).ok());
     figure("ipc_page", "IPC round trip, value + page",
-           [partner] { (void)ipc_call(partner, 1, kIpcPage, PERM_R | PERM_W, kIpcPage); });
+           [partner] { (void)ipc_call(partner, 1, kIpcPage, kPermR | kPermW, kIpcPage); });
     stop_echo(partner);
     // Nothing so far executed an FP instruction, so no switch moved FP state.
     printf("bench: FP state loads so far: %lu\n", fp_state_loads());

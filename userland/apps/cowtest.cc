@@ -41,7 +41,7 @@ int main() {
         // Still shared with the child: making it writable in place must be refused.
         auto page = reinterpret_cast<uint64_t>(g_pages[kPages - 1]);
         printf("cowtest: in-place write access to a shared page: %ld\n",
-               code(sys::page_map(0, page, 0, page, PERM_R | PERM_W)));
+               code(sys::page_map(0, page, 0, page, kPermR | kPermW)));
     }
     char mine = child == 0 ? 'C' : 'P';
     // The two take turns, passing a baton by IPC: page p is written first by the child if p is

@@ -8,7 +8,7 @@ void handler(exopi::FaultRecord* f) {
     using namespace exopi;
     printf("fault %lx\n", f->addr);
     uint64_t page = f->addr & ~(kPageSize - 1);
-    if (auto r = sys::page_alloc(0, page, PERM_R | PERM_W); !r) {
+    if (auto r = sys::page_alloc(0, page, kPermR | kPermW); !r) {
         panic("allocating at %lx in page fault handler: %ld", f->addr, code(r));
     }
     exo::snformat(reinterpret_cast<char*>(f->addr), 100, "this string was faulted in at %lx",

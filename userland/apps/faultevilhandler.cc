@@ -3,7 +3,7 @@
 
 int main() {
     using namespace exopi;
-    EXOPI_ASSERT(sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kExceptionStackTop - kPageSize, kPermR | kPermW).ok());
     printf("faultevilhandler: upcall at a kernel address: %ld\n",
            code(sys::env_set_pgfault_upcall(0, 0xffffffc080200000, kExceptionStackTop)));
     printf("faultevilhandler: exception stack at a kernel address: %ld\n",

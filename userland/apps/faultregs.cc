@@ -25,7 +25,7 @@ void handler(FaultRecord* f) {
     g_at_fault = f->regs;
     g_fault_addr = f->addr;
     g_fault_cause = f->cause;
-    if (!sys::page_alloc(0, f->addr & ~(kPageSize - 1), PERM_R | PERM_W)) {
+    if (!sys::page_alloc(0, f->addr & ~(kPageSize - 1), kPermR | kPermW)) {
         panic("faultregs: cannot map %lx", f->addr);
     }
 }
@@ -56,7 +56,7 @@ int main() {
     faultregs_run(kAddr);
     uint64_t sp = g_at_fault.x[faultregs_sp_reg];
     int bad = 0;
-    if (g_fault_addr != kAddr || g_fault_cause != FAULT_WRITE) {
+    if (g_fault_addr != kAddr || g_fault_cause != kFaultWrite) {
         printf("faultregs: fault at %lx cause %lx\n", g_fault_addr, g_fault_cause);
         ++bad;
     }

@@ -23,8 +23,8 @@ int main() {
         g_children[n++] = id.value();
     }
     printf("forkbomb-lite: %u children, then %s\n", n,
-           err == E_NO_FREE_ENV ? "E_NO_FREE_ENV"
-           : err == E_NO_MEM    ? "E_NO_MEM"
+           err == kErrNoFreeEnv ? "kErrNoFreeEnv"
+           : err == kErrNoMem   ? "kErrNoMem"
                                 : "?");
     for (unsigned i = 0; i < n; ++i) {
         EXOPI_ASSERT(sys::env_destroy(g_children[i]).ok());

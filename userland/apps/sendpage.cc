@@ -32,14 +32,14 @@ int main() {
         EXOPI_ASSERT(msg.ok());
         IpcResult r = msg.value();
         printf("child got a page (perm %#lx): %s\n", r.perm, page);
-        EXOPI_ASSERT(r.perm == (PERM_R | PERM_W) && same(page, kToChild));
+        EXOPI_ASSERT(r.perm == (kPermR | kPermW) && same(page, kToChild));
         copy(page, kToParent);
-        EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(ipc_send(static_cast<uint32_t>(r.from), 0, kPage, kPermR | kPermW).ok());
         return 0;
     }
-    EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kPage, kPermR | kPermW).ok());
     copy(page, kToChild);
-    EXOPI_ASSERT(ipc_send(who, 0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(ipc_send(who, 0, kPage, kPermR | kPermW).ok());
     EXOPI_ASSERT(sys::page_unmap(0, kPage).ok());
     auto back = sys::ipc_recv(kPage);
     EXOPI_ASSERT(back.ok());

@@ -32,7 +32,7 @@ constexpr uint64_t kWorkers = 4;
 constexpr uint64_t kWork = 1'500'000;
 constexpr uint64_t kSyscallPairs = 1000;
 constexpr uint64_t kWorkerPage = 0x30000000;
-/// A page the workers share with the parent (PERM_SHARED: fork keeps it shared): how many are
+/// A page the workers share with the parent (kPermShared: fork keeps it shared): how many are
 /// done. The last one ends the measured section.
 constexpr uint64_t kDonePage = 0x31000000;
 constexpr uint64_t kAllCpus = ~uint64_t{0};
@@ -116,12 +116,12 @@ void ipc_figures() {
         if (r.ok()) {
             break;
         }
-        EXOPI_ASSERT(r.error() == E_IPC_NOT_RECV); // the parent is not receiving yet
+        EXOPI_ASSERT(r.error() == kErrIpcNotRecv); // the parent is not receiving yet
         sys::yield();
     }
     if (syscalls) {
         for (uint64_t i = 0; i < kSyscallPairs; ++i) {
-            EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
+            EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, kPermR | kPermW).ok());
             EXOPI_ASSERT(sys::page_unmap(0, kWorkerPage).ok());
         }
     } else {
@@ -143,7 +143,7 @@ void ipc_figures() {
 void throughput(uint64_t mask, bool syscalls) {
     pin(cpu_bit(0));
     SysInfo before = sys::sys_info().value();
-    EXOPI_ASSERT(sys::page_alloc(0, kDonePage, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kDonePage, kPermR | kPermW | kPermShared).ok());
     uint32_t me = thisenv();
     uint32_t kids[kWorkers] = {};
     for (uint64_t w = 0; w < kWorkers; ++w) {

@@ -16,7 +16,7 @@ constexpr uint64_t kPage = 0x30000000;
 volatile uint64_t g_cow_marker = 0;
 
 [[noreturn]] void child(uint32_t parent, uint64_t marker) {
-    if (auto r = sys::page_alloc(0, kPage, PERM_R | PERM_W); !r) {
+    if (auto r = sys::page_alloc(0, kPage, kPermR | kPermW); !r) {
         panic("page_alloc: %ld", code(r));
     }
     auto* mine = reinterpret_cast<volatile uint64_t*>(kPage);

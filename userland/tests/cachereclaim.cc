@@ -4,7 +4,7 @@
 //
 // A child on each CPU but 0 allocates and unmaps kPages pages there, which leaves between 16 and
 // 32 free frames in that CPU's cache, and exits. Then, from CPU 0, memory is exhausted into an
-// exoforked child, page by page, until page_alloc says E_NO_MEM. At that moment no frame may be
+// exoforked child, page by page, until page_alloc says kErrNoMem. At that moment no frame may be
 // free anywhere: sys_info's free_pages, which counts every cache, must be 0. Without the
 // reclaim, the frames cached on the other CPUs (at least 16 each) would stay out of reach.
 // The child is then destroyed, and the kernel's end-of-run check wants every page back.
@@ -22,7 +22,7 @@ constexpr uint64_t kScratch = 0x30000000;
     EXOPI_ASSERT(run_on_cpu(cpu).ok());
     for (uint64_t i = 0; i < kPages; ++i) {
         uint64_t va = kScratch + i * kPageSize;
-        EXOPI_ASSERT(sys::page_alloc(0, va, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, va, kPermR | kPermW).ok());
         *reinterpret_cast<volatile uint64_t*>(va) = i;
     }
     for (uint64_t i = 0; i < kPages; ++i) {
@@ -58,9 +58,9 @@ int main() {
     }
     uint64_t n = 0;
     for (uint64_t va = kUserBase; va < kUserTop; va += kPageSize, ++n) {
-        auto r = sys::page_alloc(sink.value(), va, PERM_R | PERM_W);
+        auto r = sys::page_alloc(sink.value(), va, kPermR | kPermW);
         if (!r) {
-            EXOPI_ASSERT(r.error() == E_NO_MEM);
+            EXOPI_ASSERT(r.error() == kErrNoMem);
             break;
         }
     }

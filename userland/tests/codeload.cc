@@ -24,9 +24,9 @@ constexpr uint64_t kWrite = 0x40000000; // where the code is written
 constexpr uint64_t kCode = 0x40001000;  // where it runs
 
 uint32_t load_and_run(uint32_t n) {
-    EXOPI_ASSERT(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kWrite, kPermR | kPermW | kPermX).ok());
     machine_code::return_number(reinterpret_cast<uint32_t*>(kWrite), n);
-    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, kPermR | kPermX).ok());
     EXOPI_ASSERT(sys::page_unmap(0, kWrite).ok());
     auto fn = reinterpret_cast<uint32_t (*)()>(kCode);
     return fn();
@@ -58,8 +58,8 @@ int main() {
 
     EXOPI_ASSERT(run_on_cpu(0).ok());
     // page_map gives no more access than the source has: the source is writable and executable.
-    EXOPI_ASSERT(sys::page_alloc(0, kWrite, PERM_R | PERM_W | PERM_X).ok());
-    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, PERM_R | PERM_X).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kWrite, kPermR | kPermW | kPermX).ok());
+    EXOPI_ASSERT(sys::page_map(0, kWrite, 0, kCode, kPermR | kPermX).ok());
     uint32_t fourth = rewrite_and_run(4);
     uint32_t fifth = rewrite_and_run(5);
     EXOPI_ASSERT(run_on_cpu(other).ok());

@@ -1,7 +1,7 @@
 // env_destroy is synchronous across CPUs: when it returns, the target runs nowhere and its id is
 // dead. A child pinned to another CPU spins in user mode, writing a counter into a page it shares
 // with the parent; the parent, on CPU 0, destroys it. At once: a second destroy of the id is
-// E_BAD_ENV, sys_info counts one environment fewer, and the counter no longer moves. Then the
+// kErrBadEnv, sys_info counts one environment fewer, and the counter no longer moves. Then the
 // same with three children on the other CPUs destroyed one after another, and with a child that
 // is itself blocked destroying a grandchild when it is destroyed.
 #include "exopi/user.h"
@@ -46,7 +46,7 @@ bool destroy_and_check(uint32_t id, uint64_t slot) {
         sys::yield(); // time for a spinner that still ran to move its counter
     }
     uint64_t c2 = *counter(slot);
-    bool dead = code(sys::env_destroy(id)) == E_BAD_ENV;
+    bool dead = code(sys::env_destroy(id)) == kErrBadEnv;
     return ok && dead && after == before - 1 && c1 == c2;
 }
 
@@ -55,7 +55,7 @@ bool destroy_and_check(uint32_t id, uint64_t slot) {
 int main() {
     uint64_t n = sys::sys_info().value().cpus_online;
     EXOPI_ASSERT(run_on_cpu(0).ok());
-    EXOPI_ASSERT(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kShared, kPermR | kPermW | kPermShared).ok());
     uint64_t other = n > 1 ? 1 : 0;
     if (n == 1) {
         printf("destroysync: one CPU only: nothing runs elsewhere\n");

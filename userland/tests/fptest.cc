@@ -43,7 +43,7 @@ void clobbering_handler(FaultRecord* f) {
     if (page < kFaultArea || page >= kFaultArea + kFaults * kPageSize) {
         panic("unexpected fault at %#lx", f->addr);
     }
-    EXOPI_ASSERT(sys::page_alloc(0, page, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, page, kPermR | kPermW).ok());
     ++g_clobbering_faults;
     fptest_clobber_fp();
 }

@@ -23,7 +23,7 @@ Expect expect("ipccall");
             *w = *w + 1;
         }
         r = sys::ipc_send_recv(static_cast<uint32_t>(r.value().from), r.value().value + 1,
-                               page ? kServerPage : kNoPage, page ? PERM_R | PERM_W : 0,
+                               page ? kServerPage : kNoPage, page ? kPermR | kPermW : 0,
                                kServerPage);
     }
     exit();
@@ -38,16 +38,16 @@ int main() {
         server();
     }
     uint32_t srv = forked.value();
-    EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kPage, kPermR | kPermW).ok());
     auto* word = reinterpret_cast<volatile uint64_t*>(kPage);
     int good = 0;
     for (int i = 1; i <= kCalls; ++i) {
         bool with_page = i % 2 == 0;
         uint64_t before = *word;
         auto r = ipc_call(srv, static_cast<uint64_t>(i), with_page ? kPage : kNoPage,
-                          with_page ? PERM_R | PERM_W : 0, kPage);
+                          with_page ? kPermR | kPermW : 0, kPage);
         bool ok = r && r.value().value == static_cast<uint64_t>(i) + 1 && r.value().from == srv &&
-                  (with_page ? r.value().perm == (PERM_R | PERM_W) && *word == before + 1
+                  (with_page ? r.value().perm == (kPermR | kPermW) && *word == before + 1
                              : r.value().perm == 0);
         good += ok ? 1 : 0;
     }
@@ -55,7 +55,7 @@ int main() {
            good, kCalls);
 
     expect("send_recv to no environment",
-           code(sys::ipc_send_recv(0x7fffffff, 1, kNoPage, 0, kNoPage)), E_BAD_ENV);
+           code(sys::ipc_send_recv(0x7fffffff, 1, kNoPage, 0, kNoPage)), kErrBadEnv);
     auto idle = sys::exofork(); // never runnable, never receiving
     EXOPI_ASSERT(idle.ok());
     if (idle.value() == 0) {
@@ -63,9 +63,9 @@ int main() {
         }
     }
     expect("send_recv to one not receiving",
-           code(sys::ipc_send_recv(idle.value(), 1, kNoPage, 0, kNoPage)), E_IPC_NOT_RECV);
+           code(sys::ipc_send_recv(idle.value(), 1, kNoPage, 0, kNoPage)), kErrIpcNotRecv);
     expect("send_recv with an unaligned receive page",
-           code(sys::ipc_send_recv(srv, 1, kNoPage, 0, kPage + 8)), E_INVAL);
+           code(sys::ipc_send_recv(srv, 1, kNoPage, 0, kPage + 8)), kErrInval);
     EXOPI_ASSERT(sys::env_destroy(idle.value()).ok());
     printf("ipccall: %s\n", expect.failures() == 0 ? "every error as documented" : "FAILED");
 

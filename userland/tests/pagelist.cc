@@ -19,8 +19,8 @@ int main() {
     // Pages at kBase + i pages for i in {0, 1, 5, 511, 512, 1000} — the last ones in another
     // last-level table — with different permissions.
     const uint64_t offs[] = {0, 1, 5, 511, 512, 1000};
-    const uint64_t perms[] = {PERM_R | PERM_W, PERM_R, PERM_R | PERM_W | PERM_SHARED,
-                              PERM_R | PERM_W, PERM_R, PERM_R | PERM_W};
+    const uint64_t perms[] = {kPermR | kPermW, kPermR, kPermR | kPermW | kPermShared,
+                              kPermR | kPermW, kPermR, kPermR | kPermW};
     for (int i = 0; i < 6; ++i) {
         EXOPI_ASSERT(sys::page_alloc(0, kBase + offs[i] * kPageSize, perms[i]).ok());
     }
@@ -42,18 +42,18 @@ int main() {
                  sys::page_list(0, kBase + 6 * kPageSize, kBase + 511 * kPageSize, g_out, 8), 0);
     expect.value("page_list max 0", sys::page_list(0, kBase, end, g_out, 0), 0);
     // Errors.
-    expect("page_list unaligned va", sys::page_list(0, kBase + 8, end, g_out, 4), E_INVAL);
-    expect("page_list unaligned end", sys::page_list(0, kBase, end + 8, g_out, 4), E_INVAL);
-    expect("page_list end before va", sys::page_list(0, end, kBase, g_out, 4), E_INVAL);
-    expect("page_list end past user", sys::page_list(0, kBase, kKernel, g_out, 4), E_INVAL);
+    expect("page_list unaligned va", sys::page_list(0, kBase + 8, end, g_out, 4), kErrInval);
+    expect("page_list unaligned end", sys::page_list(0, kBase, end + 8, g_out, 4), kErrInval);
+    expect("page_list end before va", sys::page_list(0, end, kBase, g_out, 4), kErrInval);
+    expect("page_list end past user", sys::page_list(0, kBase, kKernel, g_out, 4), kErrInval);
     expect("page_list max too big", sys::page_list(0, kBase, end, g_out, kPageBatchMax + 1),
-           E_INVAL);
+           kErrInval);
     expect("page_list out in kernel",
-           sys::page_list(0, kBase, end, reinterpret_cast<uint64_t*>(kKernel), 4), E_FAULT);
+           sys::page_list(0, kBase, end, reinterpret_cast<uint64_t*>(kKernel), 4), kErrFault);
     expect("page_list out read-only",
            sys::page_list(0, kBase, end, reinterpret_cast<uint64_t*>(kBase + kPageSize), 4),
-           E_FAULT);
-    expect("page_list bad env", sys::page_list(0x7fffffff, kBase, end, g_out, 4), E_BAD_ENV);
+           kErrFault);
+    expect("page_list bad env", sys::page_list(0x7fffffff, kBase, end, g_out, 4), kErrBadEnv);
 
     // page_map_batch: pages mapped at the same address in a child, as fork uses it.
     auto child = sys::exofork();
@@ -64,21 +64,22 @@ int main() {
         }
     }
     uint32_t id = child.value();
-    g_out[0] = kBase | PERM_R;
-    g_out[1] = (kBase + 5 * kPageSize) | PERM_R | PERM_SHARED;
-    g_out[2] = (kBase + kPageSize) | PERM_R | PERM_W; // more than the source: fails
-    g_out[3] = (kBase + 511 * kPageSize) | PERM_R;    // not reached
-    expect("page_map_batch stops at W of read-only", sys::page_map_batch(0, id, g_out, 4), E_INVAL);
+    g_out[0] = kBase | kPermR;
+    g_out[1] = (kBase + 5 * kPageSize) | kPermR | kPermShared;
+    g_out[2] = (kBase + kPageSize) | kPermR | kPermW; // more than the source: fails
+    g_out[3] = (kBase + 511 * kPageSize) | kPermR;    // not reached
+    expect("page_map_batch stops at W of read-only", sys::page_map_batch(0, id, g_out, 4),
+           kErrInval);
     expect.value("child has the two before it", sys::page_list(id, kBase, end, g_out, 8), 2);
     g_out[0] = kBase | 0x800; // a bit that is not a permission
-    expect("page_map_batch bad perm bits", sys::page_map_batch(0, id, g_out, 1), E_INVAL);
+    expect("page_map_batch bad perm bits", sys::page_map_batch(0, id, g_out, 1), kErrInval);
     expect("page_map_batch too many", sys::page_map_batch(0, id, g_out, kPageBatchMax + 1),
-           E_INVAL);
+           kErrInval);
     expect("page_map_batch list in kernel",
-           sys::page_map_batch(0, id, reinterpret_cast<uint64_t*>(kKernel), 1), E_FAULT);
-    expect("page_map_batch bad env", sys::page_map_batch(0, 0x7fffffff, g_out, 1), E_BAD_ENV);
-    g_out[0] = (kBase + 512 * kPageSize) | PERM_R;
-    g_out[1] = (kBase + 1000 * kPageSize) | PERM_R;
+           sys::page_map_batch(0, id, reinterpret_cast<uint64_t*>(kKernel), 1), kErrFault);
+    expect("page_map_batch bad env", sys::page_map_batch(0, 0x7fffffff, g_out, 1), kErrBadEnv);
+    g_out[0] = (kBase + 512 * kPageSize) | kPermR;
+    g_out[1] = (kBase + 1000 * kPageSize) | kPermR;
     expect("page_map_batch of two", sys::page_map_batch(0, id, g_out, 2), 0);
     expect.value("child has four", sys::page_list(id, kBase, end, g_out, 8), 4);
     EXOPI_ASSERT(sys::env_destroy(id).ok());

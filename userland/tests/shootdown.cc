@@ -31,8 +31,8 @@ int main() {
         return 1;
     }
     EXOPI_ASSERT(run_on_cpu(0).ok());
-    EXOPI_ASSERT(sys::page_alloc(0, kTarget, PERM_R | PERM_W | PERM_SHARED).ok());
-    EXOPI_ASSERT(sys::page_alloc(0, kCounter, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kTarget, kPermR | kPermW | kPermShared).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kCounter, kPermR | kPermW | kPermShared).ok());
     *reinterpret_cast<volatile uint64_t*>(kTarget) = 7;
     g_parent = thisenv();
     auto f = fork();

@@ -34,11 +34,11 @@ volatile uint64_t* shared() { return reinterpret_cast<volatile uint64_t*>(kShare
     auto* page = reinterpret_cast<volatile uint64_t*>(kPage);
     auto* alias = reinterpret_cast<volatile uint64_t*>(kAlias);
     for (uint64_t i = 1; i <= kRounds; ++i) {
-        EXOPI_ASSERT(sys::page_alloc(0, kPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kPage, kPermR | kPermW).ok());
         for (int w = 0; w < 8; ++w) {
             page[w * 64] = kPattern | i;
         }
-        EXOPI_ASSERT(sys::page_map(0, kPage, 0, kAlias, PERM_R).ok());
+        EXOPI_ASSERT(sys::page_map(0, kPage, 0, kAlias, kPermR).ok());
         EXOPI_ASSERT(alias[7 * 64] == (kPattern | i));
         EXOPI_ASSERT(sys::page_unmap(0, kAlias).ok());
         __atomic_store_n(&shared()[0], i, __ATOMIC_RELEASE);
@@ -53,7 +53,7 @@ volatile uint64_t* shared() { return reinterpret_cast<volatile uint64_t*>(kShare
 [[noreturn]] void worker(uint64_t cpu) {
     EXOPI_ASSERT(run_on_cpu(cpu).ok());
     while (__atomic_load_n(&shared()[0], __ATOMIC_ACQUIRE) < kRounds) {
-        EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kWorkerPage, kPermR | kPermW).ok());
         *reinterpret_cast<volatile uint64_t*>(kWorkerPage) = ~uint64_t{0};
         EXOPI_ASSERT(sys::page_unmap(0, kWorkerPage).ok());
     }
@@ -69,7 +69,7 @@ int main() {
         return 1;
     }
     EXOPI_ASSERT(run_on_cpu(0).ok());
-    EXOPI_ASSERT(sys::page_alloc(0, kShared, PERM_R | PERM_W | PERM_SHARED).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kShared, kPermR | kPermW | kPermShared).ok());
     auto f = fork();
     EXOPI_ASSERT(f.ok());
     if (f.value() == 0) {
@@ -92,9 +92,9 @@ int main() {
         auto q = sys::page_query(kid, kPage, 1, &perm);
         EXOPI_ASSERT(q.ok());
         queried += q.value();
-        auto r = sys::page_map(kid, kPage, 0, kView, PERM_R);
+        auto r = sys::page_map(kid, kPage, 0, kView, kPermR);
         if (!r) {
-            if (r.error() != E_INVAL) { // E_INVAL: not mapped at that moment
+            if (r.error() != kErrInval) { // kErrInval: not mapped at that moment
                 panic("spacerace: page_map from the child: error %ld",
                       static_cast<int64_t>(r.error()));
             }

@@ -40,9 +40,9 @@ constexpr uint64_t kConcurrent = uint64_t{1} << 63;
 bool g_concurrent = false;
 uint64_t g_cpus = 1; // online
 
-bool documented(int64_t r) { return r >= 0 || (r >= exopi::E_BUSY && r <= exopi::E_BAD_ENV); }
+bool documented(int64_t r) { return r >= 0 || (r >= exopi::kErrBusy && r <= exopi::kErrBadEnv); }
 
-// Exhausts memory into one child, then destroys it: the kernel must say E_NO_MEM, never fail
+// Exhausts memory into one child, then destroys it: the kernel must say kErrNoMem, never fail
 // otherwise, and get every page back.
 void exhaust() {
     auto id = sys::exofork();
@@ -54,7 +54,7 @@ void exhaust() {
     }
     uint64_t n = 0;
     for (uint64_t va = kUserBase; va < kUserTop; va += kPageSize, ++n) {
-        if (!sys::page_alloc(id.value(), va, PERM_R | PERM_W)) {
+        if (!sys::page_alloc(id.value(), va, kPermR | kPermW)) {
             break;
         }
     }
@@ -165,7 +165,8 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
             a[4] = chance(50) ? kUserTop : kArena + (2 + below(kArenaPages - 2)) * kPageSize;
         } else {
             a[0] = gen_id(false);
-            a[4] = kArena + 1 + below(kPageSize - 1); // unaligned: E_INVAL before anything is sent
+            a[4] =
+                kArena + 1 + below(kPageSize - 1); // unaligned: kErrInval before anything is sent
         }
         break;
     case Sys::kPageCopy: // page_copy
@@ -176,7 +177,7 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[4] = gen_perm();
         break;
     case Sys::kEnvSetCpus: // env_set_cpus: children and bad ids; the fuzzer itself only with no CPU
-                           // (E_INVAL), since concurrent fuzzers each keep to their own CPU
+                           // (kErrInval), since concurrent fuzzers each keep to their own CPU
         a[0] = chance(80) ? gen_id(false) : 0;
         a[1] = a[0] == 0 || a[0] == g_self ? 0 : chance(80) ? below(32) : next();
         break;
@@ -261,13 +262,13 @@ int main() {
         EXOPI_ASSERT(run_on_cpu(seed % sys::sys_info().value().cpus_online).ok());
     }
     // The arena's newline page, and the scratch buffer faulted in before the snapshot.
-    EXOPI_ASSERT(sys::page_alloc(0, kNewlines, PERM_R | PERM_W).ok());
+    EXOPI_ASSERT(sys::page_alloc(0, kNewlines, kPermR | kPermW).ok());
     for (uint64_t i = 0; i < kPageSize; ++i) {
         reinterpret_cast<volatile char*>(kNewlines)[i] = '\n';
     }
-    EXOPI_ASSERT(sys::page_map(0, kNewlines, 0, kNewlines, PERM_R).ok());
+    EXOPI_ASSERT(sys::page_map(0, kNewlines, 0, kNewlines, kPermR).ok());
     for (uint64_t p = 0; p < 2; ++p) {
-        EXOPI_ASSERT(sys::page_alloc(0, kScratch + p * kPageSize, PERM_R | PERM_W).ok());
+        EXOPI_ASSERT(sys::page_alloc(0, kScratch + p * kPageSize, kPermR | kPermW).ok());
     }
     for (auto& e : g_echo) {
         auto r = spawn("fuzzecho");

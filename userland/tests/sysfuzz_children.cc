@@ -175,14 +175,14 @@ uint64_t shared_pages(uint64_t* out, uint64_t max, uint64_t* text_lo, uint64_t* 
     for (uint64_t i = 0; i < n.value(); ++i) {
         uint64_t perm = out[i] & (kPageSize - 1);
         uint64_t page = out[i] & ~(kPageSize - 1);
-        if ((perm & PERM_W) != 0 || (perm & PERM_R) == 0) {
+        if ((perm & kPermW) != 0 || (perm & kPermR) == 0) {
             continue; // data, bss, heap: the fuzzer's own
         }
-        if ((perm & PERM_X) != 0) {
+        if ((perm & kPermX) != 0) {
             *text_lo = page < *text_lo ? page : *text_lo;
             *text_hi = page + kPageSize > *text_hi ? page + kPageSize : *text_hi;
         }
-        out[k++] = page | (perm & (PERM_R | PERM_X));
+        out[k++] = page | (perm & (kPermR | kPermX));
     }
     return k;
 }
@@ -208,7 +208,7 @@ uint32_t start_child(Start how, uint64_t (*rnd)(), uint64_t cpu_mask) {
     }
     uint32_t child = id.value();
     bool ok = sys::page_map_batch(0, child, pages, npages).ok() &&
-              sys::page_alloc(child, kChildStack, PERM_R | PERM_W).ok();
+              sys::page_alloc(child, kChildStack, kPermR | kPermW).ok();
     UserRegs regs{};
     uint64_t stack_top = kChildStack + kPageSize;
     regs.x[regs::kSp] = stack_top;
@@ -241,7 +241,7 @@ uint32_t start_child(Start how, uint64_t (*rnd)(), uint64_t cpu_mask) {
     }
     ok = ok && sys::env_set_trapframe(child, &regs).ok();
     if (ok && cpu_mask != 0) {
-        (void)sys::env_set_cpus(child, cpu_mask); // E_INVAL if none is online: stays where it was
+        (void)sys::env_set_cpus(child, cpu_mask); // kErrInval if none is online: stays where it was
     }
     ok = ok && sys::env_set_status(child, EnvStatus::kRunnable).ok();
     if (!ok) {

@@ -18,7 +18,7 @@ constexpr uint64_t kArenaPages = 16;
 constexpr uint64_t kNewlines = kArena;
 constexpr unsigned kMaxChildren = 48;
 // Buffers the kernel reads or writes: two pages of their own, with nothing mapped after them, so
-// that a long write runs into unmapped memory (E_FAULT) and never into the fuzzer's own state.
+// that a long write runs into unmapped memory (kErrFault) and never into the fuzzer's own state.
 constexpr uint64_t kScratch = 0x50000000;
 constexpr uint64_t kScratchWords = 2 * kPageSize / 8;
 

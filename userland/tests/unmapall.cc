@@ -1,5 +1,5 @@
 // Unmapping everything gives every frame back, page tables included: pages are allocated until
-// page_alloc says E_NO_MEM, then every one is unmapped, and sys_info's free_pages must be exactly
+// page_alloc says kErrNoMem, then every one is unmapped, and sys_info's free_pages must be exactly
 // what it was at the start — the pages, and the tables the kernel built to map them, which it
 // frees when their last entry goes (docs/memory.md "Page tables"). Twice: the second round runs
 // on what the first gave back.
@@ -22,7 +22,7 @@ int main() {
         uint64_t va = kFirst;
         exopi::Error stop = kOk;
         for (; va < kUserStackTop - 64 * kPageSize; va += kPageSize) {
-            if (auto r = sys::page_alloc(0, va, PERM_R | PERM_W); !r) {
+            if (auto r = sys::page_alloc(0, va, kPermR | kPermW); !r) {
                 stop = r.error();
                 break;
             }
@@ -34,9 +34,9 @@ int main() {
         uint64_t now = free_pages();
         printf("unmapall: round %d: %s after %lu pages; all unmapped: %lu free pages, %ld from the "
                "start\n",
-               round, stop == E_NO_MEM ? "E_NO_MEM" : "no E_NO_MEM", pages, now,
+               round, stop == kErrNoMem ? "kErrNoMem" : "no kErrNoMem", pages, now,
                static_cast<int64_t>(now - start));
-        ok = ok && stop == E_NO_MEM && now == start;
+        ok = ok && stop == kErrNoMem && now == start;
     }
     return ok ? 0 : 1;
 }

@@ -120,12 +120,12 @@ kernel::UserTrap decode_user_sync(const TrapFrame& tf) {
     case Class::kDataAbortLower:
         if (page_fault) {
             bool write = reg::esr::WnR::get(tf.esr) != 0;
-            return {Kind::kPageFault, tf.far, write ? exopi::FAULT_WRITE : exopi::FAULT_READ};
+            return {Kind::kPageFault, tf.far, write ? exopi::kFaultWrite : exopi::kFaultRead};
         }
         break;
     case Class::kInstructionAbortLower:
         if (page_fault) {
-            return {Kind::kPageFault, tf.far, exopi::FAULT_EXEC};
+            return {Kind::kPageFault, tf.far, exopi::kFaultExec};
         }
         break;
     default: break;

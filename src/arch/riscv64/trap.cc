@@ -127,9 +127,9 @@ kernel::UserTrap decode_user_trap(const TrapFrame& tf) {
     switch (static_cast<Exception>(Code::get(tf.scause))) {
     case Exception::kEcallFromU: // trap_entry.S sends it to kernel::syscall: never here
         kernel::panic("ecall from U-mode reached riscv_user_trap");
-    case Exception::kLoadPageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_READ};
-    case Exception::kStorePageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_WRITE};
-    case Exception::kInstructionPageFault: return {Kind::kPageFault, tf.stval, exopi::FAULT_EXEC};
+    case Exception::kLoadPageFault: return {Kind::kPageFault, tf.stval, exopi::kFaultRead};
+    case Exception::kStorePageFault: return {Kind::kPageFault, tf.stval, exopi::kFaultWrite};
+    case Exception::kInstructionPageFault: return {Kind::kPageFault, tf.stval, exopi::kFaultExec};
     case Exception::kIllegalInstruction:
         // With sstatus.FS = Off every FP instruction is illegal. Open the FP unit and run the
         // instruction again (sepc still points at it): if it was not an FP instruction it

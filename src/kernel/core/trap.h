@@ -15,7 +15,7 @@ void syscall(arch::TrapFrame& tf);
 struct UserTrap {
     enum class Kind : uint8_t {
         kInterrupt, ///< arch::dispatch_interrupt handles it
-        kPageFault, ///< at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC
+        kPageFault, ///< at `addr`; `access` is exopi::kFaultRead/WRITE/EXEC
         kFpOff,     ///< an FP/SIMD instruction with the unit off: opened, the instruction reruns
         kException, ///< anything else: the environment dies, `what` (and `addr`) in the message
     };
@@ -24,7 +24,7 @@ struct UserTrap {
     uint32_t access = 0;
     const char* what = nullptr;
 };
-/// A page fault in user mode at `addr`; `access` is exopi::FAULT_READ/WRITE/EXEC.
+/// A page fault in user mode at `addr`; `access` is exopi::kFaultRead/WRITE/EXEC.
 void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) REQUIRES(g_big_lock);
 /// Any other exception in user mode: the environment is destroyed with `what` in the message.
 void user_exception(arch::TrapFrame& tf, const char* what, uint64_t addr) REQUIRES(g_big_lock);

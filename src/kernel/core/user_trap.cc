@@ -24,8 +24,8 @@ namespace kernel {
 namespace {
 
 const char* access_name(uint32_t access) {
-    return (access & exopi::FAULT_WRITE) != 0  ? "write"
-           : (access & exopi::FAULT_EXEC) != 0 ? "execute"
+    return (access & exopi::kFaultWrite) != 0  ? "write"
+           : (access & exopi::kFaultExec) != 0 ? "execute"
                                                : "read";
 }
 
@@ -41,8 +41,8 @@ const char* access_name(uint32_t access) {
 // True if `m` allows `access` from user mode.
 bool permits(const exo::Mapping& m, uint32_t access) {
     exo::Perm need = exo::Perm::kUser | exo::Perm::kRead;
-    need = need | ((access & exopi::FAULT_WRITE) != 0 ? exo::Perm::kWrite : exo::Perm::kNone);
-    need = need | ((access & exopi::FAULT_EXEC) != 0 ? exo::Perm::kExec : exo::Perm::kNone);
+    need = need | ((access & exopi::kFaultWrite) != 0 ? exo::Perm::kWrite : exo::Perm::kNone);
+    need = need | ((access & exopi::kFaultExec) != 0 ? exo::Perm::kExec : exo::Perm::kNone);
     return exo::has(m.attrs.perm, need);
 }
 
@@ -53,7 +53,7 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     uint32_t cause = access;
     auto m = e->as.query(exo::VirtAddr(addr));
     if (addr < exopi::kUserTop && m) {
-        cause |= exopi::FAULT_PRESENT;
+        cause |= exopi::kFaultPresent;
         // A fault on a mapping that allows the access is spurious: the hart walked before it saw
         // the new entry (riscv64 publishes new entries without a fence, arch/mmu.h). Drop what
         // the TLB may hold for the page and run the instruction again — once: if the same
@@ -87,12 +87,12 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     exopi::FaultRecord r;
     r.addr = addr;
     r.perm = 0;
-    r.cause = cause | (e->fp_used ? exopi::FAULT_FP_USED : 0);
+    r.cause = cause | (e->fp_used ? exopi::kFaultFpUsed : 0);
     if (m) {
         // What the handler would otherwise ask the kernel with page_query: the page's
         // permissions, and whether its frame is mapped anywhere else.
         r.perm = to_user_perm(m.value().attrs.perm);
-        r.cause |= frames().refcount(m.value().pa).value_or(0) == 1 ? exopi::FAULT_SOLE : 0;
+        r.cause |= frames().refcount(m.value().pa).value_or(0) == 1 ? exopi::kFaultSole : 0;
     }
     arch::to_user_regs(tf, &r.regs);
     if (!copy_to_user(e, record, &r, sizeof r)) {

@@ -53,7 +53,7 @@ void console_wait(Env* e) {
     // More waiters than slots: the newest waits in the run queue instead and retries.
     if (g_nwaiters == kMaxWaiters) {
         env_set_status(e, EnvStatus::kRunnable);
-        arch::set_result(e->tf, 0, static_cast<uint64_t>(exopi::E_WOULD_BLOCK));
+        arch::set_result(e->tf, 0, static_cast<uint64_t>(exopi::kErrWouldBlock));
         return;
     }
     g_waiters[g_nwaiters++] = e;

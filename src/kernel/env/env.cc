@@ -140,10 +140,10 @@ exo::Result<Env*, Error> env_lookup(uint64_t id, bool check_perm) {
     }
     Env* e = &g_envs[id & (kMaxEnvs - 1)];
     if (e->status == EnvStatus::kFree || e->id != id) {
-        return exo::Err{exopi::E_BAD_ENV};
+        return exo::Err{exopi::kErrBadEnv};
     }
     if (check_perm && e != cur && e->parent != cur->id) {
-        return exo::Err{exopi::E_BAD_ENV};
+        return exo::Err{exopi::kErrBadEnv};
     }
     return e;
 }
@@ -161,12 +161,12 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
         }
     }
     if (e == nullptr) {
-        return exo::Err{exopi::E_NO_FREE_ENV};
+        return exo::Err{exopi::kErrNoFreeEnv};
     }
     g_next_slot = (slot + 1) % kMaxEnvs;
     *e = Env{};
     if (!e->as.init()) {
-        return exo::Err{exopi::E_NO_MEM};
+        return exo::Err{exopi::kErrNoMem};
     }
     // Generation 0 is never used, so no id is 0.
     g_generation[slot] = (g_generation[slot] + 1) & ((1u << (31 - kEnvIdShift)) - 1);
@@ -187,7 +187,7 @@ exo::Result<Env*, Error> env_create(exo::Str name, uint32_t parent_id, uint64_t 
                                     bool runnable) {
     const Program* prog = find_program(name);
     if (prog == nullptr) {
-        return exo::Err{exopi::E_INVAL};
+        return exo::Err{exopi::kErrInval};
     }
     auto r = env_alloc(parent_id);
     if (!r) {
@@ -300,7 +300,7 @@ void env_destroy_sync(Env* e) {
     // Running on another CPU, it was only marked and kicked (env_destroy): that CPU destroys
     // it at its next kernel entry. The caller waits for that, blocked, as seL4's destroy is
     // synchronous: once it runs again the target runs nowhere and a second destroy of the
-    // same id is E_BAD_ENV. The last step of the destruction wakes it (wake_reapers).
+    // same id is kErrBadEnv. The last step of the destruction wakes it (wake_reapers).
     Env* cur = current_env();
     cur->reaping = e;
     cur->next_reaper = e->reapers;

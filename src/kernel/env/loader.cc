@@ -23,7 +23,7 @@ using exopi::kPageSize;
 exopi::Error map_new_page(Env* e, uint64_t va, Perm perm, PhysAddr* out) {
     auto frame = frames().alloc_zeroed_page();
     if (!frame) {
-        return exopi::E_NO_MEM;
+        return exopi::kErrNoMem;
     }
     exopi::Error err = e->as.map(VirtAddr(va), frame.value(), exo::Attrs{perm | Perm::kUser});
     if (err == exopi::kOk) {
@@ -52,7 +52,7 @@ exopi::Error load_program(Env* e, const Program& prog, uint64_t arg) {
     auto elf = exo::Elf::parse(prog.image, prog.size, arch::kElfMachine, exopi::kUserBase,
                                exopi::kUserStackTop - exopi::kUserStackPages * kPageSize);
     if (!elf) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     for (unsigned i = 0; i < elf.value().segment_count(); ++i) {
         exo::ElfSegment s = elf.value().segment(i);
@@ -66,7 +66,7 @@ exopi::Error load_program(Env* e, const Program& prog, uint64_t arg) {
             // then visible to instruction fetch (AddressSpace::map, docs/memory.md "Code").
             auto frame = frames().alloc_zeroed_page();
             if (!frame) {
-                return exopi::E_NO_MEM;
+                return exopi::kErrNoMem;
             }
             // The part of the file that lands in this page; the rest stays zero (bss).
             uint64_t lo = va < s.vaddr ? s.vaddr : va;
@@ -118,12 +118,12 @@ exopi::Error load_args(Env* e, exo::Str name, exo::Str words) {
         return true;
     };
     if (!add(name)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     size_t pos = 0;
     for (exo::Str w = exo::next_word(words, &pos); !w.empty(); w = exo::next_word(words, &pos)) {
         if (!add(w)) {
-            return exopi::E_INVAL;
+            return exopi::kErrInval;
         }
     }
     PhysAddr frame;

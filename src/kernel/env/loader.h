@@ -27,7 +27,7 @@ const Program* programs(uint64_t* count);
 /// mapped (the caller destroys it).
 exopi::Error load_program(Env* e, const Program& p, uint64_t arg);
 /// Maps an argument page (exopi/args.h) read-only into `e`: argv[0] = `name`, then each
-/// space-separated word of `words`. E_INVAL if they do not fit (more than exopi::kArgMax, or
+/// space-separated word of `words`. kErrInval if they do not fit (more than exopi::kArgMax, or
 /// more bytes than the page holds): nothing is mapped then. For the first program, whose
 /// arguments are the kernel command line's words after `--`.
 exopi::Error load_args(Env* e, exo::Str name, exo::Str words);

@@ -16,7 +16,7 @@ namespace {
 // both sides asked for one. The caller makes it runnable.
 int64_t deliver(Env* cur, Env* target, uint64_t value, uint64_t srcva, uint64_t perm) {
     if (target->status != EnvStatus::kBlockedIpc) {
-        return exopi::E_IPC_NOT_RECV;
+        return exopi::kErrIpcNotRecv;
     }
     uint64_t sent_perm = 0;
     if (srcva < exopi::kUserTop && target->ipc_dstva < exopi::kUserTop) {
@@ -26,7 +26,7 @@ int64_t deliver(Env* cur, Env* target, uint64_t value, uint64_t srcva, uint64_t 
         }
         sent_perm = perm;
     } else if (srcva < exopi::kUserTop && !user_page_va(srcva)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     arch::set_result(target->tf, 0, 0);
     arch::set_result(target->tf, 1, cur->id);
@@ -57,7 +57,7 @@ int64_t ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint
 int64_t ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm,
                       uint64_t dstva) REQUIRES(g_big_lock) {
     if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     auto t = env_lookup(id, false);
     if (!t) {
@@ -81,7 +81,7 @@ int64_t ipc_send_recv(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uin
 
 int64_t ipc_recv(Env* cur, uint64_t dstva) REQUIRES(g_big_lock) {
     if (dstva < exopi::kUserTop && !user_page_va(dstva)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     cur->ipc_dstva = dstva;
     env_set_status(cur, EnvStatus::kBlockedIpc);

@@ -27,12 +27,12 @@ int64_t sys_cputs(Env* cur, uint64_t buf, uint64_t len) {
         return 0;
     }
     if (!user_range_ok(cur, buf, len, Perm::kRead)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     char chunk[exopi::kCputsMax];
     uint64_t n = len < sizeof chunk ? len : sizeof chunk;
     if (!copy_from_user(cur, chunk, buf, n)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     return static_cast<int64_t>(console_write_user(cur->id, chunk, n));
 }
@@ -43,7 +43,7 @@ int64_t sys_cgetc(Env* cur, uint64_t flags) REQUIRES(g_big_lock) {
         return c;
     }
     if ((flags & exopi::kCgetcNonBlocking) != 0) {
-        return exopi::E_WOULD_BLOCK;
+        return exopi::kErrWouldBlock;
     }
     console_wait(cur);
     schedule();
@@ -62,7 +62,7 @@ int64_t sys_info(Env* cur, uint64_t out) {
                         cpus_online(),
                         g_big_lock.contended(),
                         frames().lock_waits()};
-    return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::E_FAULT;
+    return copy_to_user(cur, out, &info, sizeof info) ? 0 : exopi::kErrFault;
 }
 
 /// The name of embedded program `index`, NUL-terminated, into buf[0..len).
@@ -70,14 +70,14 @@ int64_t sys_program_name(Env* cur, uint64_t index, uint64_t buf, uint64_t len) {
     uint64_t count = 0;
     const Program* p = programs(&count);
     if (index >= count) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     exo::Str name(p[index].name);
     if (len < name.size + 1) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     if (!copy_to_user(cur, buf, name.data, name.size + 1)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     return static_cast<int64_t>(name.size);
 }

@@ -48,7 +48,7 @@ void syscall(arch::TrapFrame& tf) {
     uint64_t n = arch::syscall_number(tf);
     if (n >= kCalls) [[unlikely]] {
         // An unknown number touches nothing: no lock either.
-        arch::set_result(tf, 0, static_cast<uint64_t>(exopi::E_NO_SYS));
+        arch::set_result(tf, 0, static_cast<uint64_t>(exopi::kErrNoSys));
         return;
     }
     if (kDispatch.big_lock[n]) [[likely]] {

@@ -14,18 +14,18 @@ namespace {
 int64_t sys_env_set_status(uint64_t id, uint64_t status) {
     auto s = static_cast<exopi::EnvStatus>(status);
     if (s != exopi::EnvStatus::kRunnable && s != exopi::EnvStatus::kNotRunnable) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
     }
     if (e.value() == current_env()) {
-        return exopi::E_INVAL; // the caller is running; yield or destroy itself instead
+        return exopi::kErrInval; // the caller is running; yield or destroy itself instead
     }
     EnvStatus now = e.value()->status;
     if (now != EnvStatus::kRunnable && now != EnvStatus::kNotRunnable) {
-        return exopi::E_INVAL; // blocked environments wake by their own event
+        return exopi::kErrInval; // blocked environments wake by their own event
     }
     env_set_status(e.value(), s);
     return 0;
@@ -52,10 +52,10 @@ int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg, u
     REQUIRES(g_big_lock) {
     char name[32];
     if (len == 0 || len >= sizeof name || (flags & ~exopi::kEnvCreateNotRunnable) != 0) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     if (!copy_from_user(cur, name, name_va, len)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     auto r =
         env_create(exo::Str(name, len), cur->id, arg, (flags & exopi::kEnvCreateNotRunnable) == 0);
@@ -71,7 +71,7 @@ int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
     // addresses here as well gives the caller an early error. The top need not end its page
     // (the library keeps per-environment state above it), but records are 16-byte aligned.
     if (entry >= exopi::kUserTop || xstack_top > exopi::kUserTop || (xstack_top & 15) != 0) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     e.value()->upcall = entry;
     e.value()->xstack_top = xstack_top;
@@ -85,14 +85,14 @@ int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64
     }
     exopi::UserRegs regs; // not zeroed first: copy_from_user fills it, or it is not used
     if (!copy_from_user(cur, &regs, regs_va, sizeof regs)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     if (e.value() == cur) {
         arch::from_user_regs(tf, regs); // resume there: no result register is written
         return kRegsSet;
     }
     if (running_elsewhere(e.value())) {
-        return exopi::E_BUSY; // its registers are live on that CPU, not in its Env
+        return exopi::kErrBusy; // its registers are live on that CPU, not in its Env
     }
     arch::from_user_regs(e.value()->tf, regs);
     return 0;
@@ -105,7 +105,7 @@ int64_t sys_env_set_cpus(uint64_t id, uint64_t mask) REQUIRES(g_big_lock) {
     }
     uint32_t allowed = static_cast<uint32_t>(mask) & online_mask();
     if (allowed == 0) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     env_set_cpus(e.value(), allowed); // may move the caller: the result is set before
     return 0;

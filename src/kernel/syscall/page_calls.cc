@@ -22,11 +22,11 @@ using exopi::kPageSize;
 int64_t page_alloc_in(Env* e, uint64_t va, uint64_t perm) {
     Attrs attrs;
     if (!user_page_va(va) || !to_attrs(perm, &attrs)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     auto frame = frames().alloc_zeroed_page();
     if (!frame) {
-        return exopi::E_NO_MEM;
+        return exopi::kErrNoMem;
     }
     return e->as.map(VirtAddr(va), frame.value(), attrs);
 }
@@ -45,7 +45,7 @@ int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
 /// itself whenever it makes an executable mapping; this is the one case it cannot see.
 int64_t sys_code_sync(Env* cur, uint64_t va, uint64_t len) {
     if (va >= exopi::kUserTop || len > exopi::kUserTop - va || len > exopi::kCodeSyncMax) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     if (len == 0) {
         return 0;
@@ -54,11 +54,11 @@ int64_t sys_code_sync(Env* cur, uint64_t va, uint64_t len) {
     uint64_t last = exo::align_down(va + len - 1, kPageSize);
     uint64_t synced = cur->as.sync_code(VirtAddr(first), VirtAddr(last));
     // Every mapped page of the range is synced even when a hole makes the call fail.
-    return synced == (last - first) / kPageSize + 1 ? 0 : exopi::E_FAULT;
+    return synced == (last - first) / kPageSize + 1 ? 0 : exopi::kErrFault;
 }
 
 /// The two environments of a call that names a source and a destination (each the caller or
-/// its child), or E_BAD_ENV if either is not.
+/// its child), or kErrBadEnv if either is not.
 struct EnvPair {
     Env* src;
     Env* dst;
@@ -67,7 +67,7 @@ exo::Result<EnvPair, exopi::Error> env_pair(uint64_t srcid, uint64_t dstid) {
     auto src = env_lookup(srcid, true);
     auto dst = env_lookup(dstid, true);
     if (!src || !dst) {
-        return exo::Err{exopi::E_BAD_ENV};
+        return exo::Err{exopi::kErrBadEnv};
     }
     return EnvPair{src.value(), dst.value()};
 }
@@ -86,11 +86,11 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
     Env* dst = envs.value().dst;
     Attrs attrs;
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     auto frame = frames().alloc();
     if (!frame) {
-        return exopi::E_NO_MEM;
+        return exopi::kErrNoMem;
     }
     // The copy under src's lock, so that its frame cannot be released meanwhile.
     bool copied =
@@ -103,7 +103,7 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
         });
     if (!copied) {
         release_frame(frame.value());
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     return dst->as.map(VirtAddr(dstva), frame.value(), attrs);
 }
@@ -121,7 +121,7 @@ int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t ds
 
 int64_t page_unmap_in(Env* e, uint64_t va) {
     if (!user_page_va(va)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     (void)e->as.unmap(VirtAddr(va));
     return 0; // unmapping nothing succeeds
@@ -144,13 +144,13 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
         return e.error();
     }
     if (!user_page_va(va) || count > 4096 || count > (exopi::kUserTop - va) / kPageSize) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     static constexpr uint8_t kZeros[256] = {};
     for (uint64_t done = 0; done < count;) {
         uint64_t n = count - done < sizeof kZeros ? count - done : sizeof kZeros;
         if (!copy_to_user(cur, out + done, kZeros, n)) {
-            return exopi::E_FAULT;
+            return exopi::kErrFault;
         }
         done += n;
     }
@@ -177,10 +177,10 @@ int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t
     }
     if (!user_page_va(va) || (end & (kPageSize - 1)) != 0 || end > exopi::kUserTop || end < va ||
         max > exopi::kPageBatchMax) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     if (!user_range_ok(cur, out, max * sizeof(uint64_t), Perm::kWrite)) {
-        return exopi::E_FAULT;
+        return exopi::kErrFault;
     }
     constexpr unsigned kChunk = 32;
     uint64_t chunk[kChunk];
@@ -218,14 +218,14 @@ int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t li
     Env* src = envs.value().src;
     Env* dst = envs.value().dst;
     if (n > exopi::kPageBatchMax) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     constexpr unsigned kChunk = 32;
     uint64_t chunk[kChunk];
     for (uint64_t done = 0; done < n;) {
         uint64_t k = n - done < kChunk ? n - done : kChunk;
         if (!copy_from_user(cur, chunk, list + done * sizeof(uint64_t), k * sizeof(uint64_t))) {
-            return exopi::E_FAULT;
+            return exopi::kErrFault;
         }
         for (uint64_t i = 0; i < k; ++i) {
             uint64_t page = chunk[i] & ~(kPageSize - 1);

@@ -227,7 +227,7 @@ exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attr
         make_code_visible(frame, exo::has(attrs.perm, exo::Perm::kWrite));
     }
     if (pt_.protect(va, attrs) != exo::PtError::kNone) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     invalidate_locked(va);
     return exopi::kOk;
@@ -284,7 +284,7 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
     }
     if (pt_.map(va, frame, exopi::kPageSize, attrs) != exo::PtError::kNone) {
         release_frame(frame);
-        return exopi::E_NO_MEM;
+        return exopi::kErrNoMem;
     }
     return exopi::kOk;
 }

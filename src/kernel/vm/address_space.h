@@ -64,14 +64,14 @@ class AddressSpace {
         return pt_.query(va);
     }
     /// Changes the permissions of the page at `va` to `attrs` in place (the same frame), if
-    /// allowed(mapping) returns kOk, all under the lock: E_INVAL if nothing is mapped there,
+    /// allowed(mapping) returns kOk, all under the lock: kErrInval if nothing is mapped there,
     /// else what allowed returns. No reference changes hands.
     template <typename Fn>
     exopi::Error change_perm(exo::VirtAddr va, exo::Attrs attrs, Fn&& allowed) {
         Guard g(*this);
         auto m = pt_.query(va);
         if (!m) {
-            return exopi::E_INVAL;
+            return exopi::kErrInval;
         }
         if (exopi::Error e = allowed(m.value()); e != exopi::kOk) {
             return e;
@@ -95,7 +95,7 @@ class AddressSpace {
     }
 
     /// Maps `frame` at user page `va`. The caller hands over one reference to `frame`; on
-    /// failure (E_NO_MEM: no frame for a table) it is released here. What was mapped at `va` is
+    /// failure (kErrNoMem: no frame for a table) it is released here. What was mapped at `va` is
     /// replaced: the same frame with new permissions in place, another frame break-before-make,
     /// and the old frame released after the invalidation.
     exopi::Error map(exo::VirtAddr va, exo::PhysAddr frame, exo::Attrs attrs);

@@ -13,21 +13,21 @@ using exo::VirtAddr;
 int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm) {
     Attrs attrs;
     if (!user_page_va(srcva) || !user_page_va(dstva) || !to_attrs(perm, &attrs)) {
-        return exopi::E_INVAL;
+        return exopi::kErrInval;
     }
     // Never more access than the source has: no execute from a page that is not executable, no
     // write to a read-only (or COW) page. `sole_ok`: one exception, for copy-on-write — an
     // environment may make its own COW page writable in place when no other mapping shares the
     // frame: nobody else can see the writes, so the copy would be wasted.
     auto allowed = [perm](const exo::Mapping& m, bool sole_ok) {
-        if ((perm & exopi::PERM_X) != 0 && !exo::has(m.attrs.perm, Perm::kExec)) {
-            return exopi::E_INVAL;
+        if ((perm & exopi::kPermX) != 0 && !exo::has(m.attrs.perm, Perm::kExec)) {
+            return exopi::kErrInval;
         }
-        if ((perm & exopi::PERM_W) != 0 && !exo::has(m.attrs.perm, Perm::kWrite)) {
+        if ((perm & exopi::kPermW) != 0 && !exo::has(m.attrs.perm, Perm::kWrite)) {
             bool sole_cow = sole_ok && exo::has(m.attrs.perm, Perm::kCow) &&
                             frames().refcount(m.pa).value_or(0) == 1;
             if (!sole_cow) {
-                return exopi::E_INVAL;
+                return exopi::kErrInval;
             }
         }
         return exopi::kOk;
@@ -45,13 +45,13 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     int64_t r = src->as.with_mapping(
         VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) -> int64_t {
             if (!m) {
-                return exopi::E_INVAL;
+                return exopi::kErrInval;
             }
             if (exopi::Error e = allowed(m.value(), false); e != exopi::kOk) {
                 return e;
             }
             if (!frames().retain(m.value().pa)) {
-                return exopi::E_INVAL;
+                return exopi::kErrInval;
             }
             frame = m.value().pa;
             return 0;

@@ -16,8 +16,8 @@ inline bool user_page_va(uint64_t va) {
 }
 
 /// Maps src's page at srcva into dst at dstva with perm, never with more access than the source
-/// has: E_INVAL for a bad address or permission, an unmapped source page, or more access;
-/// E_NO_MEM when a page table cannot be allocated.
+/// has: kErrInval for a bad address or permission, an unmapped source page, or more access;
+/// kErrNoMem when a page table cannot be allocated.
 int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t perm);
 
 } // namespace kernel

@@ -10,20 +10,20 @@
 namespace kernel {
 
 /// PERM_* bits to user-page attributes; false for a combination the ABI rejects (unknown
-/// bits, no PERM_R, W with COW).
+/// bits, no kPermR, W with COW).
 inline bool to_attrs(uint64_t perm, exo::Attrs* out) {
     using exo::Perm;
-    if ((perm & ~uint64_t{exopi::PERM_ALL}) != 0 || (perm & exopi::PERM_R) == 0) {
+    if ((perm & ~uint64_t{exopi::kPermAll}) != 0 || (perm & exopi::kPermR) == 0) {
         return false;
     }
-    if ((perm & exopi::PERM_W) != 0 && (perm & exopi::PERM_COW) != 0) {
+    if ((perm & exopi::kPermW) != 0 && (perm & exopi::kPermCow) != 0) {
         return false;
     }
     Perm p = Perm::kRead | Perm::kUser;
-    p = p | ((perm & exopi::PERM_W) != 0 ? Perm::kWrite : Perm::kNone);
-    p = p | ((perm & exopi::PERM_X) != 0 ? Perm::kExec : Perm::kNone);
-    p = p | ((perm & exopi::PERM_COW) != 0 ? Perm::kCow : Perm::kNone);
-    p = p | ((perm & exopi::PERM_SHARED) != 0 ? Perm::kShared : Perm::kNone);
+    p = p | ((perm & exopi::kPermW) != 0 ? Perm::kWrite : Perm::kNone);
+    p = p | ((perm & exopi::kPermX) != 0 ? Perm::kExec : Perm::kNone);
+    p = p | ((perm & exopi::kPermCow) != 0 ? Perm::kCow : Perm::kNone);
+    p = p | ((perm & exopi::kPermShared) != 0 ? Perm::kShared : Perm::kNone);
     *out = exo::Attrs{p};
     return true;
 }
@@ -31,11 +31,11 @@ inline bool to_attrs(uint64_t perm, exo::Attrs* out) {
 /// A user mapping's attributes as PERM_* bits.
 inline uint8_t to_user_perm(exo::Perm p) {
     using exo::Perm;
-    uint8_t r = exopi::PERM_R;
-    r |= exo::has(p, Perm::kWrite) ? exopi::PERM_W : 0;
-    r |= exo::has(p, Perm::kExec) ? exopi::PERM_X : 0;
-    r |= exo::has(p, Perm::kCow) ? exopi::PERM_COW : 0;
-    r |= exo::has(p, Perm::kShared) ? exopi::PERM_SHARED : 0;
+    uint8_t r = exopi::kPermR;
+    r |= exo::has(p, Perm::kWrite) ? exopi::kPermW : 0;
+    r |= exo::has(p, Perm::kExec) ? exopi::kPermX : 0;
+    r |= exo::has(p, Perm::kCow) ? exopi::kPermCow : 0;
+    r |= exo::has(p, Perm::kShared) ? exopi::kPermShared : 0;
     return r;
 }
 

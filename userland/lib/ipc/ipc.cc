@@ -6,7 +6,7 @@ namespace exopi {
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva, uint64_t perm) {
     for (;;) {
         Result<Ok> r = sys::ipc_try_send(to, value, srcva, perm);
-        if (r || r.error() != E_IPC_NOT_RECV) {
+        if (r || r.error() != kErrIpcNotRecv) {
             return r;
         }
         sys::yield();
@@ -17,7 +17,7 @@ Result<IpcResult> ipc_call(uint32_t to, uint64_t value, uint64_t srcva, uint64_t
                            uint64_t dstva) {
     for (;;) {
         auto r = sys::ipc_send_recv(to, value, srcva, perm, dstva);
-        if (r || r.error() != E_IPC_NOT_RECV) {
+        if (r || r.error() != kErrIpcNotRecv) {
             return r;
         }
         sys::yield();

@@ -47,7 +47,7 @@ bool grow(size_t bytes) {
         return false;
     }
     for (uint64_t va = g_top; va < g_top + want; va += kPageSize) {
-        if (!sys::page_alloc(0, va, PERM_R | PERM_W)) {
+        if (!sys::page_alloc(0, va, kPermR | kPermW)) {
             return false;
         }
     }

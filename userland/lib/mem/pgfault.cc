@@ -10,7 +10,7 @@
 // the next record below the current sp.
 //
 // FP registers are not in the record: the kernel leaves them alone. If the environment has
-// used FP (FAULT_FP_USED), the entry saves the ones a C handler may clobber (the caller-saved
+// used FP (kFaultFpUsed), the entry saves the ones a C handler may clobber (the caller-saved
 // registers and the FP control/status register) around the handler; otherwise there is
 // nothing to preserve, and no FP instruction runs (the library is built without FP).
 #include "exopi/mem.h"
@@ -22,7 +22,7 @@ PgfaultHandler g_handler = nullptr;
 
 void set_pgfault_handler(PgfaultHandler fn) {
     if (g_handler == nullptr) {
-        if (auto r = sys::page_alloc(0, kExceptionStackTop - kPageSize, PERM_R | PERM_W); !r) {
+        if (auto r = sys::page_alloc(0, kExceptionStackTop - kPageSize, kPermR | kPermW); !r) {
             panic("set_pgfault_handler: no exception stack: %ld", static_cast<int64_t>(r.error()));
         }
         if (auto r = sys::env_set_pgfault_upcall(0, reinterpret_cast<uint64_t>(&__exopi_upcall),
@@ -35,11 +35,11 @@ void set_pgfault_handler(PgfaultHandler fn) {
 }
 
 const char* fault_cause_name(uint64_t cause) {
-    bool present = (cause & FAULT_PRESENT) != 0;
-    if ((cause & FAULT_WRITE) != 0) {
+    bool present = (cause & kFaultPresent) != 0;
+    if ((cause & kFaultWrite) != 0) {
         return present ? "write, protection" : "write, not present";
     }
-    if ((cause & FAULT_EXEC) != 0) {
+    if ((cause & kFaultExec) != 0) {
         return present ? "execute, protection" : "execute, not present";
     }
     return present ? "read, protection" : "read, not present";

@@ -49,23 +49,23 @@ static_assert(sizeof(CowCounters) <= kFaultStateSize);
 CowCounters& counters() { return *reinterpret_cast<CowCounters*>(kUpcallStackTop); }
 
 // The record says what the fault needs to know (docs/syscalls.md "Faults and the upcall"): the
-// page's permissions, and FAULT_SOLE if no other mapping shares its frame. One system call
+// page's permissions, and kFaultSole if no other mapping shares its frame. One system call
 // serves the fault, and the resume is the second.
 void cow_fault(FaultRecord* f) {
     uint64_t page = f->addr & ~(kPageSize - 1);
-    if ((f->cause & FAULT_WRITE) == 0) {
+    if ((f->cause & kFaultWrite) == 0) {
         panic("page fault at %lx (pc %lx): %s, not a write to a copy-on-write page", f->addr,
               f->regs.pc, fault_cause_name(f->cause));
     }
-    if ((f->perm & PERM_COW) == 0) {
+    if ((f->perm & kPermCow) == 0) {
         panic("page fault at %lx (pc %lx): %s, and the page is not copy-on-write", f->addr,
               f->regs.pc, fault_cause_name(f->cause));
     }
-    uint64_t writable = (f->perm & ~uint64_t{PERM_COW}) | PERM_W;
+    uint64_t writable = (f->perm & ~uint64_t{kPermCow}) | kPermW;
     // If the other side has already copied (or exited), this environment holds the frame alone:
     // the kernel then lets it make the page writable in place, and no copy is needed. (Should
     // that have changed since the fault, the kernel refuses and the copy below serves.)
-    if ((f->cause & FAULT_SOLE) != 0 && sys::page_map(0, page, 0, page, writable)) {
+    if ((f->cause & kFaultSole) != 0 && sys::page_map(0, page, 0, page, writable)) {
         ++counters().in_place;
         ++counters().faults;
         return;
@@ -92,20 +92,20 @@ Result<Ok> share_pages(uint32_t child) {
             for (uint64_t i = 0; i < n; ++i) {
                 uint64_t page = entries[i] & ~(kPageSize - 1);
                 uint64_t perm = entries[i] & (kPageSize - 1);
-                if ((perm & PERM_SHARED) != 0 || (perm & (PERM_W | PERM_COW)) == 0) {
+                if ((perm & kPermShared) != 0 || (perm & (kPermW | kPermCow)) == 0) {
                     entries[kept++] = entries[i]; // shared or read-only: the child gets the same
                     continue;
                 }
                 if (page == sp_page) {
-                    uint64_t own = (perm & ~uint64_t{PERM_COW}) | PERM_W;
+                    uint64_t own = (perm & ~uint64_t{kPermCow}) | kPermW;
                     if (auto r = sys::page_copy(0, page, child, page, own); !r) {
                         return r;
                     }
                     continue;
                 }
-                uint64_t cow = page | (perm & ~uint64_t{PERM_W}) | PERM_COW;
+                uint64_t cow = page | (perm & ~uint64_t{kPermW}) | kPermCow;
                 entries[kept++] = cow;
-                if ((perm & PERM_W) != 0) {
+                if ((perm & kPermW) != 0) {
                     g_remap[remaps++] = cow;
                 }
             }
@@ -132,13 +132,13 @@ Result<uint32_t> fork() {
         return child;
     }
     uint32_t id = child.value();
-    Result<Ok> r = sys::page_alloc(0, kForkQueryPage, PERM_R | PERM_W);
+    Result<Ok> r = sys::page_alloc(0, kForkQueryPage, kPermR | kPermW);
     if (r) {
         r = share_pages(id);
         (void)sys::page_unmap(0, kForkQueryPage);
     }
     if (r) {
-        r = sys::page_alloc(id, kExceptionStackTop - kPageSize, PERM_R | PERM_W);
+        r = sys::page_alloc(id, kExceptionStackTop - kPageSize, kPermR | kPermW);
     }
     if (r) {
         r = sys::env_set_pgfault_upcall(id, reinterpret_cast<uint64_t>(&__exopi_upcall),

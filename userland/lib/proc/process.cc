@@ -29,7 +29,7 @@ Result<uint32_t> dumbfork() {
     uint64_t pages[kListBatch];
     Result<Ok> copied =
         detail::for_each_shareable_page(pages, kListBatch, [id](uint64_t page, uint64_t perm) {
-            return sys::page_copy(0, page, id, page, perm & (PERM_R | PERM_W | PERM_X));
+            return sys::page_copy(0, page, id, page, perm & (kPermR | kPermW | kPermX));
         });
     return detail::start_or_destroy(id, copied);
 }
@@ -46,11 +46,11 @@ Result<uint32_t> detail::start_or_destroy(uint32_t id, Result<Ok> setup) {
 }
 
 void wait(uint32_t id) {
-    // Listing an empty range of an environment that is gone fails with E_BAD_ENV, and costs
+    // Listing an empty range of an environment that is gone fails with kErrBadEnv, and costs
     // nothing but the lookup while it lives; yield in between.
     for (;;) {
         auto r = sys::page_list(id, kUserBase, kUserBase, nullptr, 0);
-        if (!r && r.error() == E_BAD_ENV) {
+        if (!r && r.error() == kErrBadEnv) {
             return;
         }
         sys::yield();
@@ -67,9 +67,9 @@ Result<Ok> give_args(uint32_t id, const char* const* argv) {
         bytes += strlen(argv[n]) + 1;
     }
     if (n > kArgMax || bytes > sizeof ArgPage::strings) {
-        return exo::Err{E_INVAL};
+        return exo::Err{kErrInval};
     }
-    Result<Ok> r = sys::page_alloc(0, kDumbforkScratch, PERM_R | PERM_W);
+    Result<Ok> r = sys::page_alloc(0, kDumbforkScratch, kPermR | kPermW);
     if (!r) {
         return r;
     }
@@ -85,7 +85,7 @@ Result<Ok> give_args(uint32_t id, const char* const* argv) {
         at += len;
     }
     page->argv[n] = 0;
-    r = sys::page_map(0, kDumbforkScratch, id, kArgPage, PERM_R);
+    r = sys::page_map(0, kDumbforkScratch, id, kArgPage, kPermR);
     (void)sys::page_unmap(0, kDumbforkScratch);
     return r;
 }

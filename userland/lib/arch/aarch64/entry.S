@@ -66,7 +66,7 @@ __exopi_ipc_send_recv:
     // makes only the low 64 bits of v8-v15 callee-saved: a handler may clobber their top half.
     .arch_extension fp
     .arch_extension simd
-    .equ    FAULT_FP_USED_BIT, 4
+    .equ    kFaultFpUsedBit, 4
     .equ    FP_SAVE, 32 * 16 + 16   // q0-q31, FPCR, FPSR
     .globl  __exopi_upcall
 __exopi_upcall:
@@ -74,7 +74,7 @@ __exopi_upcall:
     ldr     x20, [x0, #8]           // cause
     mov     x29, #0                 // a new frame chain: the faulting one is in the record
     mov     x30, #0
-    tbz     x20, #FAULT_FP_USED_BIT, 1f
+    tbz     x20, #kFaultFpUsedBit, 1f
     sub     sp, sp, #FP_SAVE
     stp     q0, q1, [sp, #0]
     stp     q2, q3, [sp, #32]
@@ -98,7 +98,7 @@ __exopi_upcall:
     str     x2, [sp, #520]
 1:  mov     x0, x19
     bl      __exopi_upcall_handle
-    tbz     x20, #FAULT_FP_USED_BIT, 2f
+    tbz     x20, #kFaultFpUsedBit, 2f
     ldp     q0, q1, [sp, #0]
     ldp     q2, q3, [sp, #32]
     ldp     q4, q5, [sp, #64]

@@ -63,13 +63,13 @@ __exopi_ipc_send_recv:
 
     // The page-fault upcall (pgfault.cc): the kernel enters here with a0 = sp = the
     // FaultRecord. Every register is restored from the record at the end, so s1/s2 are free.
-    .equ    FAULT_FP_USED, 1 << 4
+    .equ    kFaultFpUsed, 1 << 4
     .equ    FP_SAVE, 176            // ft0-ft11, fa0-fa7 (psABI: caller-saved), fcsr; 16-aligned
     .globl  __exopi_upcall
 __exopi_upcall:
     mv      s1, a0
     ld      s2, 8(a0)               // cause
-    andi    s2, s2, FAULT_FP_USED
+    andi    s2, s2, kFaultFpUsed
     li      fp, 0                   // a new frame chain: the faulting one is in the record
     li      ra, 0
     beqz    s2, 1f

@@ -12,7 +12,7 @@ namespace exopi {
 inline constexpr uint64_t kNoPage = kUserTop;
 
 /// Sends `value` (and the page at srcva, if below the user limit) to `to`, retrying (with a
-/// yield in between) while it is not yet receiving. Any error other than E_IPC_NOT_RECV is
+/// yield in between) while it is not yet receiving. Any error other than kErrIpcNotRecv is
 /// returned.
 Result<Ok> ipc_send(uint32_t to, uint64_t value, uint64_t srcva = kNoPage, uint64_t perm = 0);
 /// A remote procedure call: sends `value` (and the page at srcva) to `to` and waits for the

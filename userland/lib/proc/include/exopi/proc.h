@@ -32,7 +32,7 @@ int gather_verdicts(const uint32_t* ids, int n);
 /// arguments {name}: its id, or the error.
 Result<uint32_t> spawn(const char* name, uint64_t arg = 0);
 /// Starts `name` with the null-terminated arguments `argv` (by convention argv[0] is the name;
-/// at most kArgMax, kArgPageSize bytes in all, else E_INVAL) and `arg`. The child is created
+/// at most kArgMax, kArgPageSize bytes in all, else kErrInval) and `arg`. The child is created
 /// not runnable, its argument page mapped (the library's convention, kArgPage), then started.
 Result<uint32_t> spawnv(const char* name, const char* const* argv, uint64_t arg = 0);
 

@@ -46,7 +46,7 @@ int argc();
 char* const* argv();
 
 /// Pins the caller to the CPU with kernel index `cpu` (SysInfo::cpu) and moves it there: the
-/// one-CPU form of sys::env_set_cpus. E_INVAL if that CPU is not online.
+/// one-CPU form of sys::env_set_cpus. kErrInval if that CPU is not online.
 inline Result<Ok> run_on_cpu(uint64_t cpu) { return sys::env_set_cpus(0, uint64_t{1} << cpu); }
 /// SysInfo::fp_loads, read without touching an FP register: sys::sys_info() zeroes and copies a
 /// SysInfo, which the compiler may do with SIMD stores in a program built with FP (aarch64).

@@ -81,7 +81,7 @@ inline Result<Ok> cputs(const char* s, size_t n) {
     }
     return Ok{};
 }
-/// A character; blocks unless flags has kCgetcNonBlocking (then E_WOULD_BLOCK if none).
+/// A character; blocks unless flags has kCgetcNonBlocking (then kErrWouldBlock if none).
 inline Result<uint8_t> cgetc(uint64_t flags = 0) {
     return value<uint8_t>(call(Sys::kCgetc, flags));
 }
@@ -161,14 +161,14 @@ inline Result<Ok> env_set_trapframe(uint32_t id, const UserRegs* regs) {
 }
 inline uint64_t time_ns() { return static_cast<uint64_t>(call(Sys::kTime)); }
 /// Restricts `id` (0: the caller) to the CPUs in `mask` (bit i: kernel index i; SysInfo::cpu).
-/// E_INVAL if none of them is online. Takes effect at once: a caller not on one of them moves.
+/// kErrInval if none of them is online. Takes effect at once: a caller not on one of them moves.
 inline Result<Ok> env_set_cpus(uint32_t id, uint64_t mask) {
     return status(call(Sys::kEnvSetCpus, id, mask));
 }
 /// Makes the caller's bytes in [va, va + len) visible to its instruction fetch on every CPU
 /// (docs/memory.md "Code"). Needed only for code written through a mapping that stayed writable
 /// while the page was mapped executable; every mapping the kernel makes executable is synced by
-/// the kernel. E_INVAL: the range leaves user space or exceeds kCodeSyncMax; E_FAULT: a page of
+/// the kernel. kErrInval: the range leaves user space or exceeds kCodeSyncMax; kErrFault: a page of
 /// it is not mapped (the mapped ones are synced all the same).
 inline Result<Ok> code_sync(const void* va, uint64_t len) {
     return status(call(Sys::kCodeSync, u(va), len));
@@ -181,7 +181,7 @@ inline Result<SysInfo> sys_info() {
     }
     return info;
 }
-/// The name of embedded program `index` into buf; its length (E_INVAL past the last).
+/// The name of embedded program `index` into buf; its length (kErrInval past the last).
 inline Result<size_t> program_name(uint64_t index, char* buf, size_t len) {
     return value<size_t>(call(Sys::kProgramName, index, u(buf), len));
 }
