@@ -237,7 +237,7 @@ struct FaultRecord {
     uint64_t addr;  ///< faulting virtual address
     uint64_t cause; ///< FaultCause bits
     UserRegs regs;  ///< every register at the fault, pc of the faulting instruction
-    uint64_t perm;  ///< PERM_* bits of the page's mapping, 0 if none
+    uint64_t perm;  ///< kPerm* bits of the page's mapping, 0 if none
 };
 
 struct SysInfo {

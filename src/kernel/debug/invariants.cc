@@ -46,7 +46,7 @@ void set_table_bit(PhysAddr pa, bool on) {
 bool live(const Env& e) { return e.status != exopi::EnvStatus::kFree && e.as.live(); }
 
 // The run queue against the table: a well-formed list of exactly the runnable environments.
-void check_scheduler(const char* where) {
+void check_scheduler(const char* where) REQUIRES(g_big_lock) {
     Env* envs = env_table();
     uint64_t queued = 0;
     const Env* prev = nullptr;
@@ -107,7 +107,7 @@ void check_scheduler(const char* where) {
     }
 }
 
-void check_memory(const char* where) {
+void check_memory(const char* where) REQUIRES(g_big_lock) {
     Env* envs = env_table();
     // Pass 1: page tables — each belongs to one environment, summaries cover their entries. The
     // mapped frames' counts are zeroed here.

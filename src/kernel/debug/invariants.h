@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "kernel/smp/bkl.h"
 #include "lib/str.h"
 
 namespace kernel {
@@ -21,15 +22,15 @@ void invariants_init(exo::Str cmdline);
 /// Checks between this many state-changing calls; 0: off. (Read inline by invariants_tick, so
 /// that the checker costs a load and a branch per call when it is off.)
 extern uint64_t g_invariants_every;
-void invariants_tick_counted();
+void invariants_tick_counted() REQUIRES(g_big_lock);
 /// A state-changing system call: every N-th one checks.
-inline void invariants_tick() {
+inline void invariants_tick() REQUIRES(g_big_lock) {
     if (g_invariants_every != 0) {
         invariants_tick_counted();
     }
 }
 /// Checks now (if enabled); `where` names the occasion in a violation's panic message.
-void check_invariants(const char* where);
+void check_invariants(const char* where) REQUIRES(g_big_lock);
 /// How many checks ran (the end-of-run line says it when enabled).
 uint64_t invariant_checks();
 

@@ -28,13 +28,13 @@ using exopi::Error;
 using exopi::kEnvIdShift;
 using exopi::kMaxEnvs;
 
-constinit Env g_envs[kMaxEnvs];
-constinit uint32_t g_generation[kMaxEnvs];
-constinit uint64_t g_in_use = 0;
-constinit uint64_t g_created = 0;
+constinit Env g_envs[kMaxEnvs] GUARDED_BY(g_big_lock);
+constinit uint32_t g_generation[kMaxEnvs] GUARDED_BY(g_big_lock);
+constinit uint64_t g_in_use GUARDED_BY(g_big_lock) = 0;
+constinit uint64_t g_created GUARDED_BY(g_big_lock) = 0;
 constinit uint64_t g_boot_free = 0;
 constinit uint64_t g_boot_instructions = 0;
-constinit uint32_t g_next_slot = 0;
+constinit uint32_t g_next_slot GUARDED_BY(g_big_lock) = 0;
 
 // The environment table, the run queue, the family links and the CPUs' current/idle/kicked
 // state belong to the big lock's holder: every function here that touches them says so with

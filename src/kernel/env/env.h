@@ -66,10 +66,10 @@ struct Env {
 
 /// Finds an environment by id (0 = the caller). With `check_perm`, only the caller itself
 /// or one of its children is accepted.
-exo::Result<Env*, exopi::Error> env_lookup(uint64_t id, bool check_perm);
+exo::Result<Env*, exopi::Error> env_lookup(uint64_t id, bool check_perm) REQUIRES(g_big_lock);
 
 /// A new environment with an empty address space, child of `parent_id`, not runnable.
-exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id);
+exo::Result<Env*, exopi::Error> env_alloc(uint32_t parent_id) REQUIRES(g_big_lock);
 /// A new environment running the embedded program `name`, runnable unless `runnable` is false;
 /// `arg` is the first argument of its entry point.
 exo::Result<Env*, exopi::Error> env_create(exo::Str name, uint32_t parent_id, uint64_t arg = 0,
@@ -88,7 +88,7 @@ void env_destroy_sync(Env* e) REQUIRES(g_big_lock);
 /// Makes `e` runnable (queued, and an idle CPU woken) or not. An environment running on another
 /// CPU stays running when made runnable; made not runnable, it stops at its next kernel entry
 /// or exit there (that CPU is interrupted to make it prompt).
-void env_set_status(Env* e, EnvStatus s);
+void env_set_status(Env* e, EnvStatus s) REQUIRES(g_big_lock);
 /// Does CPU mask `mask` (Env::cpus, kernel indices) allow the CPU with index `index`?
 inline bool cpu_allowed(uint32_t mask, uint32_t index) { return (mask >> index & 1) != 0; }
 /// Restricts `e` to the CPUs in `mask` (already checked to hold an online one). If it runs on
@@ -111,8 +111,8 @@ bool running_elsewhere(const Env* e);
 /// The environment running on this CPU (nullptr in the idle loop). Inline: it is on every
 /// system call's path.
 inline Env* current_env() { return this_cpu().current; }
-uint64_t envs_in_use();
-uint64_t envs_created();
+uint64_t envs_in_use() REQUIRES(g_big_lock);
+uint64_t envs_created() REQUIRES(g_big_lock);
 void set_boot_free_pages(uint64_t n);
 uint64_t boot_free_pages();
 /// Instructions from kernel entry to the first program's start (SysInfo::boot_instructions).
@@ -120,8 +120,8 @@ void set_boot_instructions(uint64_t n);
 uint64_t boot_instructions();
 
 /// The environment table and the run queue's head, for the invariant checker (invariants.cc).
-Env* env_table();
-Env* run_queue_head();
+Env* env_table() REQUIRES(g_big_lock);
+Env* run_queue_head() REQUIRES(g_big_lock);
 
 /// "[%08x] " prefix for messages about an environment.
 void env_log(const Env* e, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

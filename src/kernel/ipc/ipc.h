@@ -13,7 +13,8 @@ namespace kernel {
 /// Delivers to environment `id` if it is blocked in ipc_recv, and makes it runnable; else
 /// kErrIpcNotRecv. With `srcva` below kUserTop and the receiver asking for a page, the page
 /// at `srcva` is mapped at the receiver's `dstva` with `perm`.
-int64_t ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm);
+int64_t ipc_try_send(Env* cur, uint64_t id, uint64_t value, uint64_t srcva, uint64_t perm)
+    REQUIRES(g_big_lock);
 /// Blocks the caller until a message arrives (a page, if any, mapped at `dstva` when it is
 /// below kUserTop). Returns only kErrInval, for a `dstva` below kUserTop that is not a user
 /// page; otherwise the sender sets the result in the caller's frame and this never returns.

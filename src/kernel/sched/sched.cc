@@ -18,11 +18,11 @@
 namespace kernel {
 namespace {
 
-constinit Env* g_run_head = nullptr;
-constinit Env* g_run_tail = nullptr;
+constinit Env* g_run_head GUARDED_BY(g_big_lock) = nullptr;
+constinit Env* g_run_tail GUARDED_BY(g_big_lock) = nullptr;
 /// Bit i set while CPU i sleeps in the idle loop (without the big lock; set and cleared under
 /// it, by that CPU or by the one that wakes it).
-constinit uint32_t g_idle_cpus = 0;
+constinit uint32_t g_idle_cpus GUARDED_BY(g_big_lock) = 0;
 
 } // namespace
 
@@ -179,7 +179,7 @@ void run_now(Env* next) {
 }
 
 /// The first queued environment allowed on this CPU.
-Env* pick_next(uint32_t index) {
+Env* pick_next(uint32_t index) REQUIRES(g_big_lock) {
     for (Env* e = g_run_head; e != nullptr; e = e->next) {
         if (cpu_allowed(e->cpus, index)) {
             return e;

@@ -49,7 +49,7 @@ int64_t sys_cgetc(Env* cur, uint64_t flags) REQUIRES(g_big_lock) {
     schedule();
 }
 
-int64_t sys_info(Env* cur, uint64_t out) {
+int64_t sys_info(Env* cur, uint64_t out) REQUIRES(g_big_lock) {
     exopi::SysInfo info{frames().free_pages(),
                         envs_in_use(),
                         envs_created(),

@@ -11,7 +11,7 @@
 namespace kernel::calls {
 namespace {
 
-int64_t sys_env_set_status(uint64_t id, uint64_t status) {
+int64_t sys_env_set_status(uint64_t id, uint64_t status) REQUIRES(g_big_lock) {
     auto s = static_cast<exopi::EnvStatus>(status);
     if (s != exopi::EnvStatus::kRunnable && s != exopi::EnvStatus::kNotRunnable) {
         return exopi::kErrInval;
@@ -31,7 +31,7 @@ int64_t sys_env_set_status(uint64_t id, uint64_t status) {
     return 0;
 }
 
-int64_t sys_exofork(Env* cur) {
+int64_t sys_exofork(Env* cur) REQUIRES(g_big_lock) {
     auto r = env_alloc(cur->id);
     if (!r) {
         return r.error();
@@ -62,7 +62,7 @@ int64_t sys_env_create(Env* cur, uint64_t name_va, uint64_t len, uint64_t arg, u
     return r ? r.value()->id : r.error();
 }
 
-int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
+int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
@@ -78,7 +78,8 @@ int64_t sys_set_upcall(uint64_t id, uint64_t entry, uint64_t xstack_top) {
     return 0;
 }
 
-int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64_t regs_va) {
+int64_t sys_env_set_trapframe(Env* cur, arch::TrapFrame& tf, uint64_t id, uint64_t regs_va)
+    REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();

@@ -31,7 +31,7 @@ int64_t page_alloc_in(Env* e, uint64_t va, uint64_t perm) {
     return e->as.map(VirtAddr(va), frame.value(), attrs);
 }
 
-int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) {
+int64_t sys_page_alloc(uint64_t id, uint64_t va, uint64_t perm) REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
@@ -63,7 +63,7 @@ struct EnvPair {
     Env* src;
     Env* dst;
 };
-exo::Result<EnvPair, exopi::Error> env_pair(uint64_t srcid, uint64_t dstid) {
+exo::Result<EnvPair, exopi::Error> env_pair(uint64_t srcid, uint64_t dstid) REQUIRES(g_big_lock) {
     auto src = env_lookup(srcid, true);
     auto dst = env_lookup(dstid, true);
     if (!src || !dst) {
@@ -76,8 +76,8 @@ exo::Result<EnvPair, exopi::Error> env_pair(uint64_t srcid, uint64_t dstid) {
 /// readable) and mapped with `perm`, replacing (and releasing) what was there — page_alloc
 /// without the zeroing, plus the copy, in one call: what copy-on-write needs. No "never more
 /// access than the source" rule: the new frame is nobody else's.
-int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
-                      uint64_t perm) {
+int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva, uint64_t perm)
+    REQUIRES(g_big_lock) {
     auto envs = env_pair(srcid, dstid);
     if (!envs) {
         return envs.error();
@@ -108,8 +108,8 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
     return dst->as.map(VirtAddr(dstva), frame.value(), attrs);
 }
 
-int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva,
-                     uint64_t perm) {
+int64_t sys_page_map(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t dstva, uint64_t perm)
+    REQUIRES(g_big_lock) {
     auto envs = env_pair(srcid, dstid);
     if (!envs) {
         return envs.error();
@@ -127,7 +127,7 @@ int64_t page_unmap_in(Env* e, uint64_t va) {
     return 0; // unmapping nothing succeeds
 }
 
-int64_t sys_page_unmap(uint64_t id, uint64_t va) {
+int64_t sys_page_unmap(uint64_t id, uint64_t va) REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
@@ -138,7 +138,8 @@ int64_t sys_page_unmap(uint64_t id, uint64_t va) {
 /// Writes one permission byte per page (0 = unmapped) for `count` pages from `va`, at most
 /// 4096 per call. Returns how many are mapped. One walk over the range; the output buffer is
 /// checked (and zeroed) first, then each mapped page's byte is written where it belongs.
-int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint64_t out) {
+int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint64_t out)
+    REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
@@ -165,12 +166,12 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
     return mapped;
 }
 
-/// Lists the mapped pages of `id` in [va, end), lowest first, as `page | perm` (PERM_* bits, all
+/// Lists the mapped pages of `id` in [va, end), lowest first, as `page | perm` (kPerm* bits, all
 /// below bit 12), into out[0..max). Returns how many it wrote: fewer than `max` means the range
 /// holds no more. One walk over the present tables: absent ranges cost nothing per page. The
 /// whole output buffer is checked first, so the copies below cannot fail.
-int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t out,
-                      uint64_t max) {
+int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t out, uint64_t max)
+    REQUIRES(g_big_lock) {
     auto e = env_lookup(id, true);
     if (!e) {
         return e.error();
@@ -210,7 +211,8 @@ int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t
 /// page_map(src, page, dst, page, perm) for each `page | perm` in list[0..n): the same checks
 /// and effects, one environment lookup and one trap for all. Stops at the first entry that
 /// fails and returns its error (the entries before it are mapped); else returns n.
-int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t list, uint64_t n) {
+int64_t sys_page_map_batch(Env* cur, uint64_t srcid, uint64_t dstid, uint64_t list, uint64_t n)
+    REQUIRES(g_big_lock) {
     auto envs = env_pair(srcid, dstid);
     if (!envs) {
         return envs.error();

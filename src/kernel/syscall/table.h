@@ -41,31 +41,31 @@ struct Row {
     Tick tick;
 };
 
-int64_t h_cputs(Env* cur, arch::TrapFrame& tf);
+int64_t h_cputs(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_cgetc(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_getenvid(Env* cur, arch::TrapFrame& tf);
 int64_t h_env_destroy(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_yield(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
-int64_t h_exofork(Env* cur, arch::TrapFrame& tf);
-int64_t h_env_set_status(Env* cur, arch::TrapFrame& tf);
+int64_t h_exofork(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_env_set_status(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_env_create(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
-int64_t h_set_upcall(Env* cur, arch::TrapFrame& tf);
+int64_t h_set_upcall(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_page_alloc(Env* cur, arch::TrapFrame& tf);
 int64_t h_page_map(Env* cur, arch::TrapFrame& tf);
 int64_t h_page_unmap(Env* cur, arch::TrapFrame& tf);
-int64_t h_page_query(Env* cur, arch::TrapFrame& tf);
-int64_t h_ipc_try_send(Env* cur, arch::TrapFrame& tf);
+int64_t h_page_query(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_ipc_try_send(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_ipc_recv(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
-int64_t h_env_set_trapframe(Env* cur, arch::TrapFrame& tf);
+int64_t h_env_set_trapframe(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_time(Env* cur, arch::TrapFrame& tf);
-int64_t h_sys_info(Env* cur, arch::TrapFrame& tf);
-int64_t h_program_name(Env* cur, arch::TrapFrame& tf);
-int64_t h_page_list(Env* cur, arch::TrapFrame& tf);
-int64_t h_page_map_batch(Env* cur, arch::TrapFrame& tf);
+int64_t h_sys_info(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_program_name(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_page_list(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_page_map_batch(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_ipc_send_recv(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
-int64_t h_page_copy(Env* cur, arch::TrapFrame& tf);
+int64_t h_page_copy(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_env_set_cpus(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
-int64_t h_code_sync(Env* cur, arch::TrapFrame& tf);
+int64_t h_code_sync(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 
 using exopi::Sys;
 // clang-format off
@@ -119,7 +119,7 @@ constexpr const Row& row(Sys s) { return kRows[static_cast<unsigned>(s)]; }
 
 /// The invariant checker's tick, for the calls whose row asks for it; nothing for the others
 /// (decided at compile time). Called with the big lock held, before the call changes anything.
-template <Sys S> inline void tick() {
+template <Sys S> inline void tick() REQUIRES(g_big_lock) {
     if constexpr (row(S).tick == Tick::kYes) {
         invariants_tick();
     }

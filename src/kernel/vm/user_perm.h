@@ -1,4 +1,4 @@
-// The system-call ABI's permission bits (exopi::PERM_*) and the page-table attributes they
+// The system-call ABI's permission bits (exopi::kPerm*) and the page-table attributes they
 // stand for, both ways. docs/syscalls.md "Permissions".
 #pragma once
 
@@ -9,7 +9,7 @@
 
 namespace kernel {
 
-/// PERM_* bits to user-page attributes; false for a combination the ABI rejects (unknown
+/// kPerm* bits to user-page attributes; false for a combination the ABI rejects (unknown
 /// bits, no kPermR, W with COW).
 inline bool to_attrs(uint64_t perm, exo::Attrs* out) {
     using exo::Perm;
@@ -28,7 +28,7 @@ inline bool to_attrs(uint64_t perm, exo::Attrs* out) {
     return true;
 }
 
-/// A user mapping's attributes as PERM_* bits.
+/// A user mapping's attributes as kPerm* bits.
 inline uint8_t to_user_perm(exo::Perm p) {
     using exo::Perm;
     uint8_t r = exopi::kPermR;
