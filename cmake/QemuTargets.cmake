@@ -20,17 +20,17 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/qemu.sh.in ${EXOPI_QEMU_SCRIPT} @ONLY
 # run (EXOPI_CMDLINE="init=hello" ninja run-qemu-rv64), else the cache variable
 # EXOPI_RUN_CMDLINE (empty by default: the documented boot). scripts/run does not use them.
 set(EXOPI_RUN_CMDLINE "" CACHE STRING "Default kernel command line for the run/debug targets")
-add_custom_target(run-qemu-${EXOPI_ARCH_SHORT}
+add_custom_target(run-qemu-${EXOPI_BOARD_SHORT}
   COMMAND sh -c [[exec "$0" run ${EXOPI_CMDLINE-$1}]] ${EXOPI_QEMU_SCRIPT} "${EXOPI_RUN_CMDLINE}"
   DEPENDS exopi USES_TERMINAL VERBATIM
   COMMENT "Booting ${EXOPI_BOARD} in QEMU (Ctrl-A X quits)")
-add_custom_target(debug-qemu-${EXOPI_ARCH_SHORT}
+add_custom_target(debug-qemu-${EXOPI_BOARD_SHORT}
   COMMAND sh -c [[exec "$0" debug ${EXOPI_CMDLINE-$1}]] ${EXOPI_QEMU_SCRIPT} "${EXOPI_RUN_CMDLINE}"
   DEPENDS exopi USES_TERMINAL VERBATIM
   COMMENT "QEMU halted with a gdb stub; see ${CMAKE_BINARY_DIR}/gdbinit")
 # The benchmark as documented: bench under -icount, its figures against the budget
 # (scripts/bench-check; docs/performance.md).
-add_custom_target(bench-${EXOPI_ARCH_SHORT}
+add_custom_target(bench-${EXOPI_BOARD_SHORT}
   COMMAND ${PROJECT_SOURCE_DIR}/scripts/bench-check --qemu-script ${EXOPI_QEMU_SCRIPT}
     --budget ${PROJECT_SOURCE_DIR}/test/qemu/bench-budget.${EXOPI_BOARD}.txt
     --log ${CMAKE_BINARY_DIR}/bench.log

@@ -11,3 +11,13 @@ set(EXOPI_OBJDUMP_FLAGS)
 set(EXOPI_USER_ARCH_FLAGS)
 set(EXOPI_USER_NOFP_FLAGS -mgeneral-regs-only)
 set(EXOPI_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/kernel.ld)
+# The boot page tables (early_mmu.cc) map the board's device window inside the kernel's GiB as
+# device memory: EXOPI_BOOT_DEVICES (start end, board.cmake), empty if there is none.
+if(EXOPI_BOOT_DEVICES)
+  list(GET EXOPI_BOOT_DEVICES 0 dev_start)
+  list(GET EXOPI_BOOT_DEVICES 1 dev_end)
+else()
+  set(dev_start 0)
+  set(dev_end 0)
+endif()
+set(EXOPI_ARCH_DEFINITIONS EXOPI_BOOT_DEVICES_START=${dev_start} EXOPI_BOOT_DEVICES_END=${dev_end})

@@ -1,7 +1,7 @@
 // Turning the MMU on, aarch64.
 //
-// The kernel is linked at high addresses (0xffffff8000080000) but the firmware enters it at its
-// physical load address (0x80000) with the MMU off. Until the MMU is on, only code that
+// The kernel is linked at high addresses (kDirectMapBase + its load address) but the loader
+// enters it at its physical load address with the MMU off. Until the MMU is on, only code that
 // addresses everything relative to the pc works — which is what clang emits for the default
 // small code model (adrp + add), as long as no pointer stored in memory is followed: no
 // function pointer tables, no arrays of strings. aarch64_early_mmu() below keeps to that: it
@@ -10,13 +10,20 @@
 //
 //   TTBR0, identity:   VA = PA, so the instruction after the SCTLR write still runs;
 //   TTBR1, direct map: VA = PA + 0xffffff8000000000;
-//   both:              0 .. 0x3f000000 normal memory in 2 MiB blocks, 0x3f000000 .. 0x40000000
-//                      (peripherals) and the 1 GiB from 0x40000000 (local interrupt controller)
-//                      device memory.
+//   both, the first 4 GiB of physical addresses:
+//     - the GiB holding the kernel image, in 2 MiB blocks of normal memory (the image, its
+//       stack and tables, and the firmware's data next to it: the Pi's ATAGs or device tree,
+//       QEMU virt's device tree at the start of RAM) — except the blocks of the board's boot
+//       device window (EXOPI_BOOT_DEVICES_START/END, board.cmake: the Pi's peripherals at
+//       0x3f000000 share the kernel's GiB), which are device memory;
+//     - every other GiB one block of device memory (the console UART and the interrupt
+//       controller the board's early code reaches: QEMU virt's at 0x08000000-0x0a000000, the
+//       Pi's local controller at 0x40000000). Never normal memory the kernel does not know to
+//       be RAM: a speculative access must not reach a device ([arm-arm] B2.7.2).
 //
 // start.S then jumps to the high address of the rest of the boot code. kernel::memory_init()
-// later builds the real kernel table (with W^X permissions) and switches TTBR1 to it, turning
-// TTBR0 walks off: the identity mapping is gone.
+// later builds the real kernel table (with W^X permissions) from the board's RAM and device
+// ranges and switches TTBR1 to it, turning TTBR0 walks off: the identity mapping is gone.
 #include <stdint.h>
 
 #include "arch/mmu.h"
@@ -55,15 +62,22 @@ extern "C" void aarch64_early_mmu() {
     constexpr Attrs kNormal{Perm::kRead | Perm::kWrite | Perm::kExec, MemType::kNormal};
     constexpr Attrs kDevice{Perm::kRead | Perm::kWrite, MemType::kDevice};
     constexpr uint64_t kMiB2 = uint64_t{2} << 20;
-    constexpr uint64_t kPeripherals = 0x3f000000;
+    constexpr uint64_t kGiB = uint64_t{1} << 30;
+    constexpr uint64_t kDevStart = EXOPI_BOOT_DEVICES_START;
+    constexpr uint64_t kDevEnd = EXOPI_BOOT_DEVICES_END;
 
-    // Runs at the physical address: &boot_l1 and &boot_l2 are physical here.
+    // Runs at the physical address: &boot_l1, &boot_l2 and the function itself are physical.
+    const uint64_t here = reinterpret_cast<uint64_t>(&aarch64_early_mmu);
+    const uint64_t kernel_gib = here / kGiB;
     for (uint64_t i = 0; i < 512; ++i) {
-        uint64_t pa = i * kMiB2;
-        boot_l2[i] = P::make_leaf(PhysAddr(pa), pa < kPeripherals ? kNormal : kDevice, 1);
+        uint64_t pa = kernel_gib * kGiB + i * kMiB2;
+        bool device = pa + kMiB2 > kDevStart && pa < kDevEnd;
+        boot_l2[i] = P::make_leaf(PhysAddr(pa), device ? kDevice : kNormal, 1);
     }
-    boot_l1[0] = P::make_table(PhysAddr(reinterpret_cast<uint64_t>(boot_l2)));
-    boot_l1[1] = P::make_leaf(PhysAddr(uint64_t{1} << 30), kDevice, 0);
+    for (uint64_t g = 0; g < 4; ++g) {
+        boot_l1[g] = g == kernel_gib ? P::make_table(PhysAddr(reinterpret_cast<uint64_t>(boot_l2)))
+                                     : P::make_leaf(PhysAddr(g * kGiB), kDevice, 0);
+    }
     mmu_on(reinterpret_cast<uint64_t>(boot_l1));
 }
 

@@ -1,5 +1,7 @@
 set(EXOPI_ARCH riscv64)
-set(EXOPI_ARCH_SHORT rv64)   # names the run targets: run-qemu-rv64, debug-qemu-rv64
+# The board's short name: run targets (run-qemu-rv64, debug-qemu-rv64), test prefixes and labels
+# (qemu-rv64.*), scripts' board argument (scripts/run rv64).
+set(EXOPI_BOARD_SHORT rv64)
 set(EXOPI_BOARD_SOURCES board.cc plic.cc uart_ns16550.cc)
 set(EXOPI_RAW_IMAGE_NAME exopi.bin)
 set(EXOPI_QEMU_SYSTEM qemu-system-riscv64)

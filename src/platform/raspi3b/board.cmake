@@ -1,7 +1,14 @@
 set(EXOPI_ARCH aarch64)
-set(EXOPI_ARCH_SHORT a64)    # names the run targets: run-qemu-a64, debug-qemu-a64
+# The board's short name: run targets (run-qemu-a64), test prefixes and labels (qemu-a64.*),
+# scripts' board argument (scripts/run a64).
+set(EXOPI_BOARD_SHORT a64)
 set(EXOPI_BOARD_SOURCES board.cc intc.cc mailbox.cc pl011.cc)
 set(EXOPI_RAW_IMAGE_NAME kernel8.img)
+# Where the firmware loads kernel8.img (and QEMU -M raspi3b a raw image): the kernel's
+# physical load address (src/arch/aarch64/kernel.ld).
+set(EXOPI_KERNEL_PHYS 0x80000)
+# The peripherals share the kernel's GiB: device memory in the boot page tables.
+set(EXOPI_BOOT_DEVICES 0x3f000000 0x40000000)
 set(EXOPI_QEMU_SYSTEM qemu-system-aarch64)
 # The raw image, as the real firmware loads it: entered at EL2 at 0x80000, cores 1-3 parked.
 # -semihosting lets the kernel set QEMU's exit status.
