@@ -24,13 +24,9 @@ void pl011_putc(char c) { putc(kIo, c); }
 
 bool pl011_try_putc(char c) { return try_putc(kIo, c); }
 
-void pl011_enable_rx_interrupt() {
-    kernel::mmio_write(kUart0 + kImsc, imsc::RXIM::make(1) | imsc::RTIM::make(1));
-}
+void pl011_enable_rx_interrupt() { kernel::mmio_write<uint32_t>(kUart0 + kImsc, kRxInterrupts); }
 
-void pl011_clear_rx_interrupt() {
-    kernel::mmio_write(kUart0 + kIcr, imsc::RXIM::make(1) | imsc::RTIM::make(1));
-}
+void pl011_clear_rx_interrupt() { kernel::mmio_write<uint32_t>(kUart0 + kIcr, kRxInterrupts); }
 
 int pl011_getc() {
     int c = getc_with_errors(kIo);
