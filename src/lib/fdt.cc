@@ -263,6 +263,56 @@ Result<FdtNode, FdtError> Fdt::find(Str path) const {
     return node;
 }
 
+bool Fdt::is_compatible(FdtNode node, Str compatible) const {
+    auto p = prop(node, "compatible");
+    if (!p) {
+        return false;
+    }
+    // A string list: each entry NUL-terminated, inside the property's length.
+    const auto* data = reinterpret_cast<const char*>(p.value().data);
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < p.value().size; ++i) {
+        if (data[i] == '\0') {
+            if (Str(data + start, i - start) == compatible) {
+                return true;
+            }
+            start = i + 1;
+        }
+    }
+    return false;
+}
+
+Result<FdtNode, FdtError> Fdt::find_compatible(Str compatible) const {
+    // One pass over the structure block, in tree order, without recursion: every step moves
+    // forward (a node's name and properties are skipped, END_NODE and NOP are one token), so a
+    // hostile tree can make this fail but not loop or overflow the stack.
+    uint32_t pos = 0;
+    for (;;) {
+        uint32_t tok = 0;
+        if (!read32(pos, &tok)) {
+            return Err{FdtError::kTruncated};
+        }
+        if (tok == kBeginNode) {
+            if (is_compatible(FdtNode{pos}, compatible)) {
+                return FdtNode{pos};
+            }
+            uint32_t after_name = 0;
+            if (FdtError e = skip_name(pos, &after_name); e != FdtError::kNone) {
+                return Err{e};
+            }
+            if (FdtError e = skip_props(after_name, &pos); e != FdtError::kNone) {
+                return Err{e};
+            }
+        } else if (tok == kEndNode || tok == kNop) {
+            pos += 4;
+        } else if (tok == kEnd) {
+            return Err{FdtError::kNotFound};
+        } else {
+            return Err{FdtError::kBadStructure};
+        }
+    }
+}
+
 Result<FdtProp, FdtError> Fdt::prop(FdtNode node, Str want) const {
     uint32_t pos = 0;
     FdtError e = skip_name(node.offset, &pos);

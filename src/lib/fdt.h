@@ -57,6 +57,10 @@ class Fdt {
     /// Finds a node by absolute path ("/chosen", "/soc/uart@10000000"). A path component
     /// without a unit address ("memory") matches the first node named "memory@...".
     Result<FdtNode, FdtError> find(Str path) const;
+    /// The first node, in tree order, whose "compatible" list holds `compatible` ("arm,pl011").
+    Result<FdtNode, FdtError> find_compatible(Str compatible) const;
+    /// Whether `node`'s "compatible" list (NUL-separated strings) holds `compatible`.
+    bool is_compatible(FdtNode node, Str compatible) const;
     /// A direct child of `parent` by name (same unit-address rule as `find`).
     Result<FdtNode, FdtError> child(FdtNode parent, Str name) const;
     /// The node's name including its unit address, e.g. "memory@80000000".

@@ -104,6 +104,32 @@ TEST(Fdt, OtherMachineConfiguration) {
     EXPECT_EQ(fdt.prop(chosen.value(), "bootargs").error(), exo::FdtError::kNotFound);
 }
 
+// QEMU virt on aarch64: its devices found by "compatible", as the board does.
+TEST(Fdt, FindsCompatibleDevices) {
+    auto blob = load("qemu-virt-a64.dtb");
+    auto r = exo::Fdt::parse(blob.data(), blob.size());
+    ASSERT_TRUE(r.ok());
+    const exo::Fdt& fdt = r.value();
+    auto uart = fdt.find_compatible("arm,pl011");
+    ASSERT_TRUE(uart.ok());
+    EXPECT_EQ(fdt.name(uart.value()), exo::Str("pl011@9000000"));
+    EXPECT_EQ(fdt.reg(fdt.root(), uart.value(), 0).value().address, 0x9000000u);
+    // "arm,pl011\0arm,primecell": the second entry of the list matches too.
+    EXPECT_TRUE(fdt.is_compatible(uart.value(), "arm,primecell"));
+    EXPECT_FALSE(fdt.is_compatible(uart.value(), "arm,pl01")); // whole entries only
+    auto gic = fdt.find_compatible("arm,gic-v3");
+    ASSERT_TRUE(gic.ok());
+    EXPECT_EQ(fdt.reg(fdt.root(), gic.value(), 0).value().address, 0x8000000u);
+    EXPECT_EQ(fdt.reg(fdt.root(), gic.value(), 1).value().address, 0x80a0000u);
+    EXPECT_TRUE(fdt.find_compatible("arm,armv8-timer").ok());
+    auto psci = fdt.find_compatible("arm,psci-0.2");
+    ASSERT_TRUE(psci.ok());
+    EXPECT_EQ(fdt.prop(psci.value(), "method").value().string().value(), exo::Str("hvc"));
+    EXPECT_TRUE(fdt.is_compatible(fdt.find("/memory").value(), "") == false);
+    EXPECT_EQ(fdt.find_compatible("no,such-device").error(), exo::FdtError::kNotFound);
+    EXPECT_EQ(fdt.find_compatible("arm,pl01").error(), exo::FdtError::kNotFound); // no prefixes
+}
+
 TEST(Fdt, RejectsBadHeaders) {
     auto blob = load("qemu-virt-rv64.dtb");
     EXPECT_EQ(exo::Fdt::parse(nullptr, 100).error(), exo::FdtError::kTruncated);
