@@ -1,5 +1,5 @@
-// Reader for ARM boot tags (ATAGs), the boot data QEMU's raspi3b machine leaves at 0x100 when
-// no device tree is given. Bounds-checked like the FDT reader: a corrupt list is an error.
+// Reader for ARM boot tags (ATAGs), the boot data some ARM loaders leave at 0x100 when no device
+// tree is given. Bounds-checked like the FDT reader: a corrupt list is an error.
 // Layout: a list of {u32 size_in_words, u32 tag, payload}, ending with ATAG_NONE; little
 // endian. Reference: Linux Documentation/arch/arm/booting.rst ("Setup the kernel tagged list").
 #pragma once

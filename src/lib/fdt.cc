@@ -283,32 +283,44 @@ bool Fdt::is_compatible(FdtNode node, Str compatible) const {
 }
 
 Result<FdtNode, FdtError> Fdt::find_compatible(Str compatible) const {
-    // One pass over the structure block, in tree order, without recursion: every step moves
-    // forward (a node's name and properties are skipped, END_NODE and NOP are one token), so a
-    // hostile tree can make this fail but not loop or overflow the stack.
-    uint32_t pos = 0;
+    return find_first([&](FdtNode n) { return is_compatible(n, compatible); });
+}
+
+Result<FdtNode, FdtError> Fdt::find_phandle(uint32_t phandle) const {
+    return find_first([&](FdtNode n) {
+        auto p = prop(n, "phandle");
+        uint32_t v = 0;
+        return p && p.value().size == 4 && p.value().cell(0, &v) && v == phandle;
+    });
+}
+
+FdtError Fdt::next_node(uint32_t* pos) const {
+    // Past the node at *pos (its BEGIN_NODE, name and properties) to the next BEGIN_NODE in
+    // tree order: every step moves forward (END_NODE and NOP are one token each), so a hostile
+    // tree can make a walk fail but not loop or overflow the stack.
+    uint32_t after_name = 0;
+    if (FdtError e = skip_name(*pos, &after_name); e != FdtError::kNone) {
+        return e;
+    }
+    uint32_t p = 0;
+    if (FdtError e = skip_props(after_name, &p); e != FdtError::kNone) {
+        return e;
+    }
     for (;;) {
         uint32_t tok = 0;
-        if (!read32(pos, &tok)) {
-            return Err{FdtError::kTruncated};
+        if (!read32(p, &tok)) {
+            return FdtError::kTruncated;
         }
         if (tok == kBeginNode) {
-            if (is_compatible(FdtNode{pos}, compatible)) {
-                return FdtNode{pos};
-            }
-            uint32_t after_name = 0;
-            if (FdtError e = skip_name(pos, &after_name); e != FdtError::kNone) {
-                return Err{e};
-            }
-            if (FdtError e = skip_props(after_name, &pos); e != FdtError::kNone) {
-                return Err{e};
-            }
-        } else if (tok == kEndNode || tok == kNop) {
-            pos += 4;
+            *pos = p;
+            return FdtError::kNone;
+        }
+        if (tok == kEndNode || tok == kNop) {
+            p += 4;
         } else if (tok == kEnd) {
-            return Err{FdtError::kNotFound};
+            return FdtError::kNotFound;
         } else {
-            return Err{FdtError::kBadStructure};
+            return FdtError::kBadStructure;
         }
     }
 }

@@ -59,6 +59,20 @@ class Fdt {
     Result<FdtNode, FdtError> find(Str path) const;
     /// The first node, in tree order, whose "compatible" list holds `compatible` ("arm,pl011").
     Result<FdtNode, FdtError> find_compatible(Str compatible) const;
+    /// The node whose "phandle" is `phandle` (what a "clocks" or "interrupt-parent" names).
+    Result<FdtNode, FdtError> find_phandle(uint32_t phandle) const;
+    /// The first node, in tree order, for which `pred(FdtNode)` holds.
+    template <typename Pred> Result<FdtNode, FdtError> find_first(Pred pred) const {
+        uint32_t pos = 0;
+        for (;;) {
+            if (pred(FdtNode{pos})) {
+                return FdtNode{pos};
+            }
+            if (FdtError e = next_node(&pos); e != FdtError::kNone) {
+                return Err{e};
+            }
+        }
+    }
     /// Whether `node`'s "compatible" list (NUL-separated strings) holds `compatible`.
     bool is_compatible(FdtNode node, Str compatible) const;
     /// A direct child of `parent` by name (same unit-address rule as `find`).
@@ -100,6 +114,8 @@ class Fdt {
     // Walks properties and NOPs starting at `pos`; stops at the next BEGIN_NODE or END_NODE.
     FdtError skip_props(uint32_t pos, uint32_t* after) const;
     FdtError first_child(FdtNode parent, uint32_t* out) const;
+    // The next node after the one at *pos, in tree order (kNotFound after the last).
+    FdtError next_node(uint32_t* pos) const;
     FdtError next_sibling(uint32_t node_off, uint32_t* out) const;
     uint32_t cells(FdtNode node, Str name, uint32_t fallback) const;
 

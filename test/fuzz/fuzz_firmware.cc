@@ -40,6 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)t.find(exo::Str("/chosen"));
         (void)t.find(exo::Str("/memory"));
         (void)t.find(exo::Str("/cpus/cpu@0"));
+        // What QEMU virt aarch64's board looks up (src/platform/qemu-virt-a64/devices.cc).
+        for (const char* c : {"arm,pl011", "arm,gic-v3", "arm,armv8-timer", "arm,psci-0.2"}) {
+            if (auto n = t.find_compatible(exo::Str(c))) {
+                (void)t.reg(t.root(), n.value(), 1);
+            }
+        }
+        (void)t.find_phandle(1);
+        (void)t.find_phandle(0x8000);
     }
     // ATAGS: aligned to 4 bytes, as the firmware hands them over. (looks_like_atags reads the
     // first 8 bytes unconditionally — its contract: a firmware pointer — so only with 8.)

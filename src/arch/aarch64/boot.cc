@@ -33,11 +33,29 @@ void ensure_smpen() {
     }
 }
 
+/// If the core has the GICv3 system-register CPU interface (ID_AA64PFR0_EL1.GIC != 0): lets EL1
+/// use it. [gicv3] ICC_SRE_EL2: with Enable clear, EL1's accesses to ICC_SRE_EL1 trap to EL2, and
+/// with SRE clear EL1 is limited to the memory-mapped interface; ICH_HCR_EL2 = 0 leaves the
+/// virtual CPU interface off, so the physical interrupts reach EL1 (HCR_EL2.IMO is clear too).
+/// A core without the interface (the Pi's, with its own interrupt controller) skips this.
+void enable_gic_sysregs_for_el1() {
+    if (reg::id_aa64pfr0::GIC::get(ARCH_SYSREG_READ(id_aa64pfr0_el1)) == 0) {
+        return;
+    }
+    uint64_t sre = ARCH_SYSREG_READ(s3_4_c12_c9_5); // ICC_SRE_EL2
+    ARCH_SYSREG_WRITE(s3_4_c12_c9_5,
+                      reg::icc_sre_el2::SRE::set(reg::icc_sre_el2::Enable::set(sre, 1), 1));
+    asm volatile("isb");
+    ARCH_SYSREG_WRITE(s3_4_c12_c11_0, 0); // ICH_HCR_EL2
+}
+
 /// Configures EL2 so that EL1 runs in AArch64 with the timer and FP/SIMD untrapped, then
 /// "returns" to `entry` at EL1 with x0 = `x0` and SP_EL1 = `sp`. Every core does this once.
 [[noreturn]] void el2_to_el1(uintptr_t x0_value, uintptr_t entry, uintptr_t sp) {
     ensure_smpen(); // first: nothing before it enables a cache or maintains one
+    // AArch64 at EL1; IMO, FMO and AMO clear: physical interrupts go to EL1, not to EL2.
     ARCH_SYSREG_WRITE(hcr_el2, reg::hcr_el2::RW::make(1));
+    enable_gic_sysregs_for_el1();
     // Let EL1 use the physical counter and timer; no virtual offset.
     ARCH_SYSREG_WRITE(cnthctl_el2,
                       reg::cnthctl_el2::EL1PCTEN::make(1) | reg::cnthctl_el2::EL1PCEN::make(1));

@@ -1,11 +1,14 @@
-// aarch64 entry for the Raspberry Pi 3B. The firmware (or QEMU -M raspi3b with a raw
-// kernel8.img) loads the image at 0x80000 and enters here on core 0 at EL2 with
-//   x0 = physical address of a DTB (real firmware) or of an ATAG list (QEMU, no -dtb).
-// Cores 1-3 are parked by the firmware on the spin table (0xe0/0xe8/0xf0) until the kernel
-// writes secondary_entry's physical address there (kernel/smp/smp.cc, platform start_cpu).
+// aarch64 entry. The board's loader puts the raw image at its physical load address
+// (EXOPI_KERNEL_PHYS, board.cmake) and enters here on core 0 at EL2 or EL1, MMU off, with
+//   x0 = physical address of the firmware's description of the machine (a DTB, or an ATAG
+//        list where the loader gives no DTB); the board reads it.
+// The other cores wait where the board's firmware keeps them (a spin table, or powered off
+// until PSCI CPU_ON) until the kernel starts them at secondary_entry (kernel/smp/smp.cc,
+// platform start_cpu).
 //
-// The image is linked at 0xffffff8000080000 but runs at 0x80000 until the MMU is on: until
-// then every address is computed pc-relative (adr/adrp), never loaded from a literal.
+// The image is linked at kDirectMapBase + its load address but runs at the load address until
+// the MMU is on: until then every address is computed pc-relative (adr/adrp), never loaded
+// from a literal.
 
 #define SECONDARY_MAX 8   // kernel::kMaxCpus (kernel/core/firmware.h)
 
@@ -36,6 +39,8 @@ _start:
     mov     x0, x19
     mrs     x1, CurrentEL
     lsr     x1, x1, #2
+    adrp    x2, aarch64_entry_el    // remembered for the banner (arch/cpu.h privilege_name)
+    str     x1, [x2, :lo12:aarch64_entry_el]
     cmp     x1, #2
     b.eq    aarch64_el2_start       // C++: configure EL2, eret to el1_entry; no return
     cmp     x1, #1
@@ -122,3 +127,10 @@ boot_stack:
     .space  16384
     .globl  boot_stack_top
 boot_stack_top:
+
+// The exception level core 0 was entered at (1 or 2; .data, not .bss, which is zeroed after).
+    .section .data
+    .balign 8
+    .globl  aarch64_entry_el
+aarch64_entry_el:
+    .quad   0

@@ -10,10 +10,15 @@ namespace arch {
 inline constexpr const char kIsaName[] = "aarch64";
 inline constexpr const char kCpuNoun[] = "core";
 
-/// The exception level the kernel runs at, for the banner ("EL1").
+/// The exception level the loader entered core 0 at (start.S).
+extern "C" uint64_t aarch64_entry_el;
+
+/// The exception level the kernel runs at, for the banner: "EL1", or "EL1 (from EL2)" when the
+/// loader entered it at EL2 and it dropped to EL1 itself (the Pi's firmware, QEMU virt with
+/// virtualization=on).
 inline const char* privilege_name() {
     switch (reg::current_el::EL::get(ARCH_SYSREG_READ(CurrentEL))) {
-    case 1: return "EL1";
+    case 1: return aarch64_entry_el == 2 ? "EL1 (from EL2)" : "EL1";
     case 2: return "EL2";
     case 3: return "EL3";
     default: return "EL0";

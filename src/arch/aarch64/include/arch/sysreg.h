@@ -137,6 +137,19 @@ enum class Class : uint64_t {
 };
 } // namespace esr
 
+/// [arm-arm] ID_AA64PFR0_EL1
+namespace id_aa64pfr0 {
+struct R : exo::Register<R> {};
+using GIC = R::Field<27, 24>; ///< 0: no GIC system-register CPU interface; 1: GICv3/v4
+} // namespace id_aa64pfr0
+
+/// [gicv3] ICC_SRE_EL2: the system-register interface for EL2 and, with Enable, EL1.
+namespace icc_sre_el2 {
+struct R : exo::Register<R> {};
+using SRE = R::Bit<0>;    ///< EL2 uses the system registers
+using Enable = R::Bit<3>; ///< EL1 may reach ICC_SRE_EL1 (else its accesses trap to EL2)
+} // namespace icc_sre_el2
+
 /// [arm-arm] CTR_EL0
 namespace ctr_el0 {
 struct R : exo::Register<R> {};
