@@ -122,6 +122,15 @@ TEST(Fdt, FindsCompatibleDevices) {
     EXPECT_EQ(fdt.reg(fdt.root(), gic.value(), 0).value().address, 0x8000000u);
     EXPECT_EQ(fdt.reg(fdt.root(), gic.value(), 1).value().address, 0x80a0000u);
     EXPECT_TRUE(fdt.find_compatible("arm,armv8-timer").ok());
+    // The UART's clock, through its phandle: QEMU's fixed 24 MHz apb-pclk.
+    uint32_t phandle = 0;
+    ASSERT_TRUE(fdt.prop(uart.value(), "clocks").value().cell(0, &phandle));
+    auto clock = fdt.find_phandle(phandle);
+    ASSERT_TRUE(clock.ok());
+    uint32_t hz = 0;
+    ASSERT_TRUE(fdt.prop(clock.value(), "clock-frequency").value().cell(0, &hz));
+    EXPECT_EQ(hz, 24000000u);
+    EXPECT_EQ(fdt.find_phandle(0xdead).error(), exo::FdtError::kNotFound);
     auto psci = fdt.find_compatible("arm,psci-0.2");
     ASSERT_TRUE(psci.ok());
     EXPECT_EQ(fdt.prop(psci.value(), "method").value().string().value(), exo::Str("hvc"));

@@ -9,8 +9,8 @@ struct BootInfo {
     /// The hardware id of the CPU that boots: the hart id on riscv64 (whichever hart the
     /// firmware picked), MPIDR_EL1.Aff0 on aarch64.
     uint64_t cpu_id;
-    /// Physical address of the firmware's description of the machine: a DTB on riscv64 and
-    /// on a real Pi; an ATAG list on QEMU raspi3b without -dtb. The board decides.
+    /// Physical address of the firmware's description of the machine: a DTB, or an ATAG list
+    /// where the loader gives none (some aarch64 loaders). The board decides.
     uintptr_t firmware_data;
 };
 

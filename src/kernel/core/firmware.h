@@ -1,5 +1,6 @@
 // What the kernel needs from the firmware's boot data, whichever form it takes: a device
-// tree (OpenSBI on virt, the Pi firmware on a real board) or an ATAG list (QEMU raspi3b).
+// tree (OpenSBI, QEMU's loader, most firmware) or an ATAG list (the older ARM boot protocol,
+// which some loaders still use when given no device tree).
 #pragma once
 
 #include <stdint.h>
