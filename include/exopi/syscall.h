@@ -29,13 +29,16 @@ enum class Sys : uint64_t {
     kEnvSetTrapframe = 15,    ///< (id, const UserRegs*) -> (id == 0: resumes at regs, no return)
     kTime = 16,               ///< () -> nanoseconds since boot (monotonic)
     kSysInfo = 17,            ///< (SysInfo* out) -> 0
-    kProgramName = 18,  ///< (index, char* buf, size_t len) -> name length; kErrInval past the end
-    kPageList = 19,     ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
-    kPageMapBatch = 20, ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
-    kIpcSendRecv = 21,  ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
-    kPageCopy = 22,     ///< (src id, src va, dst id, dst va, perm) -> 0; a new page, a copy
-    kEnvSetCpus = 23,   ///< (id, cpu mask) -> 0; the CPUs (kernel indices) it may run on
-    kCodeSync = 24,     ///< (va, len) -> 0; the caller's bytes made visible to instruction fetch
+    kProgramName = 18,   ///< (index, char* buf, size_t len) -> name length; kErrInval past the end
+    kPageList = 19,      ///< (id, va, end, uint64_t* out, max) -> entries written (page | perm)
+    kPageMapBatch = 20,  ///< (src id, dst id, const uint64_t* list, n) -> n; each page | perm
+    kIpcSendRecv = 21,   ///< (id, value, src va, perm, dst va) -> 0; a1-a3 as ipc_recv
+    kPageCopy = 22,      ///< (src id, src va, dst id, dst va, perm) -> 0; a new page, a copy
+    kEnvSetCpus = 23,    ///< (id, cpu mask) -> 0; the CPUs (kernel indices) it may run on
+    kCodeSync = 24,      ///< (va, len) -> 0; the caller's bytes made visible to instruction fetch
+    kNotifySignal = 25,  ///< (id, bits) -> 0; bits set in its notification word (it may wake)
+    kNotifyWait = 26,    ///< (mask) -> the bits of mask that were set (cleared); blocks for one
+    kIpcRecvNotify = 27, ///< (dst va, mask) -> 0; as ipc_recv, or a1 = 0 and a2 = notified bits
     kCount
 };
 
@@ -54,6 +57,7 @@ enum class Arg : uint8_t {
     kStatus,  ///< an EnvStatus
     kCpuMask, ///< bit i: the CPU of kernel index i
     kIndex,   ///< an index into a list the kernel keeps
+    kBits,    ///< notification bits (bits 0-62)
 };
 
 struct SyscallArg {
@@ -132,6 +136,9 @@ inline constexpr SyscallAbi kSyscalls[] = {
       {"perm", Arg::kPerm}}},
     {Sys::kEnvSetCpus, "env_set_cpus", {{"id", Arg::kEnvId}, {"mask", Arg::kCpuMask}}},
     {Sys::kCodeSync, "code_sync", {{"va", Arg::kVa}, {"len", Arg::kLength}}},
+    {Sys::kNotifySignal, "notify_signal", {{"id", Arg::kEnvId}, {"bits", Arg::kBits}}},
+    {Sys::kNotifyWait, "notify_wait", {{"mask", Arg::kBits}}},
+    {Sys::kIpcRecvNotify, "ipc_recv_notify", {{"dstva", Arg::kVa}, {"mask", Arg::kBits}}},
 };
 
 /// Is kSyscalls one row per call, in number order?
@@ -150,6 +157,10 @@ static_assert(syscall_rows_in_order(), "kSyscalls: one row per Sys value, in num
 
 /// The most entries page_list writes and page_map_batch takes per call (one page of them).
 inline constexpr uint64_t kPageBatchMax = 512;
+
+/// Notification bits: an environment's notification word has bits 0-62 (bit 63 would make a
+/// result negative, an error); a mask or bits with bit 63 set is kErrInval.
+inline constexpr uint64_t kNotifyBits = ~uint64_t{0} >> 1;
 
 /// The longest range code_sync takes per call (bytes).
 inline constexpr uint64_t kCodeSyncMax = kPageBatchMax * 4096;
@@ -188,6 +199,7 @@ enum class EnvStatus : uint64_t {
     kBlockedIpc = 4,
     kBlockedConsole = 5,
     kBlockedDestroy = 6, ///< in env_destroy, until the environment it destroys is gone
+    kBlockedNotify = 7,  ///< in notify_wait, until a bit of its mask is signalled
 };
 
 inline constexpr uint64_t kCgetcNonBlocking = 1;

@@ -185,6 +185,22 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[0] = chance(50) ? gen_va_self() + below(kPageSize) : gen_va_any();
         a[1] = chance(70) ? below(3 * kPageSize) : gen_len();
         break;
+    case Sys::kNotifySignal: // notify_signal: anyone, bits in range or with bit 63
+        a[0] = gen_id(true);
+        a[1] = chance(80) ? next() & kNotifyBits : next();
+        break;
+    case Sys::kNotifyWait: // notify_wait: refused masks only (a valid one could block for good)
+        a[0] = chance(50) ? 0 : (uint64_t{1} << 63) | next();
+        break;
+    case Sys::kIpcRecvNotify: // ipc_recv_notify: an unaligned dstva, or a mask with bit 63
+        if (chance(50)) {
+            a[0] = kArena + 1 + below(kPageSize - 1);
+            a[1] = next();
+        } else {
+            a[0] = gen_va_any();
+            a[1] = (uint64_t{1} << 63) | next();
+        }
+        break;
     case Sys::kCount: // no such call
         n = chance(50) ? static_cast<uint64_t>(Sys::kCount) + below(1000) : next();
         break;

@@ -51,6 +51,9 @@ constexpr Sys kChildCalls[] = {
     Sys::kPageCopy,
     Sys::kEnvSetCpus,
     Sys::kCodeSync,
+    Sys::kNotifySignal,
+    Sys::kNotifyWait,
+    Sys::kIpcRecvNotify,
 };
 constexpr uint64_t kNumChildCalls = sizeof kChildCalls / sizeof kChildCalls[0];
 /// A new call is in the list, or this fails to compile.

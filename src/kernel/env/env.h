@@ -45,6 +45,10 @@ struct Env {
     uint64_t spurious_va = kNoSpuriousVa; ///< last fault retried as spurious (user_trap.cc)
     // IPC: set while blocked in ipc_recv.
     uint64_t ipc_dstva = 0;
+    /// Notifications (kernel/ipc/notify.h): the bits signalled and not yet taken, and, while it
+    /// waits (notify_wait, ipc_recv_notify), the bits that wake it (0: none).
+    uint64_t notify_word = 0;
+    uint64_t notify_mask = 0;
     // Run queue links (runnable environments only).
     Env* next = nullptr;
     Env* prev = nullptr;

@@ -28,6 +28,7 @@ int64_t deliver(Env* cur, Env* target, uint64_t value, uint64_t srcva, uint64_t 
     } else if (srcva < exopi::kUserTop && !user_page_va(srcva)) {
         return exopi::kErrInval;
     }
+    target->notify_mask = 0; // ipc_recv_notify: the message ends the wait
     arch::set_result(target->tf, 0, 0);
     arch::set_result(target->tf, 1, cur->id);
     arch::set_result(target->tf, 2, value);

@@ -65,6 +65,9 @@ int64_t h_page_map_batch(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_ipc_send_recv(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_page_copy(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_env_set_cpus(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_notify_signal(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_notify_wait(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_ipc_recv_notify(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_code_sync(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 
 using exopi::Sys;
@@ -96,6 +99,9 @@ inline constexpr Row kRows[] = {
     {Sys::kPageCopy,            h_page_copy,         Lock::kBig,      Tick::kYes},
     {Sys::kEnvSetCpus,          h_env_set_cpus,      Lock::kBig,      Tick::kYes},
     {Sys::kCodeSync,            h_code_sync,         Lock::kBig,      Tick::kNo},
+    {Sys::kNotifySignal,        h_notify_signal,     Lock::kBig,      Tick::kYes},
+    {Sys::kNotifyWait,          h_notify_wait,       Lock::kBig,      Tick::kNo},
+    {Sys::kIpcRecvNotify,       h_ipc_recv_notify,   Lock::kBig,      Tick::kNo},
 };
 // clang-format on
 

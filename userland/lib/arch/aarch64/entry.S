@@ -44,6 +44,21 @@ __exopi_ipc_recv:
     .cfi_endproc
     .size   __exopi_ipc_recv, . - __exopi_ipc_recv
 
+    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): as __exopi_ipc_recv.
+    .globl  __exopi_ipc_recv_notify
+    .type   __exopi_ipc_recv_notify, %function
+__exopi_ipc_recv_notify:
+    .cfi_startproc
+    mov     x9, x2
+    mov     x8, #27                 // Sys::kIpcRecvNotify
+    svc     #0
+    cbnz    x0, 1f
+    stp     x1, x2, [x9]
+    str     x3, [x9, #16]
+1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_recv_notify, . - __exopi_ipc_recv_notify
+
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
     // received message's extra results are in x1-x3.
     .globl  __exopi_ipc_send_recv

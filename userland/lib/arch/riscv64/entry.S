@@ -44,6 +44,22 @@ __exopi_ipc_recv:
     .cfi_endproc
     .size   __exopi_ipc_recv, . - __exopi_ipc_recv
 
+    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): as __exopi_ipc_recv.
+    .globl  __exopi_ipc_recv_notify
+    .type   __exopi_ipc_recv_notify, %function
+__exopi_ipc_recv_notify:
+    .cfi_startproc
+    mv      t0, a2
+    li      a7, 27                  // Sys::kIpcRecvNotify
+    ecall
+    bnez    a0, 1f
+    sd      a1, 0(t0)
+    sd      a2, 8(t0)
+    sd      a3, 16(t0)
+1:  ret
+    .cfi_endproc
+    .size   __exopi_ipc_recv_notify, . - __exopi_ipc_recv_notify
+
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
     // received message's extra results are in a1-a3.
     .globl  __exopi_ipc_send_recv

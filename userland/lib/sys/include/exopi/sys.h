@@ -19,6 +19,7 @@ struct IpcResult {
 extern "C" int64_t __exopi_syscall(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                                    uint64_t a5, uint64_t nr);
 extern "C" int64_t __exopi_ipc_recv(uint64_t dstva, IpcResult* out);
+extern "C" int64_t __exopi_ipc_recv_notify(uint64_t dstva, uint64_t mask, IpcResult* out);
 extern "C" int64_t __exopi_ipc_send_recv(uint64_t to, uint64_t value, uint64_t srcva, uint64_t perm,
                                          uint64_t dstva, IpcResult* out);
 namespace exopi {
@@ -151,6 +152,26 @@ inline Result<IpcResult> ipc_send_recv(uint32_t to, uint64_t value, uint64_t src
                                        uint64_t dstva) {
     IpcResult r{};
     int64_t e = __exopi_ipc_send_recv(to, value, srcva, perm, dstva, &r);
+    if (e < 0) {
+        return exo::Err{static_cast<Error>(e)};
+    }
+    return r;
+}
+/// Sets `bits` (bits 0-62) in environment `id`'s notification word (0: the caller's); if it
+/// waits for one of them (notify_wait, ipc_recv_notify), it wakes with them. Never blocks.
+inline Result<Ok> notify_signal(uint32_t id, uint64_t bits) {
+    return status(call(Sys::kNotifySignal, id, bits));
+}
+/// Takes the caller's notification bits in `mask` that are set, or blocks until one is
+/// signalled: the bits taken (cleared from the word).
+inline Result<uint64_t> notify_wait(uint64_t mask) {
+    return value<uint64_t>(call(Sys::kNotifyWait, mask));
+}
+/// ipc_recv(dstva), or a notification of a bit in `mask`, whichever comes first: a message as
+/// ipc_recv gives it, or `from` 0 (no environment has id 0) with the bits taken as `value`.
+inline Result<IpcResult> ipc_recv_notify(uint64_t dstva, uint64_t mask) {
+    IpcResult r{};
+    int64_t e = __exopi_ipc_recv_notify(dstva, mask, &r);
     if (e < 0) {
         return exo::Err{static_cast<Error>(e)};
     }

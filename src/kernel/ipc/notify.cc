@@ -1,0 +1,67 @@
+#include "kernel/ipc/notify.h"
+
+#include "kernel/ipc/ipc.h"
+#include "kernel/vm/user_map.h"
+
+namespace kernel {
+namespace {
+
+/// Takes the pending bits of `e`'s mask: clears them from its word and ends its wait.
+uint64_t take(Env* e, uint64_t mask) {
+    uint64_t got = e->notify_word & mask;
+    e->notify_word &= ~got;
+    return got;
+}
+
+} // namespace
+
+int64_t notify_signal(Env* target, uint64_t bits) {
+    if ((bits & ~exopi::kNotifyBits) != 0) {
+        return exopi::kErrInval;
+    }
+    target->notify_word |= bits;
+    uint64_t mask = target->notify_mask;
+    if ((target->notify_word & mask) == 0) {
+        return 0; // not waiting for these: they wait in the word
+    }
+    uint64_t got = take(target, mask);
+    target->notify_mask = 0;
+    if (target->status == EnvStatus::kBlockedNotify) {
+        arch::set_result(target->tf, 0, got);
+    } else { // blocked in ipc_recv_notify: a message from nobody, the bits as its value
+        arch::set_result(target->tf, 0, 0);
+        arch::set_result(target->tf, 1, 0);
+        arch::set_result(target->tf, 2, got);
+        arch::set_result(target->tf, 3, 0);
+    }
+    env_set_status(target, EnvStatus::kRunnable);
+    return 0;
+}
+
+int64_t notify_wait(Env* cur, uint64_t mask) {
+    if (mask == 0 || (mask & ~exopi::kNotifyBits) != 0) {
+        return exopi::kErrInval;
+    }
+    if ((cur->notify_word & mask) != 0) {
+        return static_cast<int64_t>(take(cur, mask));
+    }
+    cur->notify_mask = mask;
+    env_set_status(cur, EnvStatus::kBlockedNotify);
+    schedule(); // notify_signal sets the result
+}
+
+int64_t ipc_recv_notify(Env* cur, uint64_t dstva, uint64_t mask) {
+    if ((mask & ~exopi::kNotifyBits) != 0 || (dstva < exopi::kUserTop && !user_page_va(dstva))) {
+        return exopi::kErrInval;
+    }
+    if ((cur->notify_word & mask) != 0) {
+        arch::set_result(cur->tf, 1, 0);
+        arch::set_result(cur->tf, 2, take(cur, mask));
+        arch::set_result(cur->tf, 3, 0);
+        return 0;
+    }
+    cur->notify_mask = mask;
+    return ipc_recv(cur, dstva); // a message (ipc_deliver clears the mask) or a signal ends it
+}
+
+} // namespace kernel

@@ -1,0 +1,122 @@
+// Notifications (docs/syscalls.md "Notifications"): the errors; bits taken at once when set and
+// kept when not asked for; a child blocked in notify_wait woken from another CPU by exactly the
+// bits of its mask; a server in ipc_recv_notify ending with a message or a signal, whichever
+// comes; a waiter destroyed while it waits. Four CPUs; the kernel's accounting at the end
+// checks that every page came back.
+#include "exopi/expect.h"
+#include "exopi/user.h"
+
+namespace {
+
+using namespace exopi;
+
+Expect expect("notify");
+
+/// Gives a child time to get where it blocks (its status is not visible to its parent): a few
+/// hundred yields. The test holds either way: a signal before the wait is kept in the word.
+void let_run() {
+    for (int i = 0; i < 200; ++i) {
+        sys::yield();
+    }
+}
+
+void errors() {
+    expect("notify_wait(0)", code(sys::notify_wait(0)), kErrInval);
+    expect("notify_wait(bit 63)", code(sys::notify_wait(uint64_t{1} << 63)), kErrInval);
+    expect("notify_signal(bit 63)", code(sys::notify_signal(0, uint64_t{1} << 63)), kErrInval);
+    expect("notify_signal(no such env)", code(sys::notify_signal(0x7fff, 1)), kErrBadEnv);
+    expect("ipc_recv_notify(unaligned)", code(sys::ipc_recv_notify(0x40000001, 1)), kErrInval);
+    expect("ipc_recv_notify(bit 63)", code(sys::ipc_recv_notify(kNoPage, uint64_t{1} << 63)),
+           kErrInval);
+}
+
+void own_word() {
+    expect("signal self", code(sys::notify_signal(0, 0b1011)), 0);
+    expect("signal self by id", code(sys::notify_signal(thisenv(), 0b0100)), 0);
+    // Only the asked-for bits are taken; the others stay for a later wait.
+    auto a = sys::notify_wait(0b0011);
+    expect("wait 0b0011", a ? static_cast<int64_t>(a.value()) : code(a), 0b0011);
+    auto b = sys::notify_wait(0b1100);
+    expect("wait 0b1100", b ? static_cast<int64_t>(b.value()) : code(b), 0b1100);
+    // Already set: ipc_recv_notify returns at once, as a notification (sender 0).
+    expect("signal self again", code(sys::notify_signal(0, 0b1000)), 0);
+    auto c = sys::ipc_recv_notify(kNoPage, 0b1001);
+    expect("ipc_recv_notify, bit set: from", c ? static_cast<int64_t>(c.value().from) : code(c), 0);
+    expect("ipc_recv_notify, bit set: bits", c ? static_cast<int64_t>(c.value().value) : code(c),
+           0b1000);
+}
+
+/// A child on another CPU blocks for bit 2; bit 1 must not wake it, bit 2 must, and bit 1 is
+/// then still there for it.
+void cross_cpu() {
+    uint64_t cpus = sys::sys_info().value().cpus_online;
+    uint32_t parent = thisenv();
+    auto forked = fork();
+    EXOPI_ASSERT(forked.ok());
+    if (forked.value() == 0) {
+        if (cpus > 1) {
+            EXOPI_ASSERT(run_on_cpu(1).ok());
+        }
+        auto got = sys::notify_wait(0b100);
+        auto rest = sys::notify_wait(0b010); // set while it slept: taken at once
+        bool ok = got && got.value() == 0b100 && rest && rest.value() == 0b010;
+        EXOPI_ASSERT(ipc_send(parent, ok ? 1 : 0).ok());
+        exit();
+    }
+    uint32_t child = forked.value();
+    let_run();
+    expect("signal bit 1", code(sys::notify_signal(child, 0b010)), 0);
+    let_run();
+    expect("signal bit 2", code(sys::notify_signal(child, 0b100)), 0);
+    auto verdict = sys::ipc_recv(kNoPage);
+    expect("child's verdict", verdict && verdict.value().from == child ? verdict.value().value : 0,
+           1);
+    wait(child);
+}
+
+/// A server in ipc_recv_notify: one round ended by a client's message, one by a signal.
+void server_loop() {
+    uint32_t me = thisenv();
+    auto forked = fork();
+    EXOPI_ASSERT(forked.ok());
+    if (forked.value() == 0) {
+        (void)ipc_send(me, 41); // a message first
+        let_run();
+        (void)sys::notify_signal(me, uint64_t{1} << 62); // then the top bit
+        exit();
+    }
+    uint32_t client = forked.value();
+    auto m = sys::ipc_recv_notify(kNoPage, uint64_t{1} << 62);
+    expect("message: from", m ? m.value().from : 0, client);
+    expect("message: value", m ? static_cast<int64_t>(m.value().value) : code(m), 41);
+    auto n = sys::ipc_recv_notify(kNoPage, uint64_t{1} << 62);
+    expect("signal: from", m && n ? n.value().from : 1, 0);
+    expect("signal: bits", n ? static_cast<int64_t>(n.value().value) : code(n),
+           static_cast<int64_t>(uint64_t{1} << 62));
+    wait(client);
+}
+
+/// A child blocked in notify_wait is destroyed: nothing else holds it.
+void destroy_waiter() {
+    auto forked = fork();
+    EXOPI_ASSERT(forked.ok());
+    if (forked.value() == 0) {
+        (void)sys::notify_wait(1);
+        exopi::panic("a destroyed waiter woke");
+    }
+    let_run();
+    expect("destroy a waiter", code(sys::env_destroy(forked.value())), 0);
+    expect("signal it after", code(sys::notify_signal(forked.value(), 1)), kErrBadEnv);
+}
+
+} // namespace
+
+int main() {
+    errors();
+    own_word();
+    cross_cpu();
+    server_loop();
+    destroy_waiter();
+    printf("notify: %d failures\n", expect.failures());
+    return 0;
+}
