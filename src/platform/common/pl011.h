@@ -75,9 +75,19 @@ constexpr uint32_t divisor64(uint32_t clock_hz, uint32_t baud) {
 }
 static_assert(divisor64(48'000'000, 115200) == 26 * 64 + 3);
 
+/// Waits until everything written has left the transmitter.
+template <Io T> void drain(const T& io, uintptr_t base) {
+    while (fr::TXFE::get(io.read(base + kFr)) == 0 || fr::BUSY::get(io.read(base + kFr)) != 0) {
+    }
+}
+
 /// Disables the UART, waits for it to go idle, and programs `baud` 8N1 from a reference clock
 /// of `clock_hz`, with FIFOs, every interrupt masked and cleared; then enables it.
 template <Io T> void configure(const T& io, uintptr_t base, uint32_t clock_hz, uint32_t baud) {
+    // What the firmware wrote goes out first: BUSY stays set while the transmit FIFO holds
+    // characters, even with the UART disabled ([pl011] UARTCR), so disabling first could wait
+    // for good.
+    drain(io, base);
     io.write(base + kCr, 0); // disable while reprogramming
     while (fr::BUSY::get(io.read(base + kFr)) != 0) {
     }
@@ -104,12 +114,6 @@ template <Io T> bool try_putc(const T& io, uintptr_t base, char c) {
     }
     io.write(base + kDr, static_cast<uint8_t>(c));
     return true;
-}
-
-/// Waits until everything written has left the transmitter.
-template <Io T> void drain(const T& io, uintptr_t base) {
-    while (fr::TXFE::get(io.read(base + kFr)) == 0 || fr::BUSY::get(io.read(base + kFr)) != 0) {
-    }
 }
 
 /// A received character with its error flags (UARTDR bits 11:8), or -1 if the FIFO is empty.

@@ -43,11 +43,16 @@ const char* name() { return "QEMU virt (aarch64)"; }
 
 void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmware) {
     g_firmware = firmware;
-    g_dev = virt::read_devices(info.firmware_data);
+    virt::read_devices(info.firmware_data, &g_dev);
     // 115200 8N1 from the tree's reference clock (QEMU's model ignores the divisors; a UART
     // whose clock the tree does not give keeps the firmware's settings).
     if (g_dev.uart_clock != 0) {
         pl011::configure(kIo, g_dev.uart, g_dev.uart_clock, 115200);
+    }
+    // Entered at EL2, the kernel dropped to EL1 itself: EL2 is its own, with no handler for an
+    // HVC. Only a firmware below (SMC) can answer PSCI then.
+    if (arch::aarch64_entry_el == 2 && !g_dev.psci_smc) {
+        kernel::panic("psci: the device tree says hvc, but the kernel was entered at EL2");
     }
     virt::psci::set_conduit(g_dev.psci_smc);
     g_ranges[0] = {g_dev.uart, 0x1000, "pl011"};
@@ -74,7 +79,8 @@ void irq_init() {
 
 void cpu_irq_init() {
     if (!virt::gic::init_cpu(g_dev.gicr, g_dev.gicr_size)) {
-        kernel::panic("gic: no redistributor for this CPU (MPIDR %#lx)",
+        kernel::panic("gic: no redistributor for this CPU (MPIDR %#lx), or its system registers "
+                      "are not open to EL1",
                       ARCH_SYSREG_READ(mpidr_el1));
     }
     virt::gic::enable_private(kIpiSgi);

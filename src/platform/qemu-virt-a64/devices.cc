@@ -28,20 +28,53 @@ bool intid_at(const exo::FdtProp& interrupts, uint32_t index, uint32_t* out) {
     return false;
 }
 
+/// Is the node usable: no "status", or "okay" ([dt-spec] 2.3.4)?
+bool okay(const exo::Fdt& fdt, exo::FdtNode n) {
+    auto st = fdt.prop(n, "status");
+    if (!st) {
+        return true;
+    }
+    auto v = st.value().string();
+    return v && (v.value() == exo::Str("okay") || v.value() == exo::Str("ok"));
+}
+
+/// The console: the PL011 /chosen/stdout-path names ("/pl011@9000000" or "...:115200"), or
+/// else the first usable PL011 in the tree (a secure-only one comes first with secure=on).
+exo::Result<exo::FdtNode, exo::FdtError> console_uart(const exo::Fdt& fdt) {
+    if (auto chosen = fdt.find("/chosen")) {
+        if (auto sp = fdt.prop(chosen.value(), "stdout-path")) {
+            if (auto path = sp.value().string()) {
+                exo::Str p = path.value();
+                size_t n = 0;
+                while (n < p.size && p[n] != ':') {
+                    ++n;
+                }
+                auto node = fdt.find(p.substr(0, n));
+                if (node && fdt.is_compatible(node.value(), "arm,pl011") &&
+                    okay(fdt, node.value())) {
+                    return node;
+                }
+            }
+        }
+    }
+    return fdt.find_first(
+        [&](exo::FdtNode n) { return fdt.is_compatible(n, "arm,pl011") && okay(fdt, n); });
+}
+
 /// Before the console works, a missing device can only stop the CPU.
 [[noreturn]] void stop() { arch::halt_cpu(); }
 
 } // namespace
 
-Devices read_devices(uint64_t dtb) {
+void read_devices(uint64_t dtb, Devices* out) {
     auto parsed =
         exo::Fdt::parse(kernel::phys_ptr<void>(exo::PhysAddr(dtb)), kernel::kMaxFirmwareBlob);
     if (!parsed) {
         stop(); // no device tree: no console to say so on
     }
     const exo::Fdt& fdt = parsed.value();
-    Devices d;
-    auto uart = fdt.find_compatible("arm,pl011");
+    Devices& d = *out;
+    auto uart = console_uart(fdt);
     if (!uart) {
         stop();
     }
@@ -49,7 +82,7 @@ Devices read_devices(uint64_t dtb) {
     if (!uart_reg) {
         stop();
     }
-    d.uart = uart_reg.value().address;
+    d.uart = uart_reg.value().address; // the console works from here on
     // The reference clock, through the "clocks" phandle (QEMU ignores it; hardware does not).
     uint32_t phandle = 0;
     if (auto clocks = fdt.prop(uart.value(), "clocks");
@@ -104,7 +137,6 @@ Devices read_devices(uint64_t dtb) {
         kernel::panic("device tree: PSCI's method is neither \"smc\" nor \"hvc\"");
     }
     d.psci_smc = smc;
-    return d;
 }
 
 } // namespace platform::virt

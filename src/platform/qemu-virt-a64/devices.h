@@ -22,8 +22,9 @@ struct Devices {
     bool psci_smc = false;    ///< PSCI's conduit: SMC (true) or HVC
 };
 
-/// Reads them from the device tree at physical address `dtb` (through the direct map). Panics
-/// if one is missing: the kernel cannot run without its console, interrupts and timer.
-Devices read_devices(uint64_t dtb);
+/// Reads them from the device tree at physical address `dtb` (through the direct map) into
+/// `*out`, the console's UART first, so that a panic about the rest can be printed. Panics if
+/// one is missing: the kernel cannot run without its console, interrupts and timer.
+void read_devices(uint64_t dtb, Devices* out);
 
 } // namespace platform::virt

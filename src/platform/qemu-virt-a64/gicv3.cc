@@ -18,11 +18,14 @@ constexpr uint64_t kGicdIgroupr = 0x0080;    // + 4n, one bit per INTID
 constexpr uint64_t kGicdIcenabler = 0x0180;  // + 4n
 constexpr uint64_t kGicdIsenabler = 0x0100;  // + 4n
 constexpr uint64_t kGicdIcpendr = 0x0280;    // + 4n
+constexpr uint64_t kGicdIcactiver = 0x0380;  // + 4n
 constexpr uint64_t kGicdIpriorityr = 0x0400; // + INTID, one byte each
 constexpr uint64_t kGicdIcfgr = 0x0c00;      // + 4n, two bits per INTID
 constexpr uint64_t kGicdIrouter = 0x6000;    // + 8 * INTID, 64-bit, SPIs only
-// [gicv3] 12.11: each redistributor is two 64 KiB frames, RD_base then SGI_base.
+// [gicv3] 12.11: each redistributor is two 64 KiB frames, RD_base then SGI_base — four with
+// virtual LPIs (GICR_TYPER.VLPIS, GICv4): VLPI_base and a reserved frame follow.
 constexpr uint64_t kRdStride = 0x20000;
+constexpr uint64_t kRdStrideVlpi = 0x40000;
 constexpr uint64_t kSgiBase = 0x10000;
 constexpr uint64_t kGicrCtlr = 0x0000;
 constexpr uint64_t kGicrTyper = 0x0008; // 64-bit
@@ -30,14 +33,16 @@ constexpr uint64_t kGicrWaker = 0x0014;
 constexpr uint64_t kGicrIgroupr0 = kSgiBase + 0x0080;
 constexpr uint64_t kGicrIsenabler0 = kSgiBase + 0x0100;
 constexpr uint64_t kGicrIcenabler0 = kSgiBase + 0x0180;
+constexpr uint64_t kGicrIspendr0 = kSgiBase + 0x0200;
 constexpr uint64_t kGicrIcpendr0 = kSgiBase + 0x0280;
+constexpr uint64_t kGicrIcactiver0 = kSgiBase + 0x0380;
+constexpr uint64_t kGicrIcfgr1 = kSgiBase + 0x0c04; // PPIs' trigger: 2 bits each
 constexpr uint64_t kGicrIpriorityr = kSgiBase + 0x0400;
 
 /// [gicv3] GICD_CTLR, as seen without security states or by non-secure accesses.
 namespace gicd_ctlr {
 struct R : exo::Register<R, uint32_t> {};
-using EnableGrp1 = R::Bit<0>;  ///< DS = 1: Group 1 (with two security states: EnableGrp1NS)
-using EnableGrp1A = R::Bit<1>; ///< non-secure view: Group 1 non-secure
+using EnableGrp1A = R::Bit<1>; ///< Group 1 (DS = 1: EnableGrp1; non-secure view: EnableGrp1A)
 using ARE = R::Bit<4>;         ///< affinity routing
 using RWP = R::Bit<31>;        ///< a register write is still taking effect
 } // namespace gicd_ctlr
@@ -50,6 +55,7 @@ using ChildrenAsleep = R::Bit<2>;
 /// [gicv3] GICR_TYPER
 namespace gicr_typer {
 struct R : exo::Register<R> {};
+using VLPIS = R::Bit<1>;           ///< virtual LPIs: four frames, not two
 using Last = R::Bit<4>;            ///< the last redistributor of the range
 using Affinity = R::Field<63, 32>; ///< Aff3.Aff2.Aff1.Aff0 of its CPU
 } // namespace gicr_typer
@@ -90,32 +96,35 @@ void wait_distributor() {
 
 void init_distributor(uint64_t gicd) {
     g_gicd = gicd;
-    mmio_write<uint32_t>(gicd + kGicdCtlr, 0); // off while it is set up
+    // Groups off while it is set up; affinity routing stays as it is (clearing ARE once set is
+    // not allowed to take effect, [gicv3] GICD_CTLR).
+    mmio_write<uint32_t>(gicd + kGicdCtlr, gicd_ctlr::ARE::make(1).raw);
     wait_distributor();
     uint32_t lines = 32 * ((mmio_read<uint32_t>(gicd + kGicdTyper) & 0x1f) + 1);
     for (uint32_t n = kFirstSpi / 32; n < lines / 32; ++n) {
         mmio_write<uint32_t>(gicd + kGicdIcenabler + 4 * n, ~0U);
         mmio_write<uint32_t>(gicd + kGicdIcpendr + 4 * n, ~0U);
+        mmio_write<uint32_t>(gicd + kGicdIcactiver + 4 * n, ~0U); // none left active by firmware
         // Group 1: out of reset everything is Group 0, which this GIC signals as FIQ.
         mmio_write<uint32_t>(gicd + kGicdIgroupr + 4 * n, ~0U);
         mmio_write<uint32_t>(gicd + kGicdIcfgr + 8 * n, 0); // level-sensitive
         mmio_write<uint32_t>(gicd + kGicdIcfgr + 8 * n + 4, 0);
     }
-    for (uint32_t i = kFirstSpi; i < lines; ++i) {
+    for (uint32_t i = kFirstSpi; i < lines && i < 1020; ++i) { // 1020-1023 are special
         mmio_write<uint8_t>(gicd + kGicdIpriorityr + i, kPriority);
     }
     wait_distributor();
-    mmio_write<uint32_t>(
-        gicd + kGicdCtlr,
-        (gicd_ctlr::ARE::make(1) | gicd_ctlr::EnableGrp1A::make(1) | gicd_ctlr::EnableGrp1::make(1))
-            .raw);
+    // Bit 1 is Group 1's enable in both views: EnableGrp1 without security states (DS = 1, as
+    // on QEMU virt), EnableGrp1A in the non-secure view of a GIC with two. Group 0 stays off.
+    mmio_write<uint32_t>(gicd + kGicdCtlr,
+                         (gicd_ctlr::ARE::make(1) | gicd_ctlr::EnableGrp1A::make(1)).raw);
     wait_distributor();
 }
 
 bool init_cpu(uint64_t gicr, uint64_t size) {
     uint64_t aff = my_affinity();
     uint64_t rd = 0;
-    for (uint64_t at = gicr; at + kRdStride <= gicr + size; at += kRdStride) {
+    for (uint64_t at = gicr; at + kRdStride <= gicr + size;) {
         uint64_t typer = mmio_read<uint64_t>(at + kGicrTyper);
         if (gicr_typer::Affinity::get(typer) == aff) {
             rd = at;
@@ -124,6 +133,7 @@ bool init_cpu(uint64_t gicr, uint64_t size) {
         if (gicr_typer::Last::get(typer) != 0) {
             break;
         }
+        at += gicr_typer::VLPIS::get(typer) != 0 ? kRdStrideVlpi : kRdStride;
     }
     if (rd == 0) {
         return false;
@@ -136,7 +146,9 @@ bool init_cpu(uint64_t gicr, uint64_t size) {
     }
     mmio_write<uint32_t>(rd + kGicrIcenabler0, ~0U);
     mmio_write<uint32_t>(rd + kGicrIcpendr0, ~0U);
+    mmio_write<uint32_t>(rd + kGicrIcactiver0, ~0U);
     mmio_write<uint32_t>(rd + kGicrIgroupr0, ~0U);
+    mmio_write<uint32_t>(rd + kGicrIcfgr1, 0); // PPIs level-sensitive (the timer's is)
     for (uint32_t i = 0; i < kFirstSpi; ++i) {
         mmio_write<uint8_t>(rd + kGicrIpriorityr + i, kPriority);
     }
@@ -147,6 +159,9 @@ bool init_cpu(uint64_t gicr, uint64_t size) {
     // (ICC_CTLR_EL1.EOImode = 0), Group 1 on.
     ARCH_SYSREG_WRITE(s3_0_c12_c12_5, ARCH_SYSREG_READ(s3_0_c12_c12_5) | 1); // ICC_SRE_EL1
     asm volatile("isb");
+    if ((ARCH_SYSREG_READ(s3_0_c12_c12_5) & 1) == 0) {
+        return false; // a higher level kept the system registers from EL1 (ICC_SRE_EL2/EL3)
+    }
     ARCH_SYSREG_WRITE(s3_0_c4_c6_0, 0xff); // ICC_PMR_EL1
     ARCH_SYSREG_WRITE(s3_0_c12_c12_3, 0);  // ICC_BPR1_EL1
     ARCH_SYSREG_WRITE(s3_0_c12_c12_4, ARCH_SYSREG_READ(s3_0_c12_c12_4) & ~uint64_t{2}); // CTLR
@@ -186,6 +201,13 @@ void send_sgi(uint32_t intid, uint64_t aff) {
     asm volatile("isb");
 }
 
-void clear_pending(uint32_t intid) { mmio_write<uint32_t>(my_rd() + kGicrIcpendr0, 1U << intid); }
+void clear_pending(uint32_t intid) {
+    uint64_t rd = my_rd();
+    mmio_write<uint32_t>(rd + kGicrIcpendr0, 1U << intid);
+    // The write is posted: read the redistributor back, so that it has taken effect before the
+    // caller looks at what the IPI announced — else it could land after a new SGI and clear that
+    // one (Device-nGnRE accesses to one peripheral stay in order).
+    (void)mmio_read<uint32_t>(rd + kGicrIspendr0);
+}
 
 } // namespace platform::virt::gic

@@ -20,7 +20,8 @@ inline constexpr uint32_t kSpurious = 1023;
 void init_distributor(uint64_t gicd);
 /// This CPU's side, on every CPU once: finds its redistributor among the frames at
 /// [gicr, gicr + size) by affinity, wakes it, puts its SGIs and PPIs in Group 1, and turns its
-/// system-register CPU interface on. False if no redistributor has this CPU's affinity.
+/// system-register CPU interface on. False if no redistributor has this CPU's affinity, or if
+/// the system-register interface stays off (a higher exception level did not allow it).
 bool init_cpu(uint64_t gicr, uint64_t size);
 /// Enables SPI `intid`, level-sensitive, routed to the CPU with affinity `aff` (MPIDR's
 /// Aff3.Aff2.Aff1.Aff0 fields).

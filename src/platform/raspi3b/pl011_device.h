@@ -61,12 +61,20 @@ inline void wait_gpio_setup() {
 }
 } // namespace detail
 
+template <Io T> void putc(const T& io, char c) { platform::pl011::putc(io, kUart0, c); }
+template <Io T> bool try_putc(const T& io, char c) {
+    return platform::pl011::try_putc(io, kUart0, c);
+}
+template <Io T> void drain(const T& io) { platform::pl011::drain(io, kUart0); }
+template <Io T> int getc_with_errors(const T& io) {
+    return platform::pl011::getc_with_errors(io, kUart0);
+}
+
 /// Routes GPIO 14/15 to the PL011 (ALT0, no pulls) and programs `baud` 8N1 with FIFOs, every
 /// interrupt masked and cleared.
 template <Io T> void setup(const T& io, uint32_t baud) {
+    drain(io);                 // the firmware's output first (configure says why)
     io.write(kUart0 + kCr, 0); // disable while the pins change
-    while (fr::BUSY::get(io.read(kUart0 + kFr)) != 0) {
-    }
     auto sel = gpfsel1::R::of(io.read(kGpio + kGpfsel1));
     sel = gpfsel1::Fsel15::set(gpfsel1::Fsel14::set(sel, kAlt0), kAlt0); // TXD0 / RXD0
     io.write(kGpio + kGpfsel1, sel.raw);
@@ -76,15 +84,6 @@ template <Io T> void setup(const T& io, uint32_t baud) {
     detail::wait_gpio_setup();
     io.write(kGpio + kGppudclk0, 0);
     configure(io, kUart0, kClockHz, baud);
-}
-
-template <Io T> void putc(const T& io, char c) { platform::pl011::putc(io, kUart0, c); }
-template <Io T> bool try_putc(const T& io, char c) {
-    return platform::pl011::try_putc(io, kUart0, c);
-}
-template <Io T> void drain(const T& io) { platform::pl011::drain(io, kUart0); }
-template <Io T> int getc_with_errors(const T& io) {
-    return platform::pl011::getc_with_errors(io, kUart0);
 }
 
 } // namespace platform::rpi::pl011
