@@ -1,8 +1,8 @@
 // Notifications (docs/syscalls.md "Notifications"): the errors; bits taken at once when set and
-// kept when not asked for; a child blocked in notify_wait woken from another CPU by exactly the
-// bits of its mask; a server in ipc_recv_notify ending with a message or a signal, whichever
-// comes; a waiter destroyed while it waits. Four CPUs; the kernel's accounting at the end
-// checks that every page came back.
+// kept when not asked for; a child blocked in notify_wait on CPU 1 woken from CPU 0 by exactly
+// the bits of its mask; a server in ipc_recv_notify ending with a message or a signal from
+// another CPU, whichever comes; a waiter destroyed while it waits. The kernel's accounting at
+// the end checks that every page came back.
 #include "exopi/expect.h"
 #include "exopi/user.h"
 
@@ -12,11 +12,19 @@ using namespace exopi;
 
 Expect expect("notify");
 
-/// Gives a child time to get where it blocks (its status is not visible to its parent): a few
-/// hundred yields. The test holds either way: a signal before the wait is kept in the word.
+/// Gives another CPU time to get where it blocks (a child's status is not visible to its
+/// parent): 2 ms of the clock, which under QEMU's icount is instructions run by every CPU in
+/// turn. Correct either way: a signal before the wait is kept in the word.
 void let_run() {
-    for (int i = 0; i < 200; ++i) {
-        sys::yield();
+    uint64_t until = sys::time_ns() + 2'000'000;
+    while (sys::time_ns() < until) {
+    }
+}
+
+/// Pins the caller to CPU `cpu` if there is one (one CPU: everything still holds).
+void pin(uint64_t cpu) {
+    if (cpu < sys::sys_info().value().cpus_online) {
+        EXOPI_ASSERT(run_on_cpu(cpu).ok());
     }
 }
 
@@ -46,17 +54,15 @@ void own_word() {
            0b1000);
 }
 
-/// A child on another CPU blocks for bit 2; bit 1 must not wake it, bit 2 must, and bit 1 is
-/// then still there for it.
+/// A child on CPU 1 blocks for bit 2 while its parent runs on CPU 0: bit 1 must not wake it,
+/// bit 2 must (from the other CPU), and bit 1 is then still there for it.
 void cross_cpu() {
-    uint64_t cpus = sys::sys_info().value().cpus_online;
     uint32_t parent = thisenv();
     auto forked = fork();
     EXOPI_ASSERT(forked.ok());
     if (forked.value() == 0) {
-        if (cpus > 1) {
-            EXOPI_ASSERT(run_on_cpu(1).ok());
-        }
+        pin(1);
+        EXOPI_ASSERT(ipc_send(parent, 7).ok()); // about to wait
         auto got = sys::notify_wait(0b100);
         auto rest = sys::notify_wait(0b010); // set while it slept: taken at once
         bool ok = got && got.value() == 0b100 && rest && rest.value() == 0b010;
@@ -64,9 +70,11 @@ void cross_cpu() {
         exit();
     }
     uint32_t child = forked.value();
+    auto ready = sys::ipc_recv(kNoPage);
+    expect("child ready", ready && ready.value().from == child ? ready.value().value : 0, 7);
     let_run();
     expect("signal bit 1", code(sys::notify_signal(child, 0b010)), 0);
-    let_run();
+    let_run(); // time to wake, were it wrongly woken
     expect("signal bit 2", code(sys::notify_signal(child, 0b100)), 0);
     auto verdict = sys::ipc_recv(kNoPage);
     expect("child's verdict", verdict && verdict.value().from == child ? verdict.value().value : 0,
@@ -96,11 +104,12 @@ void server_loop() {
     wait(client);
 }
 
-/// A child blocked in notify_wait is destroyed: nothing else holds it.
+/// A child blocked in notify_wait on another CPU is destroyed: nothing else holds it.
 void destroy_waiter() {
     auto forked = fork();
     EXOPI_ASSERT(forked.ok());
     if (forked.value() == 0) {
+        pin(2);
         (void)sys::notify_wait(1);
         exopi::panic("a destroyed waiter woke");
     }
@@ -112,6 +121,7 @@ void destroy_waiter() {
 } // namespace
 
 int main() {
+    pin(0);
     errors();
     own_word();
     cross_cpu();

@@ -81,7 +81,7 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
     case Sys::kEnvDestroy: a[0] = gen_id(false); break; // env_destroy
     case Sys::kEnvSetStatus:
         a[0] = gen_id(false);
-        a[1] = below(8);
+        a[1] = below(static_cast<uint64_t>(EnvStatus::kBlockedNotify) + 2); // and one past the last
         break;
     case Sys::kEnvCreate: { // env_create: the echo server, prefixes of its name, or bad pointers —
                             // never the

@@ -151,6 +151,19 @@ extern "C" [[noreturn]] [[gnu::noinline]] void sysfuzz_runner_main(uint64_t beha
                 a[1] = 0xffffffc000000000;
             }
             break;
+        case Sys::kNotifyWait: // blocked until signalled or destroyed, now and then; else a bit
+            // it signalled itself first (taken at once), or a refused mask
+            if ((r >> 40) % 64 != 0) {
+                a[0] = (r >> 8) % 3 == 0 ? uint64_t{1} << 63 : uint64_t{1} << ((r >> 16) % 63);
+                (void)sys::notify_signal(0, a[0] & kNotifyBits);
+            }
+            break;
+        case Sys::kIpcRecvNotify: // the same, with an IPC receive address
+            if ((r >> 40) % 64 != 0) {
+                a[1] = (r >> 8) % 3 == 0 ? uint64_t{1} << 63 : uint64_t{1} << ((r >> 16) % 63);
+                (void)sys::notify_signal(0, a[1] & kNotifyBits);
+            }
+            break;
         case Sys::kIpcRecv:
         case Sys::kIpcSendRecv: // blocked until destroyed, now and then
             a[0] |= (r >> 40) % 64 == 0 ? 0 : 1;

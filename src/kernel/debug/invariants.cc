@@ -85,6 +85,17 @@ void check_scheduler(const char* where) REQUIRES(g_big_lock) {
                 violated(where, "running_on names a CPU that does not run it", &e, c->index, 0);
             }
         }
+        // Notifications: 63 bits; a mask only while blocked for one (notify_wait, or
+        // ipc_recv_notify), and never over bits already set — that would be a lost wakeup.
+        bool waits = e.status == exopi::EnvStatus::kBlockedNotify ||
+                     e.status == exopi::EnvStatus::kBlockedIpc;
+        if (((e.notify_word | e.notify_mask) & ~exopi::kNotifyBits) != 0 ||
+            (e.notify_mask != 0 && !waits) ||
+            (e.status == exopi::EnvStatus::kBlockedNotify && e.notify_mask == 0) ||
+            (e.notify_word & e.notify_mask) != 0) {
+            violated(where, "notification word or mask inconsistent with the status", &e,
+                     e.notify_word, e.notify_mask);
+        }
         // Family: the parent id and the parent link agree, and the parent lists it.
         const Env* p = e.parent_env;
         if ((p == nullptr) != (e.parent == 0) || (p != nullptr && p->id != e.parent)) {

@@ -43,7 +43,8 @@ struct Env {
     uint64_t upcall = 0;     ///< page-fault upcall entry, 0 if none
     uint64_t xstack_top = 0; ///< top of the exception stack
     uint64_t spurious_va = kNoSpuriousVa; ///< last fault retried as spurious (user_trap.cc)
-    // IPC: set while blocked in ipc_recv.
+    // IPC: where a page lands, set by ipc_recv (and kept, unused, after a notification ends
+    // an ipc_recv_notify: only a blocked receiver is delivered to).
     uint64_t ipc_dstva = 0;
     /// Notifications (kernel/ipc/notify.h): the bits signalled and not yet taken, and, while it
     /// waits (notify_wait, ipc_recv_notify), the bits that wake it (0: none).

@@ -1,12 +1,13 @@
 #include "kernel/ipc/notify.h"
 
+#include "kernel/core/panic.h"
 #include "kernel/ipc/ipc.h"
 #include "kernel/vm/user_map.h"
 
 namespace kernel {
 namespace {
 
-/// Takes the pending bits of `e`'s mask: clears them from its word and ends its wait.
+/// Takes the pending bits of `mask`: clears them from `e`'s word (the caller ends the wait).
 uint64_t take(Env* e, uint64_t mask) {
     uint64_t got = e->notify_word & mask;
     e->notify_word &= ~got;
@@ -29,6 +30,7 @@ int64_t notify_signal(Env* target, uint64_t bits) {
     if (target->status == EnvStatus::kBlockedNotify) {
         arch::set_result(target->tf, 0, got);
     } else { // blocked in ipc_recv_notify: a message from nobody, the bits as its value
+        KASSERT(target->status == EnvStatus::kBlockedIpc);
         arch::set_result(target->tf, 0, 0);
         arch::set_result(target->tf, 1, 0);
         arch::set_result(target->tf, 2, got);

@@ -205,7 +205,8 @@ namespace {
             all_done();
         }
         if (g_run_head == nullptr && !anyone_running_elsewhere() && !console_has_waiters()) {
-            // Everyone is blocked in ipc_recv or not runnable: nothing can wake them.
+            // Everyone is blocked (IPC, a notification, a destroy) or not runnable, and no
+            // console input is awaited: only a running environment could wake them.
             kprintf("kernel: deadlock: %lu environments, none runnable, none waiting for input\n",
                     envs_in_use());
             platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
