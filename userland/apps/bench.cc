@@ -223,5 +223,27 @@ int main() {
     ++g_figure;
     report("boot_to_user", "boot: kernel entry to the first program",
            sys::sys_info().value().boot_instructions);
+
+    // Notifications between two environments: signal the partner's bit 0 and wait for bit 1,
+    // which it signals back (docs/syscalls.md "Notifications"). Bit 2 ends it.
+    uint32_t parent = thisenv();
+    auto waiter = dumbfork();
+    EXOPI_ASSERT(waiter.ok());
+    if (waiter.value() == 0) {
+        for (;;) {
+            auto got = sys::notify_wait(0b101);
+            if (!got || (got.value() & 0b100) != 0) {
+                exit();
+            }
+            (void)sys::notify_signal(parent, 0b010);
+        }
+    }
+    uint32_t partner_env = waiter.value();
+    figure("notify_rtt", "notification round trip (signal, wait)", [partner_env] {
+        (void)sys::notify_signal(partner_env, 0b001);
+        (void)sys::notify_wait(0b010);
+    });
+    (void)sys::notify_signal(partner_env, 0b100);
+    wait(partner_env);
     return 0;
 }
