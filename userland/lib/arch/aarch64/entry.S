@@ -29,34 +29,28 @@ __exopi_syscall:
     .cfi_endproc
     .size   __exopi_syscall, . - __exopi_syscall
 
-    // int64_t __exopi_ipc_recv(dstva, IpcResult* out): the extra results are in x1-x3.
+    // int64_t __exopi_ipc_recv(dstva, IpcResult* out) and
+    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): the extra results are in
+    // x1-x3 (x9 survives the call: the kernel preserves every register it does not return in).
     .globl  __exopi_ipc_recv
     .type   __exopi_ipc_recv, %function
+    .globl  __exopi_ipc_recv_notify
+    .type   __exopi_ipc_recv_notify, %function
 __exopi_ipc_recv:
     .cfi_startproc
     mov     x9, x1
     mov     x8, #14                 // Sys::kIpcRecv
-    svc     #0
+    b       2f
+__exopi_ipc_recv_notify:
+    mov     x9, x2
+    mov     x8, #27                 // Sys::kIpcRecvNotify
+2:  svc     #0
     cbnz    x0, 1f
     stp     x1, x2, [x9]
     str     x3, [x9, #16]
 1:  ret
     .cfi_endproc
     .size   __exopi_ipc_recv, . - __exopi_ipc_recv
-
-    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): as __exopi_ipc_recv.
-    .globl  __exopi_ipc_recv_notify
-    .type   __exopi_ipc_recv_notify, %function
-__exopi_ipc_recv_notify:
-    .cfi_startproc
-    mov     x9, x2
-    mov     x8, #27                 // Sys::kIpcRecvNotify
-    svc     #0
-    cbnz    x0, 1f
-    stp     x1, x2, [x9]
-    str     x3, [x9, #16]
-1:  ret
-    .cfi_endproc
     .size   __exopi_ipc_recv_notify, . - __exopi_ipc_recv_notify
 
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the

@@ -28,14 +28,22 @@ __exopi_syscall:
     .cfi_endproc
     .size   __exopi_syscall, . - __exopi_syscall
 
-    // int64_t __exopi_ipc_recv(dstva, IpcResult* out): the extra results are in a1-a3.
+    // int64_t __exopi_ipc_recv(dstva, IpcResult* out) and
+    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): the extra results are in
+    // a1-a3 (t0 survives the call: the kernel preserves every register it does not return in).
     .globl  __exopi_ipc_recv
     .type   __exopi_ipc_recv, %function
+    .globl  __exopi_ipc_recv_notify
+    .type   __exopi_ipc_recv_notify, %function
 __exopi_ipc_recv:
     .cfi_startproc
     mv      t0, a1
     li      a7, 14                  // Sys::kIpcRecv
-    ecall
+    j       2f
+__exopi_ipc_recv_notify:
+    mv      t0, a2
+    li      a7, 27                  // Sys::kIpcRecvNotify
+2:  ecall
     bnez    a0, 1f
     sd      a1, 0(t0)
     sd      a2, 8(t0)
@@ -43,21 +51,6 @@ __exopi_ipc_recv:
 1:  ret
     .cfi_endproc
     .size   __exopi_ipc_recv, . - __exopi_ipc_recv
-
-    // int64_t __exopi_ipc_recv_notify(dstva, mask, IpcResult* out): as __exopi_ipc_recv.
-    .globl  __exopi_ipc_recv_notify
-    .type   __exopi_ipc_recv_notify, %function
-__exopi_ipc_recv_notify:
-    .cfi_startproc
-    mv      t0, a2
-    li      a7, 27                  // Sys::kIpcRecvNotify
-    ecall
-    bnez    a0, 1f
-    sd      a1, 0(t0)
-    sd      a2, 8(t0)
-    sd      a3, 16(t0)
-1:  ret
-    .cfi_endproc
     .size   __exopi_ipc_recv_notify, . - __exopi_ipc_recv_notify
 
     // int64_t __exopi_ipc_send_recv(to, value, srcva, perm, dstva, IpcResult* out): the
