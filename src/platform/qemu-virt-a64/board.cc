@@ -14,17 +14,14 @@
 #include "kernel/core/trap.h"
 #include "kernel/dev/console_in.h"
 #include "kernel/smp/percpu.h"
+#include "platform/common/kernel_io.h"
 #include "platform/common/pl011.h"
 #include "psci.h"
 
 namespace platform {
 namespace {
 
-struct KernelIo {
-    uint32_t read(uintptr_t pa) const { return kernel::mmio_read<uint32_t>(pa); }
-    void write(uintptr_t pa, uint32_t v) const { kernel::mmio_write<uint32_t>(pa, v); }
-};
-constexpr KernelIo kIo;
+constexpr const KernelIo& kIo = kKernelIo;
 
 /// The SGI the kernel's IPIs use.
 constexpr uint32_t kIpiSgi = 0;
@@ -32,10 +29,6 @@ constexpr uint32_t kIpiSgi = 0;
 constinit kernel::FirmwareInfo g_firmware;
 constinit virt::Devices g_dev;
 constinit DeviceRange g_ranges[3] = {};
-
-/// A CPU's id as the device tree gives it (/cpus reg: MPIDR's layout, Aff3 at bits 39:32)
-/// packed as the GIC wants affinities: Aff3.Aff2.Aff1.Aff0 in bits 31:0.
-uint64_t gic_affinity(uint64_t mpidr) { return (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24; }
 
 } // namespace
 
@@ -71,7 +64,7 @@ uint64_t timer_hz() { return g_dev.timer_hz != 0 ? g_dev.timer_hz : arch::timer_
 void irq_init() {
     virt::gic::init_distributor(g_dev.gicd);
     // The console's input goes to the boot CPU, which runs this.
-    uint64_t boot = gic_affinity(ARCH_SYSREG_READ(mpidr_el1));
+    uint64_t boot = virt::gic::affinity(ARCH_SYSREG_READ(mpidr_el1));
     virt::gic::enable_spi(g_dev.uart_intid, boot);
     kernel::mmio_write<uint32_t>(g_dev.uart + pl011::kImsc, pl011::kRxInterrupts);
     cpu_irq_init();
@@ -105,7 +98,7 @@ bool start_cpu(uint64_t mpidr, uint64_t entry, uint64_t arg) {
 // PSCI keeps a CPU nobody started powered off.
 void park_cpu(uint64_t /*mpidr*/, uint64_t /*park*/) {}
 
-void send_ipi(uint64_t mpidr) { virt::gic::send_sgi(kIpiSgi, gic_affinity(mpidr)); }
+void send_ipi(uint64_t mpidr) { virt::gic::send_sgi(kIpiSgi, virt::gic::affinity(mpidr)); }
 
 void ipi_clear() { virt::gic::clear_pending(kIpiSgi); }
 

@@ -80,19 +80,14 @@ constinit uint64_t g_rd[kernel::kMaxCpus] = {};
 
 uint64_t my_rd() { return g_rd[kernel::this_cpu().index]; }
 
-/// MPIDR_EL1's affinity fields packed as GICR_TYPER and GICD_IROUTER want them:
-/// Aff3 << 24 | Aff2 << 16 | Aff1 << 8 | Aff0.
-uint64_t my_affinity() {
-    uint64_t mpidr = ARCH_SYSREG_READ(mpidr_el1);
-    return (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24;
-}
-
 void wait_distributor() {
     while (gicd_ctlr::RWP::get(mmio_read<uint32_t>(g_gicd + kGicdCtlr)) != 0) {
     }
 }
 
 } // namespace
+
+uint64_t affinity(uint64_t mpidr) { return (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24; }
 
 void init_distributor(uint64_t gicd) {
     g_gicd = gicd;
@@ -122,7 +117,7 @@ void init_distributor(uint64_t gicd) {
 }
 
 bool init_cpu(uint64_t gicr, uint64_t size) {
-    uint64_t aff = my_affinity();
+    uint64_t aff = affinity(ARCH_SYSREG_READ(mpidr_el1));
     uint64_t rd = 0;
     for (uint64_t at = gicr; at + kRdStride <= gicr + size;) {
         uint64_t typer = mmio_read<uint64_t>(at + kGicrTyper);

@@ -15,6 +15,10 @@ inline constexpr uint32_t kFirstSpi = 32;
 /// What ICC_IAR1_EL1 returns when nothing is pending for this CPU (1020-1023 are special).
 inline constexpr uint32_t kSpurious = 1023;
 
+/// An MPIDR (MPIDR_EL1, or a device tree's /cpus reg: Aff3 at bits 39:32, Aff2.Aff1.Aff0 at
+/// 23:0) packed as the GIC names CPUs (GICR_TYPER, GICD_IROUTER): Aff3.Aff2.Aff1.Aff0 in 31:0.
+uint64_t affinity(uint64_t mpidr);
+
 /// The distributor, once, on the boot CPU: affinity routing on, every SPI in Group 1 with one
 /// priority and disabled; then Group 1 enabled.
 void init_distributor(uint64_t gicd);

@@ -4,17 +4,14 @@
 
 #include "kernel/core/mmio.h"
 #include "pl011_device.h"
+#include "platform/common/kernel_io.h"
 
 namespace platform::rpi {
 namespace {
 
 using namespace pl011;
 
-struct KernelIo {
-    uint32_t read(uintptr_t pa) const { return kernel::mmio_read<uint32_t>(pa); }
-    void write(uintptr_t pa, uint32_t v) const { kernel::mmio_write<uint32_t>(pa, v); }
-};
-constexpr KernelIo kIo;
+constexpr const KernelIo& kIo = kKernelIo;
 
 } // namespace
 
