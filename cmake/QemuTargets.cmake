@@ -6,6 +6,14 @@ if(NOT EXOPI_QEMU_PATH)
   set(EXOPI_QEMU_PATH ${EXOPI_QEMU_SYSTEM})
 endif()
 list(JOIN EXOPI_QEMU_MACHINE_ARGS " " EXOPI_QEMU_MACHINE_ARGS_SH)
+list(JOIN EXOPI_QEMU_DISK_ARGS " " EXOPI_QEMU_DISK_ARGS_SH)
+# The board's disk image (docs/devices.md "Disks"): blank, made once, never overwritten by a
+# rebuild — what programs wrote to it stays.
+set(EXOPI_DISK_IMAGE ${CMAKE_BINARY_DIR}/disk.img)
+add_custom_command(OUTPUT ${EXOPI_DISK_IMAGE}
+  COMMAND truncate -s ${EXOPI_DISK_SIZE} ${EXOPI_DISK_IMAGE}
+  COMMENT "Blank disk image disk.img (${EXOPI_DISK_SIZE})")
+add_custom_target(disk ALL DEPENDS ${EXOPI_DISK_IMAGE})
 set(EXOPI_QEMU_KERNEL ${CMAKE_BINARY_DIR}/${EXOPI_QEMU_KERNEL_FILE})
 set(EXOPI_KERNEL_ELF ${CMAKE_BINARY_DIR}/exopi.elf)
 set(EXOPI_QEMU_SCRIPT ${CMAKE_BINARY_DIR}/qemu.sh)

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "exopi/device.h"
+
 namespace exopi {
 
 enum class Sys : uint64_t {
@@ -39,6 +41,15 @@ enum class Sys : uint64_t {
     kNotifySignal = 25,  ///< (id, bits) -> 0; bits set in its notification word (it may wake)
     kNotifyWait = 26,    ///< (mask) -> the bits of mask that were set (cleared); blocks for one
     kIpcRecvNotify = 27, ///< (dst va, mask) -> 0; as ipc_recv, or a1 = 0 and a2 = notified bits
+    kDevInfo = 28,       ///< (dev, DevInfo* out) -> 0; kErrInval past the last device
+    kDevGrant = 29,      ///< (id, dev) -> 0; the caller's right to dev given to a child too
+    kDevMap = 30,        ///< (dev, offset, va, perm) -> 0; a page of dev's registers at va
+    kDevIo = 31,         ///< (dev, offset, op, value) -> value read; one register access
+    kIrqBind = 32,       ///< (dev, bits) -> 0; dev's interrupt sets bits (0: unbinds)
+    kIrqAck = 33,        ///< (dev) -> 0; dev's interrupt may be delivered again
+    kDmaAlloc = 34,      ///< (dev, va, pages) -> physical address; contiguous, pinned, at va
+    kPagePhys = 35,      ///< (va) -> physical address of the caller's page at va
+    kDevRevoke = 36,     ///< (id, dev) -> 0; the right to dev taken from the caller or a child
     kCount
 };
 
@@ -58,6 +69,9 @@ enum class Arg : uint8_t {
     kCpuMask, ///< bit i: the CPU of kernel index i
     kIndex,   ///< an index into a list the kernel keeps
     kBits,    ///< notification bits (bits 0-62)
+    kDevice,  ///< a device's index (dev_info)
+    kOffset,  ///< a byte offset into a device's register window
+    kDevOp,   ///< a dev_io operation: width | kDevIoWrite
 };
 
 struct SyscallArg {
@@ -139,6 +153,24 @@ inline constexpr SyscallAbi kSyscalls[] = {
     {Sys::kNotifySignal, "notify_signal", {{"id", Arg::kEnvId}, {"bits", Arg::kBits}}},
     {Sys::kNotifyWait, "notify_wait", {{"mask", Arg::kBits}}},
     {Sys::kIpcRecvNotify, "ipc_recv_notify", {{"dstva", Arg::kVa}, {"mask", Arg::kBits}}},
+    {Sys::kDevInfo, "dev_info", {{"dev", Arg::kDevice}, {"DevInfo*", Arg::kPtrOut}}},
+    {Sys::kDevGrant, "dev_grant", {{"id", Arg::kEnvId}, {"dev", Arg::kDevice}}},
+    {Sys::kDevMap,
+     "dev_map",
+     {{"dev", Arg::kDevice}, {"offset", Arg::kOffset}, {"va", Arg::kVa}, {"perm", Arg::kPerm}}},
+    {Sys::kDevIo,
+     "dev_io",
+     {{"dev", Arg::kDevice},
+      {"offset", Arg::kOffset},
+      {"op", Arg::kDevOp},
+      {"value", Arg::kValue}}},
+    {Sys::kIrqBind, "irq_bind", {{"dev", Arg::kDevice}, {"bits", Arg::kBits}}},
+    {Sys::kIrqAck, "irq_ack", {{"dev", Arg::kDevice}}},
+    {Sys::kDmaAlloc,
+     "dma_alloc",
+     {{"dev", Arg::kDevice}, {"va", Arg::kVa}, {"pages", Arg::kLength}}},
+    {Sys::kPagePhys, "page_phys", {{"va", Arg::kVa}}},
+    {Sys::kDevRevoke, "dev_revoke", {{"id", Arg::kEnvId}, {"dev", Arg::kDevice}}},
 };
 
 /// Is kSyscalls one row per call, in number order?
@@ -178,7 +210,8 @@ enum Error : int64_t {
     kErrIpcNotRecv = -7, ///< the target is not waiting in ipc_recv
     kErrWouldBlock = -8, ///< non-blocking cgetc: no character yet
     kErrNoSys = -9,      ///< no such system call
-    kErrBusy = -10,      ///< the target environment is running on another CPU right now
+    kErrBusy = -10,      ///< the target is running on another CPU; the device has another driver
+    kErrNoRight = -11,   ///< the caller does not hold the right to the device (dev_grant)
 };
 
 /// Page permissions, arch-neutral. A page given to user space is always user-accessible.
@@ -189,6 +222,9 @@ enum Perm : uint64_t {
     kPermCow = 1 << 4,    ///< software: copy-on-write (mapped read-only); not with kPermW
     kPermShared = 1 << 5, ///< software: shared, kept shared by fork
     kPermAll = kPermR | kPermW | kPermX | kPermCow | kPermShared,
+    /// Reported only (page_query, page_list): a device's registers (dev_map). Never accepted
+    /// in a permission argument; such a page cannot be passed on (page_map, IPC).
+    kPermDevice = 1 << 6,
 };
 
 enum class EnvStatus : uint64_t {

@@ -234,6 +234,21 @@ void BuddyAllocator::drain_hot() {
     }
 }
 
+bool BuddyAllocator::split(PhysAddr pa) {
+    auto head = head_in(pa, FrameInfo::State::kAllocated);
+    if (!head || __atomic_load_n(&frames_[head.value()].refcount, __ATOMIC_RELAXED) != 1) {
+        return false;
+    }
+    uint32_t idx = head.value();
+    uint32_t n = uint32_t{1} << frames_[idx].order;
+    frames_[idx].order = 0;
+    for (uint32_t i = 1; i < n; ++i) {
+        frames_[idx + i].order = 0;
+        claim(PhysAddr::from_pfn(base_pfn_ + idx + i)); // a tail becomes a head of its own
+    }
+    return true;
+}
+
 Result<uint32_t, MemError> BuddyAllocator::refcount(PhysAddr pa) const {
     auto head = head_in(pa, FrameInfo::State::kAllocated);
     if (!head) {

@@ -122,6 +122,11 @@ class BuddyAllocator {
         f.prev = 0;
         set_state(idx, FrameInfo::State::kAllocated);
     }
+    /// Makes the allocated block at `pa`, whose one reference the caller holds, 2^order allocated
+    /// single frames with one reference each and owner words of 0: a run of contiguous pages to
+    /// hand out page by page (DMA memory, mapped and later released one page at a time). False,
+    /// and nothing changed, if `pa` is not the head of such a block.
+    bool split(PhysAddr pa);
     /// The reference count of an allocated block (error if `pa` is not one). Exact only while
     /// nobody else can change it (a frame mapped once can gain a reference only through its one
     /// mapping).

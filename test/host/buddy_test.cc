@@ -92,6 +92,34 @@ TEST(Buddy, DoubleFreeAndForeignAddressesAreErrorsAndChangeNothing) {
     EXPECT_EQ(a.buddy.free_pages(), 1024u);
 }
 
+TEST(Buddy, SplitMakesSingleFramesThatFreeAndMergeBack) {
+    Arena a(64);
+    a.buddy.add_free_range(kBase, 64);
+    const auto initial = a.per_order();
+    auto block = a.buddy.alloc(3);
+    ASSERT_TRUE(block.ok());
+    PhysAddr base = block.value();
+    EXPECT_FALSE(a.buddy.split(PhysAddr(base.value + exo::kPageSize))) << "not a head";
+    ASSERT_TRUE(a.buddy.retain(base).ok());
+    EXPECT_FALSE(a.buddy.split(base)) << "shared: two references";
+    ASSERT_EQ(a.buddy.release(base).value(), 1u);
+    ASSERT_TRUE(a.buddy.split(base));
+    EXPECT_EQ(a.buddy.free_pages(), 64u - 8u);
+    for (unsigned i = 0; i < 8; ++i) {
+        PhysAddr f(base.value + i * exo::kPageSize);
+        EXPECT_EQ(a.buddy.refcount(f).value(), 1u) << i;
+        EXPECT_EQ(a.buddy.order_of(f), 0u) << i;
+        EXPECT_EQ(a.buddy.owner_word(f), 0u) << i;
+    }
+    // Freed in any order, they merge back into what was there.
+    for (unsigned i : {5u, 0u, 7u, 2u, 1u, 6u, 3u, 4u}) {
+        ASSERT_EQ(a.buddy.release(PhysAddr(base.value + i * exo::kPageSize)).value(), 0u) << i;
+    }
+    a.buddy.drain_hot();
+    EXPECT_EQ(a.buddy.free_pages(), 64u);
+    EXPECT_EQ(a.per_order(), initial);
+}
+
 TEST(Buddy, BadOrder) {
     Arena a(16);
     a.buddy.add_free_range(kBase, 16);

@@ -467,7 +467,7 @@ TEST(Aarch64Bits, TableBlockAndPageDescriptors) {
     EXPECT_EQ(A::make_leaf(pa, Attrs{kUserRo.perm | Perm::kCow}, 2) & (0xfull << 55), 1ull << 55);
     EXPECT_EQ(A::make_leaf(pa, Attrs{kUserRw.perm | Perm::kShared}, 2) & (0xfull << 55),
               1ull << 56);
-    EXPECT_EQ(A::kMairValue, 0x00ffu) << "attr 0 normal write-back, attr 1 device-nGnRnE";
+    EXPECT_EQ(A::kMairValue, 0x04ffu) << "attr 0 normal write-back, attr 1 device-nGnRE";
 }
 
 TEST(Aarch64Bits, WhatCannotBeExpressed) {

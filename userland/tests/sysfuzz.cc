@@ -40,7 +40,10 @@ constexpr uint64_t kConcurrent = uint64_t{1} << 63;
 bool g_concurrent = false;
 uint64_t g_cpus = 1; // online
 
-bool documented(int64_t r) { return r >= 0 || (r >= exopi::kErrBusy && r <= exopi::kErrBadEnv); }
+bool documented(int64_t r) { return r >= 0 || (r >= exopi::kErrNoRight && r <= exopi::kErrBadEnv); }
+
+/// A device index: the real ones (any board has fewer than 40), or anything.
+uint64_t gen_dev() { return chance(80) ? below(40) : next(); }
 
 // Exhausts memory into one child, then destroys it: the kernel must say kErrNoMem, never fail
 // otherwise, and get every page back.
@@ -201,6 +204,41 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
             a[1] = (uint64_t{1} << 63) | next();
         }
         break;
+    // The device calls, from an environment without any device right (main drops them: a
+    // random register write could start a device's DMA anywhere): argument checks and
+    // kErrNoRight, never a device touched. dev_info answers anyone.
+    case Sys::kDevInfo:
+        a[0] = gen_dev();
+        a[1] = gen_ptr();
+        break;
+    case Sys::kDevGrant:
+    case Sys::kDevRevoke:
+        a[0] = gen_id(true);
+        a[1] = gen_dev();
+        break;
+    case Sys::kDevMap:
+        a[0] = gen_dev();
+        a[1] = chance(70) ? below(4) * kPageSize : next();
+        a[2] = gen_va(0);
+        a[3] = gen_perm();
+        break;
+    case Sys::kDevIo:
+        a[0] = gen_dev();
+        a[1] = chance(70) ? below(0x200) : next();
+        a[2] = chance(70) ? (uint64_t{1} << below(4)) | (chance(50) ? kDevIoWrite : 0) : next();
+        a[3] = next();
+        break;
+    case Sys::kIrqBind:
+        a[0] = gen_dev();
+        a[1] = chance(80) ? next() & kNotifyBits : next();
+        break;
+    case Sys::kIrqAck: a[0] = gen_dev(); break;
+    case Sys::kDmaAlloc:
+        a[0] = gen_dev();
+        a[1] = gen_va(0);
+        a[2] = chance(70) ? below(kDmaMaxPages + 2) : next();
+        break;
+    case Sys::kPagePhys: a[0] = gen_va_any(); break;
     case Sys::kCount: // no such call
         n = chance(50) ? static_cast<uint64_t>(Sys::kCount) + below(1000) : next();
         break;
@@ -274,6 +312,9 @@ int main() {
     uint64_t verbose_from = verbose_k == 0 ? ~uint64_t{0} : (verbose_k - 1) * 1000;
     g_rng = seed * 0x9E3779B97F4A7C15ULL | 1;
     g_self = thisenv();
+    // No device rights (the first environment has them all): see one_call.
+    for (uint32_t d = 0; sys::dev_revoke(0, d).ok(); ++d) {
+    }
     if (concurrent) {
         EXOPI_ASSERT(run_on_cpu(seed % sys::sys_info().value().cpus_online).ok());
     }

@@ -54,6 +54,15 @@ constexpr Sys kChildCalls[] = {
     Sys::kNotifySignal,
     Sys::kNotifyWait,
     Sys::kIpcRecvNotify,
+    Sys::kDevInfo,
+    Sys::kDevGrant,
+    Sys::kDevMap,
+    Sys::kDevIo,
+    Sys::kIrqBind,
+    Sys::kIrqAck,
+    Sys::kDmaAlloc,
+    Sys::kPagePhys,
+    Sys::kDevRevoke,
 };
 constexpr uint64_t kNumChildCalls = sizeof kChildCalls / sizeof kChildCalls[0];
 /// A new call is in the list, or this fails to compile.

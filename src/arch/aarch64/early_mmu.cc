@@ -45,8 +45,10 @@ void mmu_on(uint64_t root) {
     // Nothing may be cached from before (the firmware's entries are not ours): invalidate this
     // core's TLB, then enable.
     asm volatile("dsb ish\n tlbi vmalle1\n dsb ish\n isb" ::: "memory");
+    // UCI: user-level drivers keep their DMA buffers coherent themselves ([arm-arm] D7.5.1 "EL0
+    // cache maintenance"; a user can only clean or invalidate what it may read).
     auto s = sctlr::kRes1 | sctlr::M::make(1) | sctlr::C::make(1) | sctlr::I::make(1) |
-             sctlr::SA::make(1);
+             sctlr::SA::make(1) | sctlr::UCI::make(1);
     ARCH_SYSREG_WRITE(sctlr_el1, s);
     asm volatile("isb" ::: "memory");
 }

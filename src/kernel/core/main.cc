@@ -11,6 +11,7 @@
 #include "kernel/debug/invariants.h"
 #include "kernel/debug/ktest.h"
 #include "kernel/dev/console.h"
+#include "kernel/dev/devices.h"
 #include "kernel/env/env.h"
 #include "kernel/env/loader.h"
 #include "kernel/smp/percpu.h"
@@ -87,6 +88,7 @@ exo::Str copy_cmdline(exo::Str from) {
     console_init(cmdline);
 
     platform::irq_init();
+    devices_init();
     timer_init();
     lock_watchdog_init(cmdline);
     smp_init(cmdline);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exopi/device.h"
 #include "kernel/core/boot_info.h"
 #include "kernel/core/firmware.h"
 #include "kernel/smp/bkl.h"
@@ -28,6 +29,22 @@ struct DeviceRanges {
     size_t count;
 };
 
+/// A device the kernel exports to user-level drivers (kernel/dev/resources.h): its register
+/// window, its interrupt in the board's numbering (0: none; what irq_mask takes and
+/// kernel::device_interrupt reports), and the offset its DMA adds to a physical address.
+struct UserDevice {
+    uint64_t base;
+    uint64_t size;
+    uint32_t irq;
+    exopi::DevKind kind;
+    uint64_t dma_base;
+    const char* name;
+};
+struct UserDevices {
+    const UserDevice* items;
+    size_t count;
+};
+
 /// Board name for the banner, e.g. "QEMU virt".
 const char* name();
 /// Brings up the console UART and takes what it needs from the firmware's data (read once,
@@ -41,6 +58,14 @@ bool console_try_putc(char c);
 MemoryRange memory();
 /// The device register ranges the kernel needs mapped.
 DeviceRanges device_ranges();
+/// The devices user space may drive, in a fixed order (their indices), at most
+/// exopi::kMaxDevices; valid after early_init. Their windows must lie in device_ranges().
+UserDevices user_devices();
+/// Stops and restarts the delivery of device interrupt `irq` (a UserDevice's) to the CPU that
+/// takes device interrupts (the boot CPU). Masked, a level-triggered line stays pending in the
+/// controller and arrives once unmasked. Every device interrupt starts masked.
+void irq_mask(uint32_t irq);
+void irq_unmask(uint32_t irq);
 /// The kernel command line (empty if the firmware gave none).
 exo::Str cmdline();
 /// The counter frequency of the scheduling timer (arch/timer.h), in Hz.
@@ -71,8 +96,8 @@ void send_ipi(uint64_t cpu_id);
 /// (kernel/smp/lock.cc), whose interrupts stay masked.
 void ipi_clear();
 /// Handles a pending external interrupt: identifies the source, calls kernel::timer_interrupt,
-/// kernel::ipi_interrupt or kernel::console_input, or kernel::spurious_interrupt for anything
-/// unknown.
+/// kernel::ipi_interrupt, kernel::console_input, kernel::device_interrupt (a UserDevice's
+/// interrupt: it masks the line) or kernel::spurious_interrupt for anything unknown.
 void handle_irq() REQUIRES(kernel::g_big_lock);
 /// Ends the run: QEMU exits with `status`; real hardware halts.
 [[noreturn]] void shutdown(int status);

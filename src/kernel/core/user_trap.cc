@@ -91,7 +91,7 @@ void user_page_fault(arch::TrapFrame& tf, uint64_t addr, uint32_t access) {
     if (m) {
         // What the handler would otherwise ask the kernel with page_query: the page's
         // permissions, and whether its frame is mapped anywhere else.
-        r.perm = to_user_perm(m.value().attrs.perm);
+        r.perm = to_user_perm(m.value());
         r.cause |= frames().refcount(m.value().pa).value_or(0) == 1 ? exopi::kFaultSole : 0;
     }
     arch::to_user_regs(tf, &r.regs);

@@ -3,6 +3,8 @@
 #include "kernel/core/options.h"
 #include "kernel/core/panic.h"
 #include "kernel/dev/console.h"
+#include "kernel/dev/devices.h"
+#include "kernel/dev/dma.h"
 #include "kernel/env/env.h"
 #include "kernel/smp/smp.h"
 #include "kernel/vm/memory.h"
@@ -153,20 +155,27 @@ void check_memory(const char* where) REQUIRES(g_big_lock) {
         if (!live(e)) {
             continue;
         }
-        e.as.audit([](PhysAddr, bool) {},
-                   [&](exo::VirtAddr va, exo::Mapping m) {
-                       if (!in_arena(m.pa) || !frames().refcount(m.pa)) {
-                           violated(where, "a free or foreign frame is mapped", &e, va.value,
-                                    m.pa.value);
-                       }
-                       if (table_bit(m.pa)) {
-                           violated(where, "a page table is mapped into user space", &e, va.value,
-                                    m.pa.value);
-                       }
-                       if (in_arena(m.pa)) {
-                           ++count_of(m.pa);
-                       }
-                   });
+        e.as.audit(
+            [](PhysAddr, bool) {},
+            [&](exo::VirtAddr va, exo::Mapping m) {
+                if (!in_arena(m.pa)) {
+                    // A device's registers (dev_map), or a foreign frame.
+                    if (!in_device_window(m.pa) || exo::has(m.attrs.perm, exo::Perm::kExec)) {
+                        violated(where, "a foreign frame is mapped", &e, va.value, m.pa.value);
+                    }
+                    return;
+                }
+                if (!frames().refcount(m.pa)) {
+                    violated(where, "a free frame is mapped", &e, va.value, m.pa.value);
+                }
+                if (table_bit(m.pa)) {
+                    violated(where, "a page table is mapped into user space", &e, va.value,
+                             m.pa.value);
+                }
+                if (in_arena(m.pa)) {
+                    ++count_of(m.pa);
+                }
+            });
     }
     // Pass 3: every count equals the reference count; owner words back to 0, table bits cleared.
     for (unsigned i = 0; i < exopi::kMaxEnvs; ++i) {
@@ -176,10 +185,12 @@ void check_memory(const char* where) REQUIRES(g_big_lock) {
         }
         e.as.audit([](PhysAddr t, bool) { set_table_bit(t, false); },
                    [&](exo::VirtAddr va, exo::Mapping m) {
+                       bkl_assert_held(); // this function's, through the walk
                        uint64_t n = in_arena(m.pa) ? count_of(m.pa) : 0;
                        if (n == 0) {
                            return; // already checked through another mapping
                        }
+                       n += dma_pins(m.pa); // the kernel's own reference to DMA memory
                        if (frames().refcount(m.pa).value_or(0) != n) {
                            violated(where, "reference count differs from the mappings", &e,
                                     va.value, (n << 32) | frames().refcount(m.pa).value_or(0));

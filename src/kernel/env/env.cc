@@ -12,6 +12,7 @@
 #include "kernel/debug/invariants.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/console_in.h"
+#include "kernel/dev/devices.h"
 #include "kernel/env/fpu.h"
 #include "kernel/env/loader.h"
 #include "kernel/smp/bkl.h"
@@ -176,6 +177,8 @@ exo::Result<Env*, Error> env_alloc(uint32_t parent_id) {
     e->id = (g_generation[slot] << kEnvIdShift) | slot;
     if (auto p = env_lookup(parent_id, false); parent_id != 0 && p) {
         adopt(p.value(), e);
+    } else if (parent_id == 0) {
+        e->dev_rights = all_device_rights(); // the first environment: every device is its
     }
     e->status = EnvStatus::kNotRunnable;
     ++g_in_use;
@@ -284,7 +287,8 @@ void env_destroy(Env* e) {
         this_cpu().extra_owner = nullptr; // its registers are dead: nothing to save
     }
     fp_forget(e);
-    e->as.destroy(); // leaves the CPU first if it is running there
+    devices_release(e); // its devices stopped before its memory (and their DMA's) is freed
+    e->as.destroy();    // leaves the CPU first if it is running there
     e->status = EnvStatus::kFree;
     --g_in_use;
     if (was_current) {

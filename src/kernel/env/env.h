@@ -50,6 +50,9 @@ struct Env {
     /// waits (notify_wait, ipc_recv_notify), the bits that wake it (0: none).
     uint64_t notify_word = 0;
     uint64_t notify_mask = 0;
+    /// Device rights (kernel/dev/devices.h): bit i, device i. The first environment has them
+    /// all; others get them by dev_grant from a holder, their parent.
+    uint64_t dev_rights = 0;
     // Run queue links (runnable environments only).
     Env* next = nullptr;
     Env* prev = nullptr;

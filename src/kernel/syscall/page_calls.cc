@@ -95,11 +95,12 @@ int64_t sys_page_copy(uint64_t srcid, uint64_t srcva, uint64_t dstid, uint64_t d
     // The copy under src's lock, so that its frame cannot be released meanwhile.
     bool copied =
         src->as.with_mapping(VirtAddr(srcva), [&](exo::Result<exo::Mapping, exo::PtError> m) {
-            if (m) {
-                memcpy(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa),
-                       kPageSize);
+            // Never from a device's registers: a read may have effects there.
+            if (!m || is_device_frame(m.value().pa)) {
+                return false;
             }
-            return m.ok();
+            exo::copy_page(phys_ptr<uint8_t>(frame.value()), phys_ptr<uint8_t>(m.value().pa));
+            return true;
         });
     if (!copied) {
         release_frame(frame.value());
@@ -158,7 +159,7 @@ int64_t sys_page_query(Env* cur, uint64_t id, uint64_t va, uint64_t count, uint6
     int64_t mapped = 0;
     e.value()->as.for_each_leaf( // an empty range (count 0) is last < va: nothing
         VirtAddr(va), VirtAddr(va + count * kPageSize - 1), [&](VirtAddr v, exo::Mapping m) {
-            uint8_t perm = to_user_perm(m.attrs.perm);
+            uint8_t perm = to_user_perm(m);
             // Cannot fail: the whole buffer was just written.
             (void)copy_to_user(cur, out + (v.value - va) / kPageSize, &perm, 1);
             ++mapped;
@@ -194,7 +195,7 @@ int64_t sys_page_list(Env* cur, uint64_t id, uint64_t va, uint64_t end, uint64_t
     if (max > 0 && end > va) {
         e.value()->as.for_each_leaf(VirtAddr(va), VirtAddr(end - 1),
                                     [&](VirtAddr v, exo::Mapping m) {
-                                        chunk[n++] = v.value | to_user_perm(m.attrs.perm);
+                                        chunk[n++] = v.value | to_user_perm(m);
                                         ++total;
                                         if (n == kChunk) {
                                             flush();

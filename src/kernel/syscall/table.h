@@ -69,6 +69,15 @@ int64_t h_notify_signal(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_notify_wait(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_ipc_recv_notify(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_code_sync(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dev_info(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dev_grant(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dev_map(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dev_io(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_irq_bind(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_irq_ack(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dma_alloc(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_page_phys(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_dev_revoke(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 
 using exopi::Sys;
 // clang-format off
@@ -102,6 +111,15 @@ inline constexpr Row kRows[] = {
     {Sys::kNotifySignal,        h_notify_signal,     Lock::kBig,      Tick::kYes},
     {Sys::kNotifyWait,          h_notify_wait,       Lock::kBig,      Tick::kNo},
     {Sys::kIpcRecvNotify,       h_ipc_recv_notify,   Lock::kBig,      Tick::kNo},
+    {Sys::kDevInfo,             h_dev_info,          Lock::kBig,      Tick::kNo},
+    {Sys::kDevGrant,            h_dev_grant,         Lock::kBig,      Tick::kNo},
+    {Sys::kDevMap,              h_dev_map,           Lock::kBig,      Tick::kYes},
+    {Sys::kDevIo,               h_dev_io,            Lock::kBig,      Tick::kNo},
+    {Sys::kIrqBind,             h_irq_bind,          Lock::kBig,      Tick::kNo},
+    {Sys::kIrqAck,              h_irq_ack,           Lock::kBig,      Tick::kNo},
+    {Sys::kDmaAlloc,            h_dma_alloc,         Lock::kBig,      Tick::kYes},
+    {Sys::kPagePhys,            h_page_phys,         Lock::kBig,      Tick::kNo},
+    {Sys::kDevRevoke,           h_dev_revoke,        Lock::kBig,      Tick::kNo},
 };
 // clang-format on
 

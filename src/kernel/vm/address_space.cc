@@ -96,6 +96,9 @@ exo::AsidAllocator& asids() { return g_asids; }
 uint64_t tlb_shootdowns() { return __atomic_load_n(&g_shootdowns, __ATOMIC_RELAXED); }
 
 void release_frame(PhysAddr pa) {
+    if (is_device_frame(pa)) {
+        return; // a device's registers: nobody's to free
+    }
     auto r = frames().release(pa);
     if (!r) {
         panic("vm: releasing frame %#lx: %s", pa.value, exo::to_string(r.error()));
@@ -208,7 +211,7 @@ uint64_t AddressSpace::sync_code(VirtAddr lo, VirtAddr last) {
     {
         Guard g(*this);
         pt_.for_each_leaf(lo, last, [&](VirtAddr /*va*/, exo::Mapping m) {
-            for (uint64_t off = 0; off < m.size; off += exo::kPageSize) {
+            for (uint64_t off = 0; off < m.size && !is_device_frame(m.pa); off += exo::kPageSize) {
                 arch::icache_sync_page(phys_ptr<void>(PhysAddr(m.pa.value + off)));
             }
             pages += m.size / exo::kPageSize;
@@ -220,7 +223,7 @@ uint64_t AddressSpace::sync_code(VirtAddr lo, VirtAddr last) {
 
 exopi::Error AddressSpace::protect_locked(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
     // Made writable, or executable in place (written, then remapped R-X: a loader, a JIT).
-    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
+    if (exo::has(attrs.perm, exo::Perm::kWrite) && attrs.type != exo::MemType::kDevice) {
         note_writable(frame);
     }
     if (exo::has(attrs.perm, exo::Perm::kExec)) {
@@ -275,7 +278,7 @@ exopi::Error AddressSpace::map(VirtAddr va, PhysAddr frame, exo::Attrs attrs) {
         invalidate_locked(va);
         release_frame(gone.value().pa);
     }
-    if (exo::has(attrs.perm, exo::Perm::kWrite)) {
+    if (exo::has(attrs.perm, exo::Perm::kWrite) && attrs.type != exo::MemType::kDevice) {
         note_writable(frame);
     }
     if (exo::has(attrs.perm, exo::Perm::kExec)) {

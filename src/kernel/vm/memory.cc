@@ -115,6 +115,17 @@ exo::Result<PhysAddr, exo::MemError> Frames::alloc_once(unsigned order) {
     return buddy_->alloc(order);
 }
 
+exo::Result<PhysAddr, exo::MemError> Frames::alloc_run(unsigned order) {
+    // The slow path straight away (rare calls): alloc, inlined on every page fault's path, keeps
+    // its few callers.
+    auto r = alloc_slow(order);
+    if (r && order > 0) {
+        TicketGuard f(lock_); // the tails' records change: nobody's but the allocator's so far
+        KASSERT(buddy_->split(r.value()));
+    }
+    return r;
+}
+
 uint64_t Frames::reclaim() {
     // Each cache under its own lock (a CPU may be using it) and then the allocator's, one at a
     // time: the lock order, and no CPU waits long.
@@ -260,6 +271,7 @@ void memory_init(const BootInfo& info, const FirmwareInfo& firmware, exo::Str cm
         exo::align_up(records_pa + frames_total * sizeof(exo::FrameInfo), exo::kPageSize);
     g_frames.init(PhysAddr(ram.base).pfn(), static_cast<uint32_t>(frames_total),
                   phys_ptr<exo::FrameInfo>(PhysAddr(records_pa)));
+    g_locked_frames.set_arena();
     auto release = [](uint64_t lo, uint64_t hi) {
         if (lo < hi) {
             g_frames.add_free_range(PhysAddr(lo).pfn(), (hi - lo) / exo::kPageSize);

@@ -64,6 +64,9 @@ class Frames {
     /// 4 KiB memset — a fork's child gets its tables from the ones the last child left.
     /// Released normally when that is full.
     void free_zeroed(exo::PhysAddr pa);
+    /// A block of 2^order contiguous frames, each then a single frame with one reference
+    /// (exo::BuddyAllocator::split): DMA memory.
+    exo::Result<exo::PhysAddr, exo::MemError> alloc_run(unsigned order);
     /// Drops a reference; the last one frees the block (a single frame into this CPU's cache).
     exo::Result<uint32_t, exo::MemError> release(exo::PhysAddr pa) {
         auto left = buddy_->drop(pa);
@@ -89,8 +92,16 @@ class Frames {
     uint64_t lock_waits() const { return lock_.contended(); }
     /// The frames the allocator manages: [base_pfn, base_pfn + frame_count).
     uint64_t base_pfn() const { return buddy_->base_pfn(); }
+    /// Is `pa` one of the allocator's frames (RAM, reserved or not)? A user mapping of a frame
+    /// outside is a device's registers (dev_map): never counted, never freed.
+    bool in_arena(exo::PhysAddr pa) const { return pa.value - arena_base_ < arena_bytes_; }
     uint32_t frame_count() const { return buddy_->frame_count(); }
     constexpr explicit Frames(exo::BuddyAllocator* b) : buddy_(b) {}
+    /// Records the arena's bounds for in_arena, once the allocator knows them (memory_init).
+    void set_arena() {
+        arena_base_ = buddy_->base_pfn() << 12;
+        arena_bytes_ = uint64_t{buddy_->frame_count()} << 12;
+    }
 
   private:
     /// A cache line each: a CPU's cache is written on every page it allocates or frees.
@@ -112,6 +123,9 @@ class Frames {
     /// The allocator's free lists are the lock's; its per-frame records (reference counts, owner
     /// words) are atomic and need no lock (lib/buddy.h), so the pointer is not guarded.
     exo::BuddyAllocator* buddy_;
+    /// The arena as a byte range, kept here: in_arena is on every mapping and copy's path.
+    uint64_t arena_base_ = 0;
+    uint64_t arena_bytes_ = 0;
     CpuCache caches_[kMaxCpus] = {};
 };
 
@@ -119,6 +133,9 @@ class Frames {
 extern constinit Frames g_locked_frames;
 inline Frames& frames() { return g_locked_frames; }
 KernelTableEnv& table_env();
+/// A user frame that is a device's registers (dev_map), not RAM: no reference count, never
+/// released, copied or passed on (docs/devices.md "Device memory").
+inline bool is_device_frame(exo::PhysAddr pa) { return !frames().in_arena(pa); }
 /// The kernel's page table (memory.cc): installed whenever no user space is (idle CPUs).
 extern constinit PageTable g_kernel_table;
 inline PageTable& kernel_page_table() { return g_kernel_table; }

@@ -35,8 +35,10 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
     if (src == dst && srcva == dstva) {
         // The same page with new permissions (fork marking its pages copy-on-write, a COW page
         // made writable in place): no reference changes hands.
-        return dst->as.change_perm(VirtAddr(dstva), attrs,
-                                   [&](const exo::Mapping& m) { return allowed(m, true); });
+        // Never a device page: its memory type would change (dev_map's pages stay as mapped).
+        return dst->as.change_perm(VirtAddr(dstva), attrs, [&](const exo::Mapping& m) {
+            return is_device_frame(m.pa) ? exopi::kErrInval : allowed(m, true);
+        });
     }
     // The checks and the new reference under src's lock: its own environment may be unmapping
     // the page on another CPU, and the frame must not be released between the look and the
@@ -51,7 +53,7 @@ int64_t map_from(Env* src, uint64_t srcva, Env* dst, uint64_t dstva, uint64_t pe
                 return e;
             }
             if (!frames().retain(m.value().pa)) {
-                return exopi::kErrInval;
+                return exopi::kErrInval; // a device page, which has no count: never passed on
             }
             frame = m.value().pa;
             return 0;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "exopi/syscall.h"
+#include "kernel/vm/memory.h"
 #include "lib/paging/attrs.h"
 
 namespace kernel {
@@ -28,10 +29,12 @@ inline bool to_attrs(uint64_t perm, exo::Attrs* out) {
     return true;
 }
 
-/// A user mapping's attributes as kPerm* bits.
-inline uint8_t to_user_perm(exo::Perm p) {
+/// A user mapping's attributes as kPerm* bits; kPermDevice for a device's registers.
+inline uint8_t to_user_perm(const exo::Mapping& m) {
     using exo::Perm;
+    exo::Perm p = m.attrs.perm;
     uint8_t r = exopi::kPermR;
+    r |= is_device_frame(m.pa) ? exopi::kPermDevice : 0;
     r |= exo::has(p, Perm::kWrite) ? exopi::kPermW : 0;
     r |= exo::has(p, Perm::kExec) ? exopi::kPermX : 0;
     r |= exo::has(p, Perm::kCow) ? exopi::kPermCow : 0;

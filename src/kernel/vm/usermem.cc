@@ -3,6 +3,7 @@
 #include "kernel/core/panic.h"
 #include "kernel/env/env.h"
 #include "kernel/smp/bkl.h"
+#include "kernel/vm/memory.h"
 #include "lib/mem.h"
 
 namespace kernel {
@@ -21,7 +22,9 @@ template <typename Fn> bool for_user_range(Env* e, uint64_t va, size_t n, Perm n
     }
     while (n > 0) {
         auto m = e->as.query_as_owner(exo::VirtAddr(va));
-        if (!m || !exo::has(m.value().attrs.perm, need | Perm::kUser)) {
+        // Never a device's registers (dev_map): a copy's reads and writes would reach them.
+        if (!m || !exo::has(m.value().attrs.perm, need | Perm::kUser) ||
+            is_device_frame(m.value().pa)) {
             return false;
         }
         size_t chunk = exopi::kPageSize - (va & (exopi::kPageSize - 1));

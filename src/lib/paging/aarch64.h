@@ -44,8 +44,11 @@ struct Aarch64Policy {
 
     /// MAIR_EL1 layout the kernel programs: attribute index -> memory type.
     static constexpr uint64_t kMairNormal = 0; ///< 0xff: Normal, inner/outer write-back
-    static constexpr uint64_t kMairDevice = 1; ///< 0x00: Device-nGnRnE
-    static constexpr uint64_t kMairValue = 0xff << (8 * kMairNormal) | 0x00 << (8 * kMairDevice);
+    /// 0x04: Device-nGnRE — no gathering, no reordering, early write acknowledgement allowed
+    /// ([arm-arm] B2.7.2 "Device memory"): for every device register, the kernel's and those a
+    /// user-level driver maps; an ordering that needs completion uses a DSB.
+    static constexpr uint64_t kMairDevice = 1;
+    static constexpr uint64_t kMairValue = 0xff << (8 * kMairNormal) | 0x04 << (8 * kMairDevice);
 
     /// TTBR0 translates [0, 2^39), TTBR1 [2^64 - 2^39, 2^64).
     static constexpr bool is_canonical(uint64_t va) {

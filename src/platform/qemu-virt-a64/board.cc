@@ -13,6 +13,7 @@
 #include "kernel/core/platform.h"
 #include "kernel/core/trap.h"
 #include "kernel/dev/console_in.h"
+#include "kernel/dev/devices.h"
 #include "kernel/smp/percpu.h"
 #include "platform/common/kernel_io.h"
 #include "platform/common/pl011.h"
@@ -28,7 +29,19 @@ constexpr uint32_t kIpiSgi = 0;
 
 constinit kernel::FirmwareInfo g_firmware;
 constinit virt::Devices g_dev;
-constinit DeviceRange g_ranges[3] = {};
+constinit DeviceRange g_ranges[4] = {};
+constinit size_t g_range_count = 3;
+constinit UserDevice g_user[virt::Devices::kMaxVirtio] = {};
+
+/// Is INTID `intid` a user device's?
+bool is_user_irq(uint32_t intid) {
+    for (uint32_t i = 0; i < g_dev.virtio_count; ++i) {
+        if (g_user[i].irq == intid) {
+            return true;
+        }
+    }
+    return false;
+}
 
 } // namespace
 
@@ -51,6 +64,16 @@ void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmwa
     g_ranges[0] = {g_dev.uart, 0x1000, "pl011"};
     g_ranges[1] = {g_dev.gicd, g_dev.gicd_size, "gicd"};
     g_ranges[2] = {g_dev.gicr, g_dev.gicr_size, "gicr"};
+    if (g_dev.virtio_count != 0) {
+        uint64_t lo = exo::align_down(g_dev.virtio[0].dev.base, 0x1000);
+        uint64_t hi = 0;
+        for (uint32_t i = 0; i < g_dev.virtio_count; ++i) {
+            g_user[i] = g_dev.virtio[i].dev;
+            uint64_t end = g_user[i].base + g_user[i].size;
+            hi = end > hi ? end : hi;
+        }
+        g_ranges[g_range_count++] = {lo, exo::align_up(hi, 0x1000) - lo, "virtio-mmio"};
+    }
     if (!g_firmware.has_memory) {
         kernel::panic("no memory node in the device tree at %#lx", info.firmware_data);
     }
@@ -66,6 +89,10 @@ void irq_init() {
     // The console's input goes to the boot CPU, which runs this.
     uint64_t boot = virt::gic::affinity(ARCH_SYSREG_READ(mpidr_el1));
     virt::gic::enable_spi(g_dev.uart_intid, boot);
+    // Device interrupts go to the boot CPU too, disabled until a driver binds one.
+    for (uint32_t i = 0; i < g_dev.virtio_count; ++i) {
+        virt::gic::route_spi(g_user[i].irq, boot);
+    }
     kernel::mmio_write<uint32_t>(g_dev.uart + pl011::kImsc, pl011::kRxInterrupts);
     cpu_irq_init();
 }
@@ -126,6 +153,11 @@ void handle_irq() {
         // line is level-sensitive and the handler rearms the timer, which lowers it.
         virt::gic::end(intid);
         kernel::timer_interrupt();
+    } else if (is_user_irq(intid)) {
+        // Masked (disabled at the distributor) before the end: the level line, still asserted
+        // until the driver has served the device, is not taken again until irq_ack.
+        kernel::device_interrupt(intid);
+        virt::gic::end(intid);
     } else {
         virt::gic::end(intid);
         kernel::spurious_interrupt();
@@ -134,7 +166,12 @@ void handle_irq() {
 
 MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; }
 
-DeviceRanges device_ranges() { return {g_ranges, sizeof g_ranges / sizeof g_ranges[0]}; }
+DeviceRanges device_ranges() { return {g_ranges, g_range_count}; }
+
+UserDevices user_devices() { return {g_user, g_dev.virtio_count}; }
+
+void irq_mask(uint32_t irq) { virt::gic::set_spi_enabled(irq, false); }
+void irq_unmask(uint32_t irq) { virt::gic::set_spi_enabled(irq, true); }
 
 exo::Str cmdline() { return g_firmware.cmdline; }
 

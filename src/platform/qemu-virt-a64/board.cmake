@@ -17,3 +17,9 @@ set(EXOPI_QEMU_KERNEL_FILE exopi.bin)
 set(EXOPI_GDB_ARCH aarch64)
 # The same machine with EL2 implemented: QEMU enters the kernel there (test el2-forktree).
 set(EXOPI_QEMU_EL2_ARGS "-machine virtualization=on")
+# The disk (qemu.sh, %DISK%: the image): virtio-blk, modern (virtio 1.x), on the lowest
+# virtio-mmio slot (0x0A000000, SPI 16): device 0 for user-level drivers.
+set(EXOPI_QEMU_DISK_ARGS -global virtio-mmio.force-legacy=false
+  -drive if=none,format=raw,id=disk0,file=%DISK%
+  -device virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0)
+set(EXOPI_DISK_SIZE 32M)

@@ -137,6 +137,10 @@ void read_devices(uint64_t dtb, Devices* out) {
         kernel::panic("device tree: PSCI's method is neither \"smc\" nor \"hvc\"");
     }
     d.psci_smc = smc;
+    auto spi_of = [&](const exo::FdtProp& p, uint32_t* intid) {
+        return intid_at(p, 0, intid) && *intid >= 32 && *intid != d.uart_intid;
+    };
+    d.virtio_count = find_virtio_mmio(fdt, fdt.root(), spi_of, d.virtio, Devices::kMaxVirtio);
 }
 
 } // namespace platform::virt

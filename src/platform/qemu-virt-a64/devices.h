@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kernel/core/platform.h"
+#include "platform/common/virtio_mmio_dt.h"
 
 namespace platform::virt {
 
@@ -20,6 +21,11 @@ struct Devices {
     uint32_t timer_intid = 0; ///< the EL1 physical timer's PPI (non-secure), as an INTID
     uint64_t timer_hz = 0;    ///< the timer node's clock-frequency, 0 if absent (CNTFRQ_EL0)
     bool psci_smc = false;    ///< PSCI's conduit: SMC (true) or HVC
+    /// The virtio-mmio transports, for user-level drivers, by address: QEMU has 32, eight to a
+    /// 4 KiB page (0x200 bytes each), on SPIs 16-47.
+    static constexpr uint32_t kMaxVirtio = 32;
+    VirtioSlot virtio[kMaxVirtio] = {};
+    uint32_t virtio_count = 0;
 };
 
 /// Reads them from the device tree at physical address `dtb` (through the direct map) into

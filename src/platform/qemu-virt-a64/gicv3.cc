@@ -165,12 +165,21 @@ bool init_cpu(uint64_t gicr, uint64_t size) {
     return true;
 }
 
-void enable_spi(uint32_t intid, uint64_t aff) {
-    // Route first (Aff3 sits at bits 39:32 of GICD_IROUTER, the rest as packed; IRM = 0).
+void route_spi(uint32_t intid, uint64_t aff) {
+    // Aff3 sits at bits 39:32 of GICD_IROUTER, the rest as packed; IRM = 0.
     uint64_t route = (aff & 0xffffff) | ((aff >> 24) & 0xff) << 32;
     mmio_write<uint64_t>(g_gicd + kGicdIrouter + 8 * uint64_t{intid}, route);
-    mmio_write<uint32_t>(g_gicd + kGicdIsenabler + 4 * (intid / 32), 1U << (intid % 32));
+}
+
+void set_spi_enabled(uint32_t intid, bool on) {
+    uint64_t reg = on ? kGicdIsenabler : kGicdIcenabler;
+    mmio_write<uint32_t>(g_gicd + reg + 4 * (intid / 32), 1U << (intid % 32));
     wait_distributor();
+}
+
+void enable_spi(uint32_t intid, uint64_t aff) {
+    route_spi(intid, aff); // first
+    set_spi_enabled(intid, true);
 }
 
 void enable_private(uint32_t intid) {

@@ -30,6 +30,12 @@ bool init_cpu(uint64_t gicr, uint64_t size);
 /// Enables SPI `intid`, level-sensitive, routed to the CPU with affinity `aff` (MPIDR's
 /// Aff3.Aff2.Aff1.Aff0 fields).
 void enable_spi(uint32_t intid, uint64_t aff);
+/// Routes SPI `intid` to the CPU with affinity `aff`, leaving it disabled or enabled as it is.
+void route_spi(uint32_t intid, uint64_t aff);
+/// Enables or disables SPI `intid` at the distributor (a disabled one stays pending while its
+/// level-sensitive line is asserted, and is delivered when enabled again: [gicv3] 4.5
+/// "Interrupt lifecycle"). Disabling waits until it has taken effect (GICD_CTLR.RWP).
+void set_spi_enabled(uint32_t intid, bool on);
 /// Enables SGI or PPI `intid` on this CPU.
 void enable_private(uint32_t intid);
 /// Acknowledges the highest-priority pending interrupt: its INTID, or kSpurious.

@@ -10,7 +10,11 @@
 #include "kernel/core/trap.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/console_in.h"
+#include "kernel/dev/devices.h"
 #include "kernel/smp/percpu.h"
+#include "kernel/vm/phys.h"
+#include "lib/fdt.h"
+#include "platform/common/virtio_mmio_dt.h"
 #include "platform/memory_map.h"
 #include "plic.h"
 #include "uart_ns16550.h"
@@ -35,12 +39,58 @@ constexpr uint32_t kFail = 0x3333;
 constexpr uint32_t kPass = 0x5555;
 } // namespace finisher
 
-/// From QEMU's device tree (test/data/qemu-virt-rv64.dtb).
-constexpr DeviceRange kDevices[] = {
+/// From QEMU's device tree (test/data/qemu-virt-rv64.dtb); the last, the virtio-mmio
+/// transports' span, from the tree at boot (early_init).
+constinit DeviceRange g_ranges[4] = {
     {virt::kTestDevice, 0x1000, "sifive-test"},
     {virt::kPlic, 0x600000, "plic"},
     {virt::kUart0, 0x1000, "uart0"},
+    {},
 };
+constinit size_t g_range_count = 3;
+
+/// The devices for user-level drivers: the virtio-mmio transports under /soc, each with its
+/// PLIC source (one cell: the binding of "riscv,plic0", [riscv-plic]).
+constexpr uint32_t kMaxVirtio = 8;
+constinit VirtioSlot g_slots[kMaxVirtio] = {};
+constinit UserDevice g_user[kMaxVirtio] = {};
+constinit uint32_t g_user_count = 0;
+
+void find_user_devices(uint64_t dtb) {
+    auto fdt =
+        exo::Fdt::parse(kernel::phys_ptr<void>(exo::PhysAddr(dtb)), kernel::kMaxFirmwareBlob);
+    if (!fdt) {
+        return;
+    }
+    auto soc = fdt.value().find("/soc");
+    if (!soc) {
+        return;
+    }
+    auto plic_source = [](const exo::FdtProp& p, uint32_t* irq) {
+        return p.cell(0, irq) && *irq != 0 && *irq != kUartIrq && *irq < 1024;
+    };
+    g_user_count = find_virtio_mmio(fdt.value(), soc.value(), plic_source, g_slots, kMaxVirtio);
+    if (g_user_count == 0) {
+        return;
+    }
+    uint64_t lo = g_slots[0].dev.base;
+    uint64_t hi = 0;
+    for (uint32_t i = 0; i < g_user_count; ++i) {
+        g_user[i] = g_slots[i].dev;
+        hi = g_user[i].base + g_user[i].size > hi ? g_user[i].base + g_user[i].size : hi;
+    }
+    g_ranges[g_range_count++] = {lo, exo::align_up(hi, 0x1000) - lo, "virtio-mmio"};
+}
+
+/// Is PLIC source `source` a user device's?
+bool user_irq(uint32_t source) {
+    for (uint32_t i = 0; i < g_user_count; ++i) {
+        if (g_user[i].irq == source) {
+            return true;
+        }
+    }
+    return false;
+}
 
 } // namespace
 
@@ -52,6 +102,7 @@ void early_init(const kernel::BootInfo& info, const kernel::FirmwareInfo& firmwa
     if (firmware.timebase_hz != 0) {
         g_timebase_hz = firmware.timebase_hz;
     }
+    find_user_devices(info.firmware_data);
     if (!g_firmware.has_memory) {
         // Without the device tree the kernel does not know where RAM is: nothing to do but
         // say so (the console works without it).
@@ -120,6 +171,14 @@ void park_cpu(uint64_t /*hart*/, uint64_t /*park*/) {}
 void handle_irq() {
     uint64_t hart = kernel::this_cpu().cpu_id;
     uint32_t source = virt::plic_claim(hart);
+    if (source != 0 && user_irq(source)) {
+        // Completed while still enabled ([riscv-plic] ignores a completion of a disabled
+        // source), then masked until its driver's irq_ack: a level source that is still
+        // asserted waits in the gateway, not in this hart's claim.
+        virt::plic_complete(hart, source);
+        kernel::device_interrupt(source);
+        return;
+    }
     if (source == kUartIrq) {
         for (int c = virt::uart_getc(); c >= 0; c = virt::uart_getc()) {
             kernel::console_input(static_cast<char>(c));
@@ -132,7 +191,13 @@ void handle_irq() {
     }
 }
 
-DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
+DeviceRanges device_ranges() { return {g_ranges, g_range_count}; }
+
+UserDevices user_devices() { return {g_user, g_user_count}; }
+
+// Device interrupts go to the boot hart's S-mode context, as the UART's.
+void irq_mask(uint32_t irq) { virt::plic_disable(g_boot_hart, irq); }
+void irq_unmask(uint32_t irq) { virt::plic_enable(g_boot_hart, irq); }
 
 MemoryRange memory() { return {g_firmware.memory_base, g_firmware.memory_size}; }
 

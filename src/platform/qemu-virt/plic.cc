@@ -25,6 +25,11 @@ void plic_enable(uint64_t hart, uint32_t source) {
     kernel::mmio_write<uint32_t>(kPlic + kThreshold + 0x1000 * ctx, 0);
 }
 
+void plic_disable(uint64_t hart, uint32_t source) {
+    uintptr_t word = kPlic + kEnable + 0x80 * s_context(hart) + 4 * (source / 32);
+    kernel::mmio_write<uint32_t>(word, kernel::mmio_read<uint32_t>(word) & ~(1U << (source % 32)));
+}
+
 uint32_t plic_claim(uint64_t hart) {
     return kernel::mmio_read<uint32_t>(kPlic + kClaim + 0x1000 * s_context(hart));
 }

@@ -11,6 +11,7 @@
 #include "kernel/core/platform.h"
 #include "kernel/core/trap.h"
 #include "kernel/dev/console_in.h"
+#include "kernel/dev/devices.h"
 #include "kernel/smp/percpu.h"
 #include "kernel/vm/phys.h"
 #include "mailbox.h"
@@ -22,6 +23,14 @@ namespace {
 
 constinit kernel::FirmwareInfo g_firmware;
 constinit MemoryRange g_memory{};
+
+/// The devices for user-level drivers: the Arasan SD host controller ("EMMC", [bcm2835] chapter
+/// 5; QEMU's generic-sdhci with the card of -drive if=sd) on GPU IRQ 62. Its DMA sees ARM
+/// memory through the VideoCore's L2-uncached bus alias ([bcm2835] 1.2.4 "Bus addresses").
+constexpr uint32_t kEmmcIrq = 62;
+constexpr UserDevice kUserDevices[] = {
+    {rpi::kEmmc, 0x100, kEmmcIrq, exopi::DevKind::kSdhci, rpi::kBusUncachedAlias, "emmc"},
+};
 
 constexpr DeviceRange kDevices[] = {
     {rpi::kPeripheralBase, 0x1000000, "peripherals"},
@@ -125,6 +134,15 @@ void handle_irq() {
         asm volatile("dsb sy" ::: "memory");
         handled = true;
     }
+    if (rpi::core_irq_source::GPU::get(sources) != 0) {
+        asm volatile("dsb sy" ::: "memory"); // another peripheral: see above
+        for (const UserDevice& d : kUserDevices) {
+            if (rpi::gpu_irq_pending(d.irq)) {
+                kernel::device_interrupt(d.irq); // disables it at armctrl until irq_ack
+                handled = true;
+            }
+        }
+    }
     if (rpi::core_irq_source::CNTPNSIRQ::get(sources) != 0) {
         kernel::timer_interrupt(); // may switch environments: last
         return;
@@ -137,6 +155,12 @@ void handle_irq() {
 MemoryRange memory() { return g_memory; }
 
 DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
+
+UserDevices user_devices() { return {kUserDevices, sizeof kUserDevices / sizeof kUserDevices[0]}; }
+
+// GPU interrupts reach core 0 (intc_init), the boot core.
+void irq_mask(uint32_t irq) { rpi::gpu_irq_enable(irq, false); }
+void irq_unmask(uint32_t irq) { rpi::gpu_irq_enable(irq, true); }
 
 exo::Str cmdline() { return g_firmware.cmdline; }
 

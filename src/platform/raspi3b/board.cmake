@@ -17,3 +17,7 @@ set(EXOPI_QEMU_KERNEL_FILE kernel8.img)
 set(EXOPI_GDB_ARCH aarch64)
 # The UART chainloader (chainloader/): a second image, and qemu.sh's chainboot mode.
 set(EXOPI_CHAINLOADER_IMAGE_NAME chainloader.img)
+# The disk (qemu.sh, %DISK%: the image): the SD card in the Arasan controller (device 0 for
+# user-level drivers). QEMU wants a card's size to be a power of two.
+set(EXOPI_QEMU_DISK_ARGS -drive if=sd,format=raw,file=%DISK%)
+set(EXOPI_DISK_SIZE 32M)

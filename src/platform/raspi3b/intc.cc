@@ -15,14 +15,36 @@ constexpr uintptr_t kMailboxSet = 0x80;   ///< + 16 * core + 4 * mailbox: write-
 constexpr uintptr_t kMailboxClear = 0xc0; ///< + 16 * core + 4 * mailbox: read, write-clear
 // [bcm2835] 7.5 registers, offsets from 0x3f00b000.
 constexpr uintptr_t kArmctrl = kPeripheralBase + 0xb000;
+constexpr uintptr_t kPending1 = 0x204; ///< GPU IRQs 0-31; 2 (0x208) for 32-63, and so on
 constexpr uintptr_t kPending2 = 0x208;
+constexpr uintptr_t kEnable1 = 0x210;
 constexpr uintptr_t kEnable2 = 0x214;
+constexpr uintptr_t kDisable1 = 0x21c;
+
+/// The GPU IRQs enabled through gpu_irq_enable (the enable registers are write-only in effect:
+/// [bcm2835] documents no read-back).
+constinit uint32_t g_enabled[2] = {};
 
 } // namespace
 
 void intc_init() {
     kernel::mmio_write<uint32_t>(kLocalPeripherals + kGpuRouting, 0); // GPU IRQ to core 0
     kernel::mmio_write(kArmctrl + kEnable2, irq2::UART::make(1));
+}
+
+void gpu_irq_enable(uint32_t irq, bool on) {
+    if (on) {
+        g_enabled[irq / 32] |= 1U << (irq % 32);
+    } else {
+        g_enabled[irq / 32] &= ~(1U << (irq % 32));
+    }
+    uintptr_t reg = (on ? kEnable1 : kDisable1) + 4 * (irq / 32);
+    kernel::mmio_write<uint32_t>(kArmctrl + reg, 1U << (irq % 32));
+}
+
+bool gpu_irq_pending(uint32_t irq) {
+    uint32_t pending = kernel::mmio_read<uint32_t>(kArmctrl + kPending1 + 4 * (irq / 32));
+    return ((pending & g_enabled[irq / 32]) >> (irq % 32) & 1) != 0;
 }
 
 void intc_init_core(uint64_t core) {

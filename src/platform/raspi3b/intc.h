@@ -37,6 +37,13 @@ struct R : exo::Register<R, uint32_t> {};
 using UART = R::Bit<57 - 32>; ///< the PL011: GPU IRQ 57
 } // namespace irq2
 
+/// Enables or disables GPU IRQ `irq` (0-63) at armctrl ([bcm2835] 7.5 "Enable IRQs 1/2",
+/// "Disable IRQs 1/2": write-1-to-set / -clear). A disabled source stays in "IRQ pending" while
+/// its line is asserted, without interrupting anyone.
+void gpu_irq_enable(uint32_t irq, bool on);
+/// Is GPU IRQ `irq` pending and enabled ([bcm2835] 7.5 "IRQ pending 1/2" show the raw line,
+/// enabled or not)?
+bool gpu_irq_pending(uint32_t irq);
 /// Routes the GPU's interrupts to core 0 and enables the PL011's.
 void intc_init();
 /// Routes core `core`'s physical timer and mailbox 0 to it as IRQs.

@@ -1,17 +1,20 @@
 // Walking one's own mappings, as fork and dumbfork do: page_list returns only the mapped pages,
 // a batch per call, so the cost grows with what is mapped, not with the size of the address
 // space. The private pages at the top (exception stack, scratch pages) are skipped: they are
-// never given to a child.
+// never given to a child; so are device pages (dev_map): a child reaches a device only by a right
+// of its own (docs/devices.md "Fork").
 #pragma once
 
 #include "exopi/mem.h"
 
 namespace exopi::detail {
 
-/// True if a child may be given the page at `va` (it is below the private area, or the stack).
-inline bool shareable(uint64_t va) {
+/// True if a child may be given the page of page_list entry `entry` (`page | perm`): below the
+/// private area, or the stack, and not a device's registers.
+inline bool shareable(uint64_t entry) {
     const uint64_t stack_bottom = kUserStackTop - kUserStackPages * kPageSize;
-    return va < kPrivateBase || va >= stack_bottom;
+    uint64_t va = entry & ~(kPageSize - 1);
+    return (va < kPrivateBase || va >= stack_bottom) && (entry & kPermDevice) == 0;
 }
 
 /// Calls batch(entries, n) for the shareable mapped pages from kUserBase up to kUserStackTop,

@@ -76,11 +76,14 @@ inline constexpr R::Value kRes1 = R::Field<13, 12>::make(0b11) | R::Field<9, 0>:
 /// [arm-arm] SCTLR_EL1
 namespace sctlr_el1 {
 struct R : exo::Register<R> {};
-using M = R::Bit<0>;   ///< stage 1 MMU
-using A = R::Bit<1>;   ///< alignment checks
-using C = R::Bit<2>;   ///< data cacheability
-using SA = R::Bit<3>;  ///< SP alignment check at EL1
-using I = R::Bit<12>;  ///< instruction cacheability
+using M = R::Bit<0>;  ///< stage 1 MMU
+using A = R::Bit<1>;  ///< alignment checks
+using C = R::Bit<2>;  ///< data cacheability
+using SA = R::Bit<3>; ///< SP alignment check at EL1
+using I = R::Bit<12>; ///< instruction cacheability
+/// EL0 may clean and invalidate caches by VA (DC CVAU, DC CVAC, DC CIVAC, IC IVAU) instead of
+/// trapping: what a user-level driver needs around non-coherent DMA (docs/devices.md).
+using UCI = R::Bit<26>;
 using EE = R::Bit<25>; ///< big-endian data at EL1
 /// RES1 bits in Armv8.0: 29, 28, 23, 22, 20, 11.
 inline constexpr R::Value kRes1 = R::Bit<29>::make(1) | R::Bit<28>::make(1) | R::Bit<23>::make(1) |

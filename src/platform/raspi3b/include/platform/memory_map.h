@@ -11,6 +11,8 @@ inline constexpr uintptr_t kPeripheralBase = 0x3f000000;
 inline constexpr uintptr_t kMailbox = kPeripheralBase + 0xb880; ///< VideoCore mailbox 0
 inline constexpr uintptr_t kGpio = kPeripheralBase + 0x200000;
 inline constexpr uintptr_t kUart0 = kPeripheralBase + 0x201000; ///< PL011 ("serial0" on QEMU)
+/// The Arasan SD host controller, "EMMC" ([bcm2835] chapter 5), alone on its page.
+inline constexpr uintptr_t kEmmc = kPeripheralBase + 0x300000;
 
 /// BCM2836 local peripherals: per-core timers and interrupt routing.
 inline constexpr uintptr_t kLocalPeripherals = 0x40000000;

@@ -207,4 +207,56 @@ inline Result<size_t> program_name(uint64_t index, char* buf, size_t len) {
     return value<size_t>(call(Sys::kProgramName, index, u(buf), len));
 }
 
+// Devices (docs/devices.md). `dev` is a device's index, 0 to the last dev_info answers.
+
+/// What the kernel says of device `dev`; kErrInval past the last.
+inline Result<DevInfo> dev_info(uint32_t dev) {
+    DevInfo info{};
+    int64_t e = call(Sys::kDevInfo, dev, u(&info));
+    if (e < 0) {
+        return exo::Err{static_cast<Error>(e)};
+    }
+    return info;
+}
+/// Gives child `id` the right to device `dev`, which the caller holds (kErrNoRight if not).
+inline Result<Ok> dev_grant(uint32_t id, uint32_t dev) {
+    return status(call(Sys::kDevGrant, id, dev));
+}
+/// Takes the right to device `dev` from the caller (id 0) or its child `id`, for later calls:
+/// what it mapped, bound or allocated stays until it dies.
+inline Result<Ok> dev_revoke(uint32_t id, uint32_t dev) {
+    return status(call(Sys::kDevRevoke, id, dev));
+}
+/// Maps the page at `offset` of dev's register window (from the page holding its first
+/// register) at `va`, kPermR or kPermR | kPermW, as device memory. kErrNoRight unless the
+/// caller holds the right to every device with registers on that page.
+inline Result<Ok> dev_map(uint32_t dev, uint64_t offset, uint64_t va, uint64_t perm) {
+    return status(call(Sys::kDevMap, dev, offset, va, perm));
+}
+/// Reads the register of `width` bytes (1, 2, 4) at `offset` in dev's window.
+inline Result<uint32_t> dev_read(uint32_t dev, uint64_t offset, uint64_t width = 4) {
+    return value<uint32_t>(call(Sys::kDevIo, dev, offset, width));
+}
+/// Writes it.
+inline Result<Ok> dev_write(uint32_t dev, uint64_t offset, uint32_t v, uint64_t width = 4) {
+    return status(call(Sys::kDevIo, dev, offset, width | kDevIoWrite, v));
+}
+/// Binds dev's interrupt to the caller's notification bits (0 unbinds): each interrupt sets
+/// them, and masks the line until irq_ack.
+inline Result<Ok> irq_bind(uint32_t dev, uint64_t bits) {
+    return status(call(Sys::kIrqBind, dev, bits));
+}
+/// The caller has served dev's interrupt: the controller may deliver it again.
+inline Result<Ok> irq_ack(uint32_t dev) { return status(call(Sys::kIrqAck, dev)); }
+/// `pages` contiguous zeroed pages of DMA memory for device `dev`, mapped read-write at `va`,
+/// pinned until the caller dies; their physical address (add DevInfo::dma_base for the
+/// device's).
+inline Result<uint64_t> dma_alloc(uint32_t dev, uint64_t va, uint64_t pages) {
+    return value<uint64_t>(call(Sys::kDmaAlloc, dev, va, pages));
+}
+/// The physical address of the caller's memory at `va` (a holder of some device right only).
+inline Result<uint64_t> page_phys(const void* va) {
+    return value<uint64_t>(call(Sys::kPagePhys, u(va)));
+}
+
 } // namespace exopi::sys
