@@ -23,6 +23,7 @@ target_include_directories(exopi_user_flags INTERFACE
   ${PROJECT_SOURCE_DIR}/userland/lib/mem/include
   ${PROJECT_SOURCE_DIR}/userland/lib/proc/include
   ${PROJECT_SOURCE_DIR}/userland/lib/ipc/include
+  ${PROJECT_SOURCE_DIR}/userland/lib/block/include
   ${PROJECT_SOURCE_DIR}/userland/lib/arch/${EXOPI_ARCH}/include
   ${PROJECT_SOURCE_DIR}/include
   ${EXOPI_USER_SHARED_INCLUDE})

@@ -148,6 +148,15 @@ void device_interrupt(uint32_t irq) {
     }
 }
 
+bool device_interrupts_bound() {
+    for (uint32_t i = 0; i < g_devices.count; ++i) {
+        if (g_state[i].irq_bits != 0) {
+            return true; // its driver may be woken by the device at any time
+        }
+    }
+    return false;
+}
+
 void devices_release(Env* e) {
     for (uint32_t i = 0; i < g_devices.count; ++i) {
         DeviceState& s = g_state[i];

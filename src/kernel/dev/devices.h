@@ -34,6 +34,9 @@ bool in_device_window(exo::PhysAddr pa);
 /// The board's handle_irq found device interrupt `irq` (a UserDevice's): masks the line until
 /// its driver acknowledges it (irq_ack) and sets the driver's bound notification bits.
 void device_interrupt(uint32_t irq) REQUIRES(g_big_lock);
+/// Is some device's interrupt bound to a driver (which the device may wake at any time: the
+/// scheduler's deadlock report does not count it as stuck)?
+bool device_interrupts_bound() REQUIRES(g_big_lock);
 /// `e` is being destroyed: each device it drives is quiesced, its interrupt masked and unbound,
 /// then its DMA memory unpinned (dma_release). Before its address space goes.
 void devices_release(Env* e) REQUIRES(g_big_lock);

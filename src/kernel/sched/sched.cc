@@ -11,6 +11,7 @@
 #include "kernel/core/trap.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/console_in.h"
+#include "kernel/dev/devices.h"
 #include "kernel/env/fpu.h"
 #include "kernel/smp/percpu.h"
 #include "kernel/smp/smp.h"
@@ -204,9 +205,11 @@ namespace {
         if (envs_in_use() == 0) {
             all_done();
         }
-        if (g_run_head == nullptr && !anyone_running_elsewhere() && !console_has_waiters()) {
+        if (g_run_head == nullptr && !anyone_running_elsewhere() && !console_has_waiters() &&
+            !device_interrupts_bound()) {
             // Everyone is blocked (IPC, a notification, a destroy) or not runnable, and no
-            // console input is awaited: only a running environment could wake them.
+            // console input or device interrupt is awaited: only a running environment could
+            // wake them.
             kprintf("kernel: deadlock: %lu environments, none runnable, none waiting for input\n",
                     envs_in_use());
             platform::shutdown(static_cast<int>(exopi::ExitStatus::kFailure));
