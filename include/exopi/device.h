@@ -30,7 +30,11 @@ struct DevInfo {
     uint32_t irq;    ///< the board's interrupt number, 0 if the device has none
     uint32_t held;   ///< 1 if the caller holds the right to it
     uint32_t driver; ///< the id of the environment driving it (irq_bind, dma_alloc...), or 0
-    char name[32];   ///< the board's name for it (its device-tree node, or the manual's)
+    /// The device's reference clock in Hz as the board knows it (the SD host controller's
+    /// base clock, from the Pi's firmware), 0 if it does not say.
+    uint32_t clock_hz;
+    uint32_t reserved;
+    char name[32]; ///< the board's name for it (its device-tree node, or the manual's)
 };
 
 /// dev_io's operation: the access width in bytes (1, 2 or 4), plus kDevIoWrite for a write.

@@ -62,4 +62,30 @@ TEST(MailboxProperty, BadRepliesAreRefused) {
     EXPECT_EQ(m.size, 2u);
 }
 
+TEST(MailboxProperty, ClockRate) {
+    using platform::rpi::kClockEmmc;
+    PropertyBuffer b;
+    platform::rpi::clock_rate_request(&b, kClockEmmc);
+    EXPECT_EQ(b.w[0], 32u);
+    EXPECT_EQ(b.w[2], 0x00030002u);
+    EXPECT_EQ(b.w[5], 1u) << "the clock asked for";
+    EXPECT_EQ(b.w[7], 0u);
+    b.w[1] = 0x80000000;
+    b.w[4] = 0x80000008;
+    b.w[6] = 50000000;
+    uint32_t hz = 7;
+    ASSERT_TRUE(platform::rpi::clock_rate_reply(b, kClockEmmc, &hz));
+    EXPECT_EQ(hz, 50000000u);
+    PropertyBuffer bad = b;
+    bad.w[5] = 2; // the answer for another clock
+    EXPECT_FALSE(platform::rpi::clock_rate_reply(bad, kClockEmmc, &hz));
+    bad = b;
+    bad.w[6] = 0; // a clock the firmware does not know
+    EXPECT_FALSE(platform::rpi::clock_rate_reply(bad, kClockEmmc, &hz));
+    bad = b;
+    bad.w[4] = 4;
+    EXPECT_FALSE(platform::rpi::clock_rate_reply(bad, kClockEmmc, &hz));
+    EXPECT_EQ(hz, 50000000u);
+}
+
 } // namespace

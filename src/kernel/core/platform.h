@@ -39,6 +39,7 @@ struct UserDevice {
     exopi::DevKind kind;
     uint64_t dma_base;
     const char* name;
+    uint32_t clock_hz = 0; ///< its reference clock, if the board knows it (DevInfo::clock_hz)
 };
 struct UserDevices {
     const UserDevice* items;

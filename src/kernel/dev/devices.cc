@@ -184,6 +184,7 @@ int64_t dev_info(Env* cur, uint64_t dev, uint64_t out_va) {
     info.dma_base = d.dma_base;
     info.kind = d.kind;
     info.irq = d.irq;
+    info.clock_hz = d.clock_hz;
     info.held = holds_device(cur, static_cast<uint32_t>(dev)) ? 1 : 0;
     uint32_t driver = g_state[dev].driver;
     info.driver = driver != 0 && env_lookup(driver, false) ? driver : 0;

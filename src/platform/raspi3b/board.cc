@@ -28,8 +28,9 @@ constinit MemoryRange g_memory{};
 /// 5; QEMU's generic-sdhci with the card of -drive if=sd) on GPU IRQ 62. Its DMA sees ARM
 /// memory through the VideoCore's L2-uncached bus alias ([bcm2835] 1.2.4 "Bus addresses").
 constexpr uint32_t kEmmcIrq = 62;
-constexpr UserDevice kUserDevices[] = {
-    {rpi::kEmmc, 0x100, kEmmcIrq, exopi::DevKind::kSdhci, rpi::kBusUncachedAlias, "emmc"},
+/// Its base clock comes from the firmware at boot (early_init).
+constinit UserDevice g_user_devices[] = {
+    {rpi::kEmmc, 0x100, kEmmcIrq, exopi::DevKind::kSdhci, rpi::kBusUncachedAlias, "emmc", 0},
 };
 
 constexpr DeviceRange kDevices[] = {
@@ -54,6 +55,10 @@ void early_init(const kernel::BootInfo& /*info*/, const kernel::FirmwareInfo& fi
     } else {
         kernel::panic("cannot determine the ARM memory size (no mailbox reply, no boot data)");
     }
+    // The SD host controller's base clock, which its driver divides down (0: the driver uses
+    // the controller's own Capabilities register).
+    (void)rpi::mailbox_clock_rate(rpi::kClockEmmc, &g_user_devices[0].clock_hz);
+    rpi::route_sd_pins();
 }
 
 void console_putc(char c) { rpi::pl011_putc(c); }
@@ -136,7 +141,7 @@ void handle_irq() {
     }
     if (rpi::core_irq_source::GPU::get(sources) != 0) {
         asm volatile("dsb sy" ::: "memory"); // another peripheral: see above
-        for (const UserDevice& d : kUserDevices) {
+        for (const UserDevice& d : g_user_devices) {
             if (rpi::gpu_irq_pending(d.irq)) {
                 kernel::device_interrupt(d.irq); // disables it at armctrl until irq_ack
                 handled = true;
@@ -156,7 +161,9 @@ MemoryRange memory() { return g_memory; }
 
 DeviceRanges device_ranges() { return {kDevices, sizeof kDevices / sizeof kDevices[0]}; }
 
-UserDevices user_devices() { return {kUserDevices, sizeof kUserDevices / sizeof kUserDevices[0]}; }
+UserDevices user_devices() {
+    return {g_user_devices, sizeof g_user_devices / sizeof g_user_devices[0]};
+}
 
 // GPU interrupts reach core 0 (intc_init), the boot core.
 void irq_mask(uint32_t irq) { rpi::gpu_irq_enable(irq, false); }

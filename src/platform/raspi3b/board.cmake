@@ -2,7 +2,7 @@ set(EXOPI_ARCH aarch64)
 # The board's short name: run targets (run-qemu-a64), test prefixes and labels (qemu-a64.*),
 # scripts' board argument (scripts/run a64).
 set(EXOPI_BOARD_SHORT a64)
-set(EXOPI_BOARD_SOURCES board.cc intc.cc mailbox.cc pl011.cc)
+set(EXOPI_BOARD_SOURCES board.cc intc.cc mailbox.cc pl011.cc sd_pins.cc)
 set(EXOPI_RAW_IMAGE_NAME kernel8.img)
 # Where the firmware loads kernel8.img (and QEMU -M raspi3b a raw image): the kernel's
 # physical load address (src/arch/aarch64/kernel.ld).

@@ -44,6 +44,8 @@ void gpu_irq_enable(uint32_t irq, bool on);
 /// Is GPU IRQ `irq` pending and enabled ([bcm2835] 7.5 "IRQ pending 1/2" show the raw line,
 /// enabled or not)?
 bool gpu_irq_pending(uint32_t irq);
+/// Puts the SD card's pins (GPIO 48-53) on the EMMC controller (sd_pins.cc).
+void route_sd_pins();
 /// Routes the GPU's interrupts to core 0 and enables the PL011's.
 void intc_init();
 /// Routes core `core`'s physical timer and mailbox 0 to it as IRQs.

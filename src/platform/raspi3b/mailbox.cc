@@ -36,11 +36,9 @@ constexpr uint32_t kPropertyChannel = 8;
 
 constinit PropertyBuffer g_buffer{}; // only the boot CPU uses it, before the others start
 
-} // namespace
-
-bool mailbox_arm_memory(ArmMemory* out) {
-    arm_memory_request(&g_buffer);
-
+/// Sends g_buffer on the property channel and waits for the firmware's answer in it. False if
+/// none came.
+bool call() {
     // The VideoCore reads and writes memory, not the ARM's caches: clean the request out to
     // memory before, invalidate the stale lines after (the buffer has its cache line to
     // itself). It is given the buffer's physical address in the uncached bus alias.
@@ -63,9 +61,21 @@ bool mailbox_arm_memory(ArmMemory* out) {
             continue; // a reply to someone else's message
         }
         arch::dcache_clean_invalidate(&g_buffer, sizeof g_buffer);
-        return arm_memory_reply(g_buffer, out);
+        return true;
     }
     return false;
+}
+
+} // namespace
+
+bool mailbox_arm_memory(ArmMemory* out) {
+    arm_memory_request(&g_buffer);
+    return call() && arm_memory_reply(g_buffer, out);
+}
+
+bool mailbox_clock_rate(uint32_t id, uint32_t* hz) {
+    clock_rate_request(&g_buffer, id);
+    return call() && clock_rate_reply(g_buffer, id, hz);
 }
 
 } // namespace platform::rpi

@@ -1,4 +1,5 @@
-// The VideoCore mailbox's property buffer for "get ARM memory", as hardware-free code: the
+// The VideoCore mailbox's property buffers for "get ARM memory" and "get clock rate", as
+// hardware-free code: the
 // request laid out, the reply checked (host-tested, test/host/mailbox_property_test.cc).
 // Reference: the Raspberry Pi firmware wiki, "Mailbox property interface": a buffer is its size,
 // a request/response code, tags, an end tag; each tag is its id, its value buffer's size, a
@@ -25,6 +26,9 @@ struct alignas(64) PropertyBuffer {
 inline constexpr uint32_t kPropertyRequest = 0;
 inline constexpr uint32_t kPropertyResponseOk = 0x80000000;
 inline constexpr uint32_t kTagGetArmMemory = 0x00010005;
+inline constexpr uint32_t kTagGetClockRate = 0x00030002;
+/// Clock ids of "get clock rate": the EMMC (Arasan SD host) controller's base clock.
+inline constexpr uint32_t kClockEmmc = 1;
 inline constexpr uint32_t kTagResponse = 0x80000000; ///< bit 31 of a tag's code in a reply
 inline constexpr uint32_t kTagEnd = 0;
 
@@ -57,6 +61,36 @@ inline bool arm_memory_reply(const PropertyBuffer& b, ArmMemory* out) {
     }
     out->base = b.w[5];
     out->size = b.w[6];
+    return true;
+}
+
+/// Lays out the request: one tag, "get clock rate" of clock `id`, with an 8-byte value buffer
+/// (the id, then the rate in Hz in the answer).
+inline void clock_rate_request(PropertyBuffer* b, uint32_t id) {
+    *b = {};
+    b->w[0] = 8 * 4;
+    b->w[1] = kPropertyRequest;
+    b->w[2] = kTagGetClockRate;
+    b->w[3] = 8;
+    b->w[4] = 0;
+    b->w[5] = id;
+    b->w[6] = 0;
+    b->w[7] = kTagEnd;
+}
+
+/// Checks the reply as arm_memory_reply does, and that it answers for clock `id` with a rate
+/// that is not 0 (a clock the firmware does not know).
+inline bool clock_rate_reply(const PropertyBuffer& b, uint32_t id, uint32_t* hz) {
+    if (b.w[1] != kPropertyResponseOk || b.w[2] != kTagGetClockRate) {
+        return false;
+    }
+    if ((b.w[4] & kTagResponse) == 0 || (b.w[4] & ~kTagResponse) != 8) {
+        return false;
+    }
+    if (b.w[5] != id || b.w[6] == 0) {
+        return false;
+    }
+    *hz = b.w[6];
     return true;
 }
 

@@ -93,7 +93,6 @@ Result<Ok> Driver::init(uint32_t dev, uint64_t regs_va, uint64_t dma_va) {
 }
 
 bool Driver::submit(uint32_t i, const Request& r) {
-    Client& c = clients_[i];
     uint64_t bytes = uint64_t{r.count} * kSector;
     uint16_t pieces = 0;
     if (r.op != kBlockFlush) {
@@ -115,7 +114,7 @@ bool Driver::submit(uint32_t i, const Request& r) {
         d = &vq_.desc(d->next);
         uint64_t in_page = off % kPageSize;
         uint64_t len = kPageSize - in_page < bytes ? kPageSize - in_page : bytes;
-        d->addr = c.data_pa[off / kPageSize] + in_page;
+        d->addr = server_->data_pa(i, off);
         d->len = static_cast<uint32_t>(len);
         d->flags = static_cast<uint16_t>(virtio::kDescNext |
                                          (r.op == kBlockRead ? virtio::kDescWrite : 0));
@@ -128,7 +127,6 @@ bool Driver::submit(uint32_t i, const Request& r) {
     d->len = 1;
     d->flags = virtio::kDescWrite;
     in_flight_[head] = InFlight{i, r.count, r.id};
-    ++c.in_flight;
     vq_.publish(head);
     notify_ = true;
     return true;
@@ -161,14 +159,9 @@ void Driver::interrupt(bool ack) {
         if (!vq_.free_chain(head)) {
             continue;
         }
-        Client& c = clients_[f.client];
-        --c.in_flight;
-        complete(f.client, f.id, s == 0 ? kBlockOk : kBlockErrIo, s == 0 ? f.count : 0);
-        if (c.closing && c.in_flight == 0) {
-            drop(f.client);
-        }
+        server_->finish(f.client, f.id, s == 0 ? kBlockOk : kBlockErrIo, s == 0 ? f.count : 0);
     }
-    waiting_ = true; // descriptors came back: serve whoever waits for them
+    server_->retry(); // descriptors came back: serve whoever waits for them
 }
 
 } // namespace virtio_blk

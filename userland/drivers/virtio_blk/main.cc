@@ -9,6 +9,8 @@
 // kernel's masking: the line stays asserted and masked, and nothing else is disturbed).
 #include "blk.h"
 
+#include "exopi/block_server.h"
+
 namespace {
 
 using namespace exopi;
@@ -17,6 +19,7 @@ using namespace exopi::block;
 constexpr uint64_t kRegsVa = 0x20000000;
 constexpr uint64_t kDmaVa = 0x20100000;
 constexpr uint64_t kRecvVa = 0x20200000;
+constexpr uint64_t kClientsVa = 0x30000000; ///< the clients' rings and data, 1 MiB each
 constexpr uint64_t kIrqBit = 1;
 
 } // namespace
@@ -34,23 +37,26 @@ int main() {
         printf("virtioblk: device %u: %s\n", dev, d.failure());
         return 1;
     }
+    Server server(d, d.capacity(), virtio_blk::kSector, virtio_blk::kMaxBlocks, d.has_flush(),
+                  d.dma_base(), kClientsVa);
+    d.attach(&server);
     if (!sys::irq_bind(dev, kIrqBit)) {
         printf("virtioblk: device %u: no interrupt\n", dev);
         return 1;
     }
     for (;;) {
-        auto m = sys::ipc_recv_notify(kRecvVa, kIrqBit | d.client_bits());
+        auto m = sys::ipc_recv_notify(kRecvVa, kIrqBit | server.client_bits());
         if (!m) {
             continue;
         }
         if (m.value().from != 0) {
-            d.setup(m.value(), kRecvVa);
+            server.setup(m.value(), kRecvVa);
             continue;
         }
         uint64_t bits = m.value().value;
         if ((bits & kIrqBit) != 0) {
             d.interrupt(!never_ack);
         }
-        d.serve_all(bits);
+        server.serve(bits);
     }
 }

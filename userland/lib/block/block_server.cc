@@ -1,12 +1,8 @@
-// The client side: the block protocol's setup messages and rings
-// (include/exopi/protocol/block.h). Everything a client wrote is read once, into the driver's
-// own memory, and checked there.
-#include "blk.h"
+// The block protocol's driver side (exopi/block_server.h). Everything a client wrote is read
+// once, into the driver's own memory, and checked there.
+#include "exopi/block_server.h"
 
-namespace virtio_blk {
-
-using namespace exopi;
-using namespace exopi::block;
+namespace exopi::block {
 
 namespace {
 
@@ -17,7 +13,7 @@ Request read_once(const volatile Request& r) {
 
 } // namespace
 
-Client* Driver::client_of(uint32_t env) {
+Server::Client* Server::client_of(uint32_t env) {
     for (Client& c : clients_) {
         if (c.env == env && !c.closing) {
             return &c;
@@ -26,7 +22,7 @@ Client* Driver::client_of(uint32_t env) {
     return nullptr;
 }
 
-uint64_t Driver::client_bits() const {
+uint64_t Server::client_bits() const {
     uint64_t bits = 0;
     for (uint32_t i = 0; i < kMaxClients; ++i) {
         if (clients_[i].started && !clients_[i].closing) {
@@ -36,13 +32,14 @@ uint64_t Driver::client_bits() const {
     return bits;
 }
 
-void Driver::setup(const ::IpcResult& m, uint64_t recv_va) {
+void Server::setup(const ::IpcResult& m, uint64_t recv_va) {
     uint64_t op = m.value & 0xff;
     uint64_t argument = m.value >> 8;
-    Client* c = client_of(m.from);
+    auto from = static_cast<uint32_t>(m.from);
+    Client* c = client_of(from);
     int64_t answer = kBlockErrSetup;
     if (op == kBlockConnect && c == nullptr) {
-        answer = connect(m.from, recv_va, m.perm);
+        answer = connect(from, recv_va, m.perm);
     } else if (op == kBlockShareData && c != nullptr && !c->started) {
         answer = share(*c, static_cast<uint32_t>(c - clients_), static_cast<uint32_t>(argument),
                        recv_va, m.perm);
@@ -55,11 +52,10 @@ void Driver::setup(const ::IpcResult& m, uint64_t recv_va) {
         answer = 0;
     }
     (void)sys::page_unmap(0, recv_va); // a page nobody took (or a setup error's)
-    (void)sys::ipc_try_send(static_cast<uint32_t>(m.from), static_cast<uint64_t>(answer), kNoPage,
-                            0);
+    (void)sys::ipc_try_send(from, static_cast<uint64_t>(answer), kNoPage, 0);
 }
 
-int64_t Driver::connect(uint32_t env, uint64_t recv_va, uint64_t perm) {
+int64_t Server::connect(uint32_t env, uint64_t recv_va, uint64_t perm) {
     if ((perm & kPermW) == 0) {
         return kBlockErrSetup; // no ring page, or a read-only one
     }
@@ -70,9 +66,11 @@ int64_t Driver::connect(uint32_t env, uint64_t recv_va, uint64_t perm) {
             break;
         }
         // A client that died without a word: signalling no bit finds it out.
-        if (c.in_flight == 0 && !sys::notify_signal(c.env, 0)) {
+        if (!c.closing && !sys::notify_signal(c.env, 0)) {
             drop(i);
-            break;
+            if (c.env == 0) {
+                break;
+            }
         }
     }
     if (i == kMaxClients) {
@@ -87,19 +85,19 @@ int64_t Driver::connect(uint32_t env, uint64_t recv_va, uint64_t perm) {
     c.ring = reinterpret_cast<Ring*>(ring_va(i));
     c.ring->magic = kMagic;
     c.ring->version = kVersion;
-    c.ring->block_size = kSector;
-    c.ring->max_blocks = kMaxBlocks;
-    c.ring->blocks = capacity_;
+    c.ring->block_size = block_size_;
+    c.ring->max_blocks = max_blocks_;
+    c.ring->blocks = blocks_;
     __atomic_store_n(&c.ring->req_tail, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&c.ring->cmp_head, 0, __ATOMIC_RELEASE);
     return i;
 }
 
-int64_t Driver::share(Client& c, uint32_t i, uint32_t page, uint64_t recv_va, uint64_t perm) {
+int64_t Server::share(Client& c, uint32_t i, uint32_t page, uint64_t recv_va, uint64_t perm) {
     if (page >= kMaxDataPages || (perm & kPermW) == 0) {
         return kBlockErrSetup;
     }
-    uint64_t va = data_va(i, page);
+    uint64_t va = page_va(i, page);
     if (!sys::page_map(0, recv_va, 0, va, kPermR | kPermW)) {
         return kBlockErrSetup;
     }
@@ -112,7 +110,7 @@ int64_t Driver::share(Client& c, uint32_t i, uint32_t page, uint64_t recv_va, ui
     return 0;
 }
 
-void Driver::drop(uint32_t i) {
+void Server::drop(uint32_t i) {
     Client& c = clients_[i];
     if (c.in_flight > 0) {
         c.closing = true; // the device still moves data to its pages: kept until it is done
@@ -121,28 +119,28 @@ void Driver::drop(uint32_t i) {
     (void)sys::page_unmap(0, ring_va(i));
     for (uint32_t p = 0; p < kMaxDataPages; ++p) {
         if (c.data_pa[p] != 0) {
-            (void)sys::page_unmap(0, data_va(i, p));
+            (void)sys::page_unmap(0, page_va(i, p));
         }
     }
     c = Client{};
 }
 
-int32_t Driver::check(const Client& c, const Request& r) const {
+int32_t Server::check(const Client& c, const Request& r) const {
     if (r.op == kBlockFlush) {
         return kBlockOk;
     }
     if (r.op != kBlockRead && r.op != kBlockWrite) {
         return kBlockErrOp;
     }
-    if (r.count == 0 || r.count > kMaxBlocks) {
+    if (r.count == 0 || r.count > max_blocks_) {
         return kBlockErrLength;
     }
-    if (r.block > capacity_ || r.count > capacity_ - r.block) {
+    if (r.block > blocks_ || r.count > blocks_ - r.block) {
         return kBlockErrRange;
     }
-    uint64_t bytes = uint64_t{r.count} * kSector;
+    uint64_t bytes = uint64_t{r.count} * block_size_;
     uint64_t region = uint64_t{kMaxDataPages} * kPageSize;
-    if (r.offset % kSector != 0 || r.offset > region || bytes > region - r.offset) {
+    if (r.offset % block_size_ != 0 || r.offset > region || bytes > region - r.offset) {
         return kBlockErrBuffer;
     }
     for (uint64_t p = r.offset / kPageSize; p <= (r.offset + bytes - 1) / kPageSize; ++p) {
@@ -153,7 +151,7 @@ int32_t Driver::check(const Client& c, const Request& r) const {
     return kBlockOk;
 }
 
-void Driver::complete(uint32_t i, uint64_t id, int32_t status, uint32_t count) {
+void Server::post(uint32_t i, uint64_t id, int32_t status, uint32_t count) {
     Client& c = clients_[i];
     if (c.closing) {
         return;
@@ -167,12 +165,21 @@ void Driver::complete(uint32_t i, uint64_t id, int32_t status, uint32_t count) {
     c.signal = true;
 }
 
-void Driver::serve(uint32_t i) {
+void Server::finish(uint32_t client, uint64_t id, int32_t status, uint32_t count) {
+    Client& c = clients_[client];
+    --c.in_flight;
+    post(client, id, status, count);
+    if (c.closing && c.in_flight == 0) {
+        drop(client);
+    }
+}
+
+void Server::serve_one(uint32_t i) {
     Client& c = clients_[i];
     Ring* r = c.ring;
     uint32_t head = __atomic_load_n(&r->req_head, __ATOMIC_ACQUIRE);
     if (head - c.req_tail > kRingSize) {
-        complete(i, 0, kBlockErrRing, 0); // more published than the ring holds: a lie
+        post(i, 0, kBlockErrRing, 0); // more published than the ring holds: a lie
         c.req_tail = head;
     }
     while (c.req_tail != head) {
@@ -184,9 +191,11 @@ void Driver::serve(uint32_t i) {
         Request q = read_once(r->req[c.req_tail % kRingSize]);
         int32_t st = check(c, q);
         if (st != kBlockOk || (q.op == kBlockFlush && !flush_)) {
-            complete(i, q.id, st, 0); // a device without FLUSH has no write cache to flush
-        } else if (!submit(i, q)) {
-            waiting_ = true; // no descriptors now: when the device returns some
+            post(i, q.id, st, 0); // a device without a write cache has nothing to flush
+        } else if (device_.submit(i, q)) {
+            ++c.in_flight;
+        } else {
+            retry_ = true; // no room in the device now: when it has some
             break;
         }
         ++c.req_tail;
@@ -194,16 +203,16 @@ void Driver::serve(uint32_t i) {
     __atomic_store_n(&r->req_tail, c.req_tail, __ATOMIC_RELEASE);
 }
 
-void Driver::serve_all(uint64_t bits) {
-    bool retry = waiting_;
-    waiting_ = false;
+void Server::serve(uint64_t bits) {
+    bool all = retry_;
+    retry_ = false;
     for (uint32_t i = 0; i < kMaxClients; ++i) {
         Client& c = clients_[i];
-        if (c.started && !c.closing && (retry || (bits >> (i + 1) & 1) != 0)) {
-            serve(i);
+        if (c.started && !c.closing && (all || (bits >> (i + 1) & 1) != 0)) {
+            serve_one(i);
         }
     }
-    kick();
+    device_.kick();
     for (uint32_t i = 0; i < kMaxClients; ++i) {
         Client& c = clients_[i];
         if (c.signal) {
@@ -215,4 +224,4 @@ void Driver::serve_all(uint64_t bits) {
     }
 }
 
-} // namespace virtio_blk
+} // namespace exopi::block
