@@ -9,5 +9,6 @@ set(EXOPI_LIB_SOURCES
   ${PROJECT_SOURCE_DIR}/src/lib/fdt.cc
   ${PROJECT_SOURCE_DIR}/src/lib/format.cc
   ${PROJECT_SOURCE_DIR}/src/lib/linetable.cc
+  ${PROJECT_SOURCE_DIR}/src/lib/mbr.cc
   ${PROJECT_SOURCE_DIR}/src/lib/paging/attrs.cc
 )

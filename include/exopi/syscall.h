@@ -50,6 +50,7 @@ enum class Sys : uint64_t {
     kDmaAlloc = 34,      ///< (dev, va, pages) -> physical address; contiguous, pinned, at va
     kPagePhys = 35,      ///< (va) -> physical address of the caller's page at va
     kDevRevoke = 36,     ///< (id, dev) -> 0; the right to dev taken from the caller or a child
+    kEnvWatch = 37,      ///< (id, bits) -> 0; bits signalled to the caller when id dies
     kCount
 };
 
@@ -171,6 +172,7 @@ inline constexpr SyscallAbi kSyscalls[] = {
      {{"dev", Arg::kDevice}, {"va", Arg::kVa}, {"pages", Arg::kLength}}},
     {Sys::kPagePhys, "page_phys", {{"va", Arg::kVa}}},
     {Sys::kDevRevoke, "dev_revoke", {{"id", Arg::kEnvId}, {"dev", Arg::kDevice}}},
+    {Sys::kEnvWatch, "env_watch", {{"id", Arg::kEnvId}, {"bits", Arg::kBits}}},
 };
 
 /// Is kSyscalls one row per call, in number order?
@@ -193,6 +195,9 @@ inline constexpr uint64_t kPageBatchMax = 512;
 /// Notification bits: an environment's notification word has bits 0-62 (bit 63 would make a
 /// result negative, an error); a mask or bits with bit 63 set is kErrInval.
 inline constexpr uint64_t kNotifyBits = ~uint64_t{0} >> 1;
+
+/// The most environments that may watch one environment at once (env_watch).
+inline constexpr unsigned kMaxWatchers = 8;
 
 /// The longest range code_sync takes per call (bytes).
 inline constexpr uint64_t kCodeSyncMax = kPageBatchMax * 4096;

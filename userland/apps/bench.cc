@@ -9,6 +9,7 @@
 //
 // This file is compiled without FP/SIMD (CMakeLists.txt): the measurements are of an
 // environment that does not use the FP unit, except the one that calls fp_step (bench_fp.cc).
+#include "exopi/block.h"
 #include "exopi/user.h"
 
 /// One floating-point operation (bench_fp.cc).
@@ -69,6 +70,55 @@ template <typename Fn> void once(const char* key, const char* what, uint64_t per
         exopi_profile_stop();
     }
     report(key, what, n);
+}
+
+constexpr uint64_t kBlkRing = 0x3a000000;
+constexpr uint64_t kBlkData = 0x3a100000;
+constexpr uint32_t kBlkPages = 32;
+
+void block_figures() {
+    auto disk = find_disk();
+    auto driver = disk ? start_block_driver(disk.value()) : Result<uint32_t>(exo::Err{kErrInval});
+    EXOPI_ASSERT(driver.ok());
+    static BlockClient c;
+    EXOPI_ASSERT(c.connect(driver.value(), kBlkRing, kBlkData, kBlkPages, 9).ok());
+    static uint64_t next_block = 0;
+    auto blocks = c.blocks() / 8 * 8;
+    figure("blk_read_d1", "block read 4 KiB, depth 1", [blocks] {
+        next_block = (next_block + 8) % blocks;
+        (void)c.read(next_block, 8, 0);
+    });
+    ++g_figure;
+    constexpr uint32_t kDepth = 32;
+    auto burst = [blocks] {
+        for (uint32_t i = 0; i < kDepth; ++i) {
+            next_block = (next_block + 8) % blocks;
+            (void)c.submit(block::Request{block::kBlockRead, 8, next_block, i * kPageSize, i});
+        }
+        c.kick();
+        for (uint32_t i = 0; i < kDepth; ++i) {
+            (void)c.wait();
+        }
+    };
+    burst();
+    if (profiled()) {
+        exopi_profile_start();
+    }
+    constexpr int kBursts = kRounds / kDepth;
+    uint64_t begin = exopi_instructions();
+    for (int r = 0; r < kBursts; ++r) {
+        burst();
+    }
+    uint64_t n = (exopi_instructions() - begin) / (kBursts * kDepth);
+    if (profiled()) {
+        exopi_profile_stop();
+    }
+    report("blk_read_d32", "block read 4 KiB, depth 32 (each)", n);
+    EXOPI_ASSERT(c.disconnect().ok());
+    EXOPI_ASSERT(sys::env_destroy(driver.value()).ok());
+    for (uint64_t p = 0; p <= kBlkPages; ++p) {
+        (void)sys::page_unmap(0, p == 0 ? kBlkRing : kBlkData + (p - 1) * kPageSize);
+    }
 }
 
 void touch_handler(FaultRecord* f) {
@@ -245,5 +295,11 @@ int main() {
     });
     (void)sys::notify_signal(partner_env, 0b100);
     wait(partner_env);
+
+    // Block reads through the disk's driver (virtioblk, or the Pi's sdhci), client to client:
+    // a 4 KiB read at a time, then 32 in flight (per read). Everything between the request and
+    // its completion is counted: the client, the kernel, the driver and the idle loop while the
+    // device works (docs/devices.md "Performance").
+    block_figures();
     return 0;
 }

@@ -233,6 +233,10 @@ void one_call(uint64_t index, bool verbose, Stats& st) {
         a[1] = chance(80) ? next() & kNotifyBits : next();
         break;
     case Sys::kIrqAck: a[0] = gen_dev(); break;
+    case Sys::kEnvWatch: // env_watch: anyone (the fuzzer itself: kErrInval), any bits
+        a[0] = gen_id(true);
+        a[1] = chance(80) ? next() & kNotifyBits : next();
+        break;
     case Sys::kDmaAlloc:
         a[0] = gen_dev();
         a[1] = gen_va(0);

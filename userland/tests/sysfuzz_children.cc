@@ -63,6 +63,7 @@ constexpr Sys kChildCalls[] = {
     Sys::kDmaAlloc,
     Sys::kPagePhys,
     Sys::kDevRevoke,
+    Sys::kEnvWatch,
 };
 constexpr uint64_t kNumChildCalls = sizeof kChildCalls / sizeof kChildCalls[0];
 /// A new call is in the list, or this fails to compile.

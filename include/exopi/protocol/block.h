@@ -19,7 +19,9 @@
 //      bit the client signals it with (its request bit), and from then on serves the rings.
 //   kBlockDisconnect ends it (answered with 0): the driver drops the pages. Requests still in
 //   flight then complete into nobody's ring.
-// The driver answers with ipc_try_send: the client waits in ipc_recv for each answer.
+// The driver answers with ipc_try_send: the client waits in ipc_recv for each answer (an
+// ipc_call; it must check that the answer is the driver's). A driver knows a client by its
+// environment id: one connection per environment.
 //
 // Running: the client fills req[req_head % kRingSize], then advances req_head (a store
 // with release order, after the entry's stores) and signals the driver's request bit
@@ -31,13 +33,14 @@
 //
 // A driver trusts nothing a client writes. Every field is checked and a bad request completes
 // with an error: a block range past the disk (kBlockErrRange), a count of 0 or more than
-// max_blocks (kBlockErrLength), a data range not a multiple of the block size, outside the data
-// region or on a page the client did not share (kBlockErrBuffer), an unknown operation
+// max_blocks (kBlockErrLength), a data offset not a multiple of the block size, a data range
+// outside the region or on a page the client did not share (kBlockErrBuffer), an unknown operation
 // (kBlockErrOp). Indices that lie — more requests published than the ring holds — complete
 // with kBlockErrRing and id 0, and the driver skips to the published head. A client that stops
 // consuming completions only stops its own requests (the driver serves a client only while its
 // completion ring has room). A client that dies is forgotten when the driver next fails to
-// signal it.
+// signal it. A client learns that its driver died by env_watch (the library watches with the
+// completion bit, and then answers every wait with kBlockErrGone).
 #pragma once
 
 #include <stdint.h>
@@ -76,6 +79,9 @@ enum Status : int32_t {
     kBlockErrIo = -6,     ///< the device failed the request
     kBlockErrFull = -7,   ///< setup: no room for another client
     kBlockErrSetup = -8,  ///< setup: a message out of order, a bad index, no page sent
+    /// The client library's own, never a driver's: the driver died (the kernel's env_watch
+    /// says so); what was in flight is lost.
+    kBlockErrGone = -9,
 };
 
 struct Request {

@@ -14,12 +14,18 @@ constinit unsigned g_head GUARDED_BY(g_lock) = 0; // next to read
 constinit unsigned g_count GUARDED_BY(g_lock) = 0;
 
 constexpr unsigned kMaxWaiters = 16;
+/// Ctrl-P: the environments, each on a line (env_dump).
+constexpr char kDumpKey = 0x10;
 constinit Env* g_waiters[kMaxWaiters] GUARDED_BY(g_lock);
 constinit unsigned g_nwaiters GUARDED_BY(g_lock) = 0;
 
 } // namespace
 
 void console_input(char c) {
+    if (c == kDumpKey) {
+        env_dump(); // a debugging aid, never a program's input
+        return;
+    }
     TicketGuard guard(g_lock);
     if (g_nwaiters > 0) {
         Env* e = g_waiters[0];

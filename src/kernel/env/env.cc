@@ -15,6 +15,7 @@
 #include "kernel/dev/devices.h"
 #include "kernel/env/fpu.h"
 #include "kernel/env/loader.h"
+#include "kernel/ipc/notify.h"
 #include "kernel/smp/bkl.h"
 #include "kernel/smp/percpu.h"
 #include "kernel/smp/smp.h"
@@ -133,6 +134,22 @@ void env_log(const Env* e, const char* fmt, ...) {
 }
 
 Env* env_table() { return g_envs; }
+
+void env_dump() {
+    static const char* const kStatus[] = {
+        "free",        "runnable",        "running",         "not runnable",
+        "blocked ipc", "blocked console", "blocked destroy", "blocked notify"};
+    for (const Env& e : g_envs) {
+        if (e.status == EnvStatus::kFree) {
+            continue;
+        }
+        auto s = static_cast<uint64_t>(e.status);
+        kprintf("env [%08x] parent %08x %-12s %-15s cpu %d notify %#lx mask %#lx\n", e.id, e.parent,
+                e.name, s < 8 ? kStatus[s] : "?",
+                e.running_on != nullptr ? static_cast<int>(e.running_on->index) : -1, e.notify_word,
+                e.notify_mask);
+    }
+}
 
 exo::Result<Env*, Error> env_lookup(uint64_t id, bool check_perm) {
     Env* cur = current_env();
@@ -277,6 +294,7 @@ void env_destroy(Env* e) {
     }
     run_remove(e);
     release_console_waiter(e);
+    notify_watchers(e);
     console_forget(e->id);
     bool was_current = e == current_env();
     if (was_current) {

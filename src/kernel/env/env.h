@@ -50,6 +50,12 @@ struct Env {
     /// waits (notify_wait, ipc_recv_notify), the bits that wake it (0: none).
     uint64_t notify_word = 0;
     uint64_t notify_mask = 0;
+    /// Who is told of its death (env_watch): each watcher's id and the bits signalled to it.
+    struct Watch {
+        uint32_t env;
+        uint64_t bits;
+    };
+    Watch watchers[exopi::kMaxWatchers] = {};
     /// Device rights (kernel/dev/devices.h): bit i, device i. The first environment has them
     /// all; others get them by dev_grant from a holder, their parent.
     uint64_t dev_rights = 0;
@@ -130,6 +136,10 @@ uint64_t boot_instructions();
 /// The environment table and the run queue's head, for the invariant checker (invariants.cc).
 Env* env_table() REQUIRES(g_big_lock);
 Env* run_queue_head() REQUIRES(g_big_lock);
+
+/// Prints one line per live environment: id, parent, name, status, where it runs, its
+/// notification word and mask (Ctrl-P on the console, as xv6's procdump; docs/debugging.md).
+void env_dump() REQUIRES(g_big_lock);
 
 /// "[%08x] " prefix for messages about an environment.
 void env_log(const Env* e, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

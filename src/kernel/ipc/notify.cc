@@ -66,4 +66,37 @@ int64_t ipc_recv_notify(Env* cur, uint64_t dstva, uint64_t mask) {
     return ipc_recv(cur, dstva); // a message (ipc_deliver clears the mask) or a signal ends it
 }
 
+int64_t env_watch(Env* cur, Env* target, uint64_t bits) {
+    if (bits == 0 || (bits & ~exopi::kNotifyBits) != 0 || target == cur) {
+        return exopi::kErrInval;
+    }
+    Env::Watch* free_slot = nullptr;
+    for (Env::Watch& w : target->watchers) {
+        if (w.env == cur->id) {
+            w.bits = bits;
+            return 0;
+        }
+        // A slot is free if unused or its watcher has died (its id names nobody now).
+        if (free_slot == nullptr && (w.env == 0 || !env_lookup(w.env, false))) {
+            free_slot = &w;
+        }
+    }
+    if (free_slot == nullptr) {
+        return exopi::kErrNoMem;
+    }
+    *free_slot = Env::Watch{cur->id, bits};
+    return 0;
+}
+
+void notify_watchers(Env* e) {
+    for (Env::Watch& w : e->watchers) {
+        if (w.env != 0) {
+            if (auto t = env_lookup(w.env, false)) {
+                (void)notify_signal(t.value(), w.bits);
+            }
+            w = Env::Watch{};
+        }
+    }
+}
+
 } // namespace kernel

@@ -1,5 +1,5 @@
 // The IPC and notification calls: ipc_try_send, ipc_recv, ipc_send_recv, notify_signal,
-// notify_wait, ipc_recv_notify.
+// notify_wait, ipc_recv_notify, env_watch.
 #include "kernel/ipc/ipc.h"
 #include "kernel/ipc/notify.h"
 #include "kernel/syscall/table.h"
@@ -26,6 +26,14 @@ int64_t h_notify_signal(Env* /*cur*/, arch::TrapFrame& tf) {
     return notify_signal(t.value(), arg(tf, 1));
 }
 int64_t h_notify_wait(Env* cur, arch::TrapFrame& tf) { return notify_wait(cur, arg(tf, 0)); }
+int64_t h_env_watch(Env* cur, arch::TrapFrame& tf) {
+    // Anyone may watch anyone, as anyone may signal anyone: a death is all it learns.
+    auto t = env_lookup(arg(tf, 0), false);
+    if (!t) {
+        return t.error();
+    }
+    return env_watch(cur, t.value(), arg(tf, 1));
+}
 int64_t h_ipc_recv_notify(Env* cur, arch::TrapFrame& tf) {
     return ipc_recv_notify(cur, arg(tf, 0), arg(tf, 1));
 }

@@ -78,6 +78,7 @@ int64_t h_irq_ack(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_dma_alloc(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_page_phys(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 int64_t h_dev_revoke(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
+int64_t h_env_watch(Env* cur, arch::TrapFrame& tf) REQUIRES(g_big_lock);
 
 using exopi::Sys;
 // clang-format off
@@ -120,6 +121,7 @@ inline constexpr Row kRows[] = {
     {Sys::kDmaAlloc,            h_dma_alloc,         Lock::kBig,      Tick::kYes},
     {Sys::kPagePhys,            h_page_phys,         Lock::kBig,      Tick::kNo},
     {Sys::kDevRevoke,           h_dev_revoke,        Lock::kBig,      Tick::kNo},
+    {Sys::kEnvWatch,            h_env_watch,         Lock::kBig,      Tick::kNo},
 };
 // clang-format on
 

@@ -63,12 +63,13 @@ Result<uint32_t> start_block_driver(uint32_t dev, uint64_t arg) {
 
 Result<Ok> BlockClient::connect(uint32_t driver, uint64_t ring_va, uint64_t data_va, uint32_t pages,
                                 unsigned cmp_bit) {
-    if (pages > kMaxDataPages || cmp_bit > 62) {
+    if (pages > kMaxDataPages || cmp_bit > 61) {
         return exo::Err{kErrInval};
     }
     driver_ = driver;
     data_va_ = data_va;
     cmp_bit_ = uint64_t{1} << cmp_bit;
+    gone_bit_ = uint64_t{2} << cmp_bit;
     if (auto r = sys::page_alloc(0, ring_va, kPermR | kPermW | kPermShared); !r) {
         return r;
     }
@@ -92,7 +93,8 @@ Result<Ok> BlockClient::connect(uint32_t driver, uint64_t ring_va, uint64_t data
         return exo::Err{kErrInval};
     }
     req_bit_ = static_cast<uint64_t>(bit);
-    return Ok{};
+    // The driver's death: a bit of its own, which only a death sets.
+    return sys::env_watch(driver, gone_bit_);
 }
 
 Result<Ok> BlockClient::disconnect() {
@@ -125,10 +127,17 @@ bool BlockClient::poll(Completion* out) {
     return true;
 }
 
+bool BlockClient::driver_alive() const { return sys::notify_signal(driver_, 0).ok(); }
+
 Completion BlockClient::wait() {
     Completion c{};
     while (!poll(&c)) {
-        (void)sys::notify_wait(cmp_bit_);
+        if (gone_) {
+            return Completion{0, kBlockErrGone, 0};
+        }
+        auto bits = sys::notify_wait(cmp_bit_ | gone_bit_);
+        // The driver's death is final: kept, as its bit is taken only once.
+        gone_ = bits && (bits.value() & gone_bit_) != 0;
     }
     return c;
 }
@@ -141,10 +150,28 @@ int32_t BlockClient::run(uint32_t op, uint64_t block, uint32_t count, uint64_t o
     kick();
     for (;;) {
         Completion c = wait();
-        if (c.id == id) {
+        if (c.id == id || c.status == kBlockErrGone) {
             return c.status;
         }
     }
+}
+
+Result<exo::MbrPartition> data_area(BlockClient& c, uint64_t offset) {
+    if (c.read(0, 1, offset) != kBlockOk) {
+        return exo::Err{kErrInval};
+    }
+    auto mbr = exo::parse_mbr(c.data() + offset, c.block_size(), c.blocks());
+    if (!mbr) {
+        if (mbr.error() != exo::MbrError::kSignature) {
+            return exo::Err{kErrInval};
+        }
+        return exo::MbrPartition{kDataPartitionType, false, 0, c.blocks()};
+    }
+    const exo::MbrPartition* p = exo::find_partition(mbr.value(), kDataPartitionType);
+    if (p == nullptr) {
+        return exo::Err{kErrInval};
+    }
+    return *p;
 }
 
 } // namespace exopi

@@ -22,16 +22,6 @@ Server::Client* Server::client_of(uint32_t env) {
     return nullptr;
 }
 
-uint64_t Server::client_bits() const {
-    uint64_t bits = 0;
-    for (uint32_t i = 0; i < kMaxClients; ++i) {
-        if (clients_[i].started && !clients_[i].closing) {
-            bits |= uint64_t{2} << i;
-        }
-    }
-    return bits;
-}
-
 void Server::setup(const ::IpcResult& m, uint64_t recv_va) {
     uint64_t op = m.value & 0xff;
     uint64_t argument = m.value >> 8;
@@ -46,6 +36,7 @@ void Server::setup(const ::IpcResult& m, uint64_t recv_va) {
     } else if (op == kBlockStart && c != nullptr && !c->started && argument < 63) {
         c->cmp_bit = uint64_t{1} << argument;
         c->started = true;
+        bits_ |= uint64_t{2} << (c - clients_);
         answer = static_cast<int64_t>(uint64_t{2} << (c - clients_));
     } else if (op == kBlockDisconnect && c != nullptr) {
         drop(static_cast<uint32_t>(c - clients_));
@@ -112,6 +103,8 @@ int64_t Server::share(Client& c, uint32_t i, uint32_t page, uint64_t recv_va, ui
 
 void Server::drop(uint32_t i) {
     Client& c = clients_[i];
+    bits_ &= ~(uint64_t{2} << i);
+    signal_ &= ~(1U << i);
     if (c.in_flight > 0) {
         c.closing = true; // the device still moves data to its pages: kept until it is done
         return;
@@ -162,7 +155,7 @@ void Server::post(uint32_t i, uint64_t id, int32_t status, uint32_t count) {
     e.count = count;
     ++c.cmp_head;
     __atomic_store_n(&c.ring->cmp_head, c.cmp_head, __ATOMIC_RELEASE);
-    c.signal = true;
+    signal_ |= 1U << i;
 }
 
 void Server::finish(uint32_t client, uint64_t id, int32_t status, uint32_t count) {
@@ -204,22 +197,19 @@ void Server::serve_one(uint32_t i) {
 }
 
 void Server::serve(uint64_t bits) {
-    bool all = retry_;
+    // The clients to serve: those that signalled, or all after a retry (bits_ has only
+    // started clients that are not closing).
+    uint64_t todo = (retry_ ? bits_ : bits & bits_) >> 1;
     retry_ = false;
-    for (uint32_t i = 0; i < kMaxClients; ++i) {
-        Client& c = clients_[i];
-        if (c.started && !c.closing && (all || (bits >> (i + 1) & 1) != 0)) {
-            serve_one(i);
-        }
+    for (; todo != 0; todo &= todo - 1) {
+        serve_one(static_cast<uint32_t>(__builtin_ctzll(todo)));
     }
     device_.kick();
-    for (uint32_t i = 0; i < kMaxClients; ++i) {
-        Client& c = clients_[i];
-        if (c.signal) {
-            c.signal = false;
-            if (!sys::notify_signal(c.env, c.cmp_bit)) {
-                drop(i); // it died
-            }
+    while (signal_ != 0) {
+        auto i = static_cast<uint32_t>(__builtin_ctz(signal_));
+        signal_ &= signal_ - 1;
+        if (!sys::notify_signal(clients_[i].env, clients_[i].cmp_bit)) {
+            drop(i); // it died
         }
     }
 }

@@ -5,6 +5,7 @@
 
 #include "exopi/protocol/block.h"
 #include "exopi/user.h"
+#include "lib/mbr.h"
 
 namespace exopi {
 
@@ -18,7 +19,8 @@ Result<uint32_t> find_disk();
 class BlockClient {
   public:
     /// Connects to `driver`: the ring page at `ring_va` and `pages` data pages from `data_va`
-    /// (allocated here, shared with the driver), completions signalled on bit `cmp_bit`. One
+    /// (allocated here, shared with the driver), completions signalled on bit `cmp_bit`, and
+    /// the driver's death on bit `cmp_bit` + 1 (env_watch; cmp_bit <= 61). One
     /// connection per environment (the driver knows its clients by id), set up while no one
     /// else sends this environment a message (the answers come by IPC).
     Result<Ok> connect(uint32_t driver, uint64_t ring_va, uint64_t data_va, uint32_t pages,
@@ -39,8 +41,11 @@ class BlockClient {
     void kick();
     /// Takes one completion if there is one.
     bool poll(block::Completion* out);
-    /// Takes one completion, waiting for the driver's signal if there is none yet.
+    /// Takes one completion, waiting for the driver's signal if there is none yet; one with
+    /// status kBlockErrGone (id 0) once the driver has died.
     block::Completion wait();
+    /// Is the driver still there?
+    bool driver_alive() const;
     /// Requests in flight (submitted, not yet completed).
     uint32_t in_flight() const { return submitted_ - completed_; }
 
@@ -60,11 +65,22 @@ class BlockClient {
     uint64_t data_va_ = 0;
     uint64_t req_bit_ = 0; ///< the driver's bit for this client
     uint64_t cmp_bit_ = 0;
+    uint64_t gone_bit_ = 0;
+    bool gone_ = false;     ///< the driver's death was signalled
     uint32_t req_head_ = 0; ///< own copies of the indices this side owns
     uint32_t cmp_tail_ = 0;
     uint32_t submitted_ = 0;
     uint32_t completed_ = 0;
     uint64_t next_id_ = 1;
 };
+
+/// MBR type of the data partition a disk gives its file system (a Linux partition).
+inline constexpr uint8_t kDataPartitionType = 0x83;
+
+/// The blocks of `c`'s disk that are for data: its first Linux partition (MBR type 0x83) if
+/// block 0 holds a partition table, else (a blank or whole-disk image) the whole disk; kErrInval
+/// for a table without such a partition (a card with a boot partition only: nothing may be
+/// written). Reads block 0 into the data region at `offset`.
+Result<exo::MbrPartition> data_area(BlockClient& c, uint64_t offset);
 
 } // namespace exopi

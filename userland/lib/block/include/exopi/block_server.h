@@ -47,7 +47,7 @@ class Server {
           flush_(flush), dma_base_(dma_base), map_base_(map_base) {}
 
     /// The request bits of the clients being served.
-    uint64_t client_bits() const;
+    uint64_t client_bits() const { return bits_; }
     /// One setup message, a page perhaps at recv_va; answered, and recv_va left unmapped.
     void setup(const ::IpcResult& m, uint64_t recv_va);
     /// Serves the clients whose bits are in `bits` (and all of them after a retry), then kicks
@@ -81,7 +81,6 @@ class Server {
         uint32_t req_tail = 0;
         uint32_t cmp_head = 0;
         uint32_t in_flight = 0;
-        bool signal = false;
     };
 
     uint64_t ring_va(uint32_t i) const { return map_base_ + uint64_t{i} * 0x100000; }
@@ -102,6 +101,8 @@ class Server {
     uint64_t dma_base_;
     uint64_t map_base_;
     bool retry_ = false;
+    uint64_t bits_ = 0;   ///< client_bits(): bit 1 + i for each started client i
+    uint32_t signal_ = 0; ///< bit i: client i has completions since its last signal
     Client clients_[kMaxClients];
 };
 

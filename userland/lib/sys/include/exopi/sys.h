@@ -169,6 +169,11 @@ inline Result<uint64_t> notify_wait(uint64_t mask) {
 }
 /// ipc_recv(dstva), or a notification of a bit in `mask`, whichever comes first: a message as
 /// ipc_recv gives it, or `from` 0 (no environment has id 0) with the bits taken as `value`.
+/// Asks to be signalled `bits` when environment `id` dies (at most kMaxWatchers watch one; again:
+/// new bits). How a client learns that its server is gone.
+inline Result<Ok> env_watch(uint32_t id, uint64_t bits) {
+    return status(call(Sys::kEnvWatch, id, bits));
+}
 inline Result<IpcResult> ipc_recv_notify(uint64_t dstva, uint64_t mask) {
     IpcResult r{};
     int64_t e = __exopi_ipc_recv_notify(dstva, mask, &r);
