@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/mem.h"
+
 extern "C" {
 
 static bool words(const void* a, const void* b, size_t n) {
@@ -23,10 +25,7 @@ void* memcpy(void* dst, const void* src, size_t n) {
         uint64_t* const blocks_end = d + (n / 64) * 8;
         uint64_t* const end = d + n / 8;
         while (d != blocks_end) {
-            uint64_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3];
-            uint64_t a4 = s[4], a5 = s[5], a6 = s[6], a7 = s[7];
-            d[0] = a0, d[1] = a1, d[2] = a2, d[3] = a3;
-            d[4] = a4, d[5] = a5, d[6] = a6, d[7] = a7;
+            exo::copy_block64(d, s);
             d += 8;
             s += 8;
         }

@@ -61,11 +61,11 @@ class Queue final : public Backend {
 
 int main() {
     bool never_ack = (arg() & 1) != 0;
-    auto go = sys::ipc_recv(kNoPage);
-    if (!go) {
+    auto device = driver_device(); // granted by the parent, which then says which it is
+    if (!device) {
         return 1;
     }
-    auto dev = static_cast<uint32_t>(go.value().value);
+    uint32_t dev = device.value();
     auto info = sys::dev_info(dev);
     if (!info || !sys::irq_bind(dev, kIrqBit)) {
         printf("sdhci: device %u: no such device, or no interrupt\n", dev);
@@ -81,15 +81,8 @@ int main() {
     Server server(queue, card.blocks(), 512, sdhci::kMaxBlocks, false, info.value().dma_base,
                   kClientsVa);
     for (;;) {
-        auto m = sys::ipc_recv_notify(kRecvVa, server.client_bits());
-        if (!m) {
-            continue;
-        }
-        if (m.value().from != 0) {
-            server.setup(m.value(), kRecvVa);
-            continue;
-        }
-        server.serve(m.value().value);
+        // Clients' bits only: the controller's interrupt is waited for inside each request.
+        server.serve(server.wait(0, kRecvVa));
         while (!queue.empty()) {
             queue.run(card, server);
             server.serve(0); // the completions signalled, and what waited for room taken

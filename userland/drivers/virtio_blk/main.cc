@@ -26,12 +26,11 @@ constexpr uint64_t kIrqBit = 1;
 
 int main() {
     bool never_ack = (arg() & 1) != 0;
-    // The parent grants the device, then says which it is.
-    auto go = sys::ipc_recv(kNoPage);
-    if (!go) {
+    auto device = driver_device(); // granted by the parent, which then says which it is
+    if (!device) {
         return 1;
     }
-    auto dev = static_cast<uint32_t>(go.value().value);
+    uint32_t dev = device.value();
     virtio_blk::Driver d;
     if (auto r = d.init(dev, kRegsVa, kDmaVa); !r) {
         printf("virtioblk: device %u: %s\n", dev, d.failure());
@@ -45,15 +44,7 @@ int main() {
         return 1;
     }
     for (;;) {
-        auto m = sys::ipc_recv_notify(kRecvVa, kIrqBit | server.client_bits());
-        if (!m) {
-            continue;
-        }
-        if (m.value().from != 0) {
-            server.setup(m.value(), kRecvVa);
-            continue;
-        }
-        uint64_t bits = m.value().value;
+        uint64_t bits = server.wait(kIrqBit, kRecvVa);
         if ((bits & kIrqBit) != 0) {
             d.interrupt(!never_ack);
         }

@@ -13,6 +13,27 @@ Request read_once(const volatile Request& r) {
 
 } // namespace
 
+Result<uint32_t> driver_device() {
+    auto go = sys::ipc_recv(kNoPage);
+    if (!go) {
+        return exo::Err{go.error()};
+    }
+    return static_cast<uint32_t>(go.value().value);
+}
+
+uint64_t Server::wait(uint64_t device_bits, uint64_t recv_va) {
+    for (;;) {
+        auto m = sys::ipc_recv_notify(recv_va, device_bits | bits_);
+        if (!m) {
+            continue;
+        }
+        if (m.value().from == 0) {
+            return m.value().value;
+        }
+        setup(m.value(), recv_va);
+    }
+}
+
 Server::Client* Server::client_of(uint32_t env) {
     for (Client& c : clients_) {
         if (c.env == env && !c.closing) {

@@ -3,8 +3,8 @@
 // checks of every request a client writes, the completion rings, and the signals. A driver
 // supplies the device: a Backend that starts checked requests and reports them finished.
 //
-// A driver's loop: ipc_recv_notify(recv_va, device bits | client_bits()); a message goes to
-// setup(), notification bits to the device first and then serve(bits).
+// A driver's loop: wait(device bits, recv_va) handles the clients' setup messages and returns
+// notification bits; those of the device go to the device first, then serve(bits).
 #pragma once
 
 #include "exopi/protocol/block.h"
@@ -35,6 +35,10 @@ class Backend {
     ~Backend() = default;
 };
 
+/// A driver's first step: the device its parent granted it, which the parent names in its first
+/// message (start_block_driver).
+Result<uint32_t> driver_device();
+
 class Server {
   public:
     /// `blocks` of `block_size` bytes, at most `max_blocks` per request; `flush`: the device has
@@ -50,6 +54,9 @@ class Server {
     uint64_t client_bits() const { return bits_; }
     /// One setup message, a page perhaps at recv_va; answered, and recv_va left unmapped.
     void setup(const ::IpcResult& m, uint64_t recv_va);
+    /// Waits for work: every setup message that comes meanwhile is handled (setup), and the
+    /// first notification's bits (of `device_bits` and the clients') are returned.
+    uint64_t wait(uint64_t device_bits, uint64_t recv_va);
     /// Serves the clients whose bits are in `bits` (and all of them after a retry), then kicks
     /// the device and signals every client that got completions.
     void serve(uint64_t bits);
