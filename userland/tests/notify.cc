@@ -1,6 +1,6 @@
-// Notifications (docs/syscalls.md "Notifications"): the errors; bits taken at once when set and
-// kept when not asked for; a child blocked in notify_wait on CPU 1 woken from CPU 0 by exactly
-// the bits of its mask; a server in ipc_recv_notify ending with a message or a signal from
+// Notifications (docs/syscalls.md "Notifications") and env_watch: the errors; bits taken at once
+// when set and kept when not asked for; a child blocked in notify_wait on CPU 1 woken from CPU 0 by
+// exactly the bits of its mask; a server in ipc_recv_notify ending with a message or a signal from
 // another CPU, whichever comes; a waiter destroyed while it waits. The kernel's accounting at
 // the end checks that every page came back.
 #include "exopi/expect.h"
@@ -120,6 +120,34 @@ void destroy_waiter() {
 
 } // namespace
 
+/// env_watch: a child's death signals the watcher's bits; a watch ended with bits 0 signals
+/// nothing; the caller cannot watch itself, nor a dead id.
+void watch_deaths() {
+    expect("env_watch(self)", code(sys::env_watch(thisenv(), 1)), kErrInval);
+    expect("env_watch(no such env)", code(sys::env_watch(0x7fff, 1)), kErrBadEnv);
+    for (int ended = 0; ended < 2; ++ended) {
+        auto child = fork();
+        EXOPI_ASSERT(child.ok());
+        if (child.value() == 0) {
+            (void)sys::ipc_recv(kNoPage); // until told to end
+            exit();
+        }
+        expect("env_watch", code(sys::env_watch(child.value(), 1 << 9)), 0);
+        if (ended != 0) {
+            expect("env_watch(0): the end of it", code(sys::env_watch(child.value(), 0)), 0);
+        }
+        EXOPI_ASSERT(ipc_send(child.value(), 0).ok());
+        wait(child.value());
+        expect("env_watch(a dead id)", code(sys::env_watch(child.value(), 1)), kErrBadEnv);
+        // The death's bit, or none: signal bit 10 to self and take both bits at once.
+        EXOPI_ASSERT(sys::notify_signal(0, 1 << 10).ok());
+        auto got = sys::notify_wait((1 << 9) | (1 << 10));
+        expect(ended != 0 ? "no signal after the watch ended" : "the death signalled",
+               got ? static_cast<int64_t>(got.value()) : code(got),
+               ended != 0 ? 1 << 10 : (1 << 9) | (1 << 10));
+    }
+}
+
 int main() {
     pin(0);
     errors();
@@ -127,6 +155,7 @@ int main() {
     cross_cpu();
     server_loop();
     destroy_waiter();
+    watch_deaths();
     printf("notify: %d failures\n", expect.failures());
     return 0;
 }

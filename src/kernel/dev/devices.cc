@@ -53,32 +53,42 @@ constexpr uint32_t kSdhciResetAll = 1u << 24;
 /// a device that never finishes cannot hang the kernel.
 constexpr unsigned kResetPolls = 1000000;
 
-void quiesce(const platform::UserDevice& d) {
+/// Stops the device; false if its reset did not finish within the bound.
+bool quiesce(const platform::UserDevice& d) {
     switch (d.kind) {
     case DevKind::kVirtioMmio: {
         mmio_write<uint32_t>(d.base + kVirtioStatus, 0);
-        for (unsigned i = 0; i < kResetPolls && mmio_read<uint32_t>(d.base + kVirtioStatus) != 0;
-             ++i) {
+        for (unsigned i = 0; i < kResetPolls; ++i) {
+            if (mmio_read<uint32_t>(d.base + kVirtioStatus) == 0) {
+                return true;
+            }
         }
-        break;
+        return false;
     }
     case DevKind::kSdhci: {
         uint32_t v = mmio_read<uint32_t>(d.base + kSdhciClockWord);
         mmio_write<uint32_t>(d.base + kSdhciClockWord, v | kSdhciResetAll);
-        for (unsigned i = 0;
-             i < kResetPolls && (mmio_read<uint32_t>(d.base + kSdhciClockWord) & kSdhciResetAll);
-             ++i) {
+        for (unsigned i = 0; i < kResetPolls; ++i) {
+            if ((mmio_read<uint32_t>(d.base + kSdhciClockWord) & kSdhciResetAll) == 0) {
+                return true;
+            }
         }
-        break;
+        return false;
     }
     }
+    return false;
+}
+
+/// Are some of `d`'s registers on the page at `page`?
+bool on_page(const platform::UserDevice& d, uint64_t page) {
+    return d.base < page + 4096 && page < d.base + d.size;
 }
 
 /// `cur` holds the right to every device with registers on the page at `page`.
 bool holds_page(const Env* cur, uint64_t page) {
     for (uint32_t i = 0; i < g_devices.count; ++i) {
         const platform::UserDevice& d = g_devices.items[i];
-        if (d.base < page + 4096 && page < d.base + d.size && !holds_device(cur, i)) {
+        if (on_page(d, page) && !holds_device(cur, i)) {
             return false;
         }
     }
@@ -158,6 +168,7 @@ bool device_interrupts_bound() {
 }
 
 void devices_release(Env* e) {
+    bool stopped = true;
     for (uint32_t i = 0; i < g_devices.count; ++i) {
         DeviceState& s = g_state[i];
         if (s.driver != e->id) {
@@ -167,10 +178,19 @@ void devices_release(Env* e) {
         if (d.irq != 0) {
             platform::irq_mask(d.irq);
         }
-        quiesce(d);
+        if (!quiesce(d)) {
+            // A device that does not stop may still write its driver's DMA memory: kept,
+            // never reused (a leak the kernel chooses over a corruption).
+            kprintf("dev: %s did not stop; [%08x]'s DMA memory is kept\n", d.name, e->id);
+            stopped = false;
+        }
         s = DeviceState{};
     }
-    dma_release(e);
+    if (stopped) {
+        dma_release(e);
+    } else {
+        dma_keep(e);
+    }
 }
 
 int64_t dev_info(Env* cur, uint64_t dev, uint64_t out_va) {
@@ -240,8 +260,19 @@ int64_t dev_map(Env* cur, uint64_t dev, uint64_t offset, uint64_t va, uint64_t p
         return exopi::kErrNoRight;
     }
     if (write) {
-        if (Error e = device_claim(cur, static_cast<uint32_t>(dev)); e != exopi::kOk) {
-            return e;
+        // A writable page reaches every device on it: the caller becomes the driver of each,
+        // so that its death stops them all (none may have another driver).
+        for (uint32_t i = 0; i < g_devices.count; ++i) {
+            uint32_t driver = g_state[i].driver;
+            if (on_page(g_devices.items[i], page) && driver != 0 && driver != cur->id &&
+                env_lookup(driver, false)) {
+                return exopi::kErrBusy;
+            }
+        }
+        for (uint32_t i = 0; i < g_devices.count; ++i) {
+            if (on_page(g_devices.items[i], page)) {
+                (void)device_claim(cur, i);
+            }
         }
     }
     using exo::Perm;
@@ -259,6 +290,9 @@ int64_t dev_io(Env* cur, uint64_t dev, uint64_t offset, uint64_t op, uint64_t va
     if ((width != 1 && width != 2 && width != 4) || offset % width != 0 || offset >= d.size ||
         width > d.size - offset) {
         return exopi::kErrInval;
+    }
+    if (d.kind == DevKind::kSdhci && width != 4) {
+        return exopi::kErrInval; // the BCM2835's controller takes 32-bit accesses only
     }
     if (!holds_device(cur, static_cast<uint32_t>(dev))) {
         return exopi::kErrNoRight;

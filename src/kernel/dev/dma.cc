@@ -16,6 +16,9 @@ struct DmaRun {
 };
 /// Runs in use at once, all drivers together (a block driver needs two or three).
 constexpr unsigned kMaxRuns = 128;
+/// The owner of runs kept after a device did not stop: no environment's id (a generation is
+/// at least 1, so every id is at least 1 << kEnvIdShift).
+constexpr uint32_t kKept = 1;
 constinit DmaRun g_runs[kMaxRuns] GUARDED_BY(g_big_lock) = {};
 
 void unpin(DmaRun& r) REQUIRES(g_big_lock) {
@@ -99,6 +102,14 @@ void dma_release(Env* e) {
     for (DmaRun& r : g_runs) {
         if (r.owner == e->id) {
             unpin(r);
+        }
+    }
+}
+
+void dma_keep(Env* e) {
+    for (DmaRun& r : g_runs) {
+        if (r.owner == e->id) {
+            r.owner = kKept;
         }
     }
 }

@@ -22,6 +22,8 @@ int64_t dma_alloc(Env* cur, uint64_t dev, uint64_t va, uint64_t pages) REQUIRES(
 int64_t page_phys(Env* cur, uint64_t va) REQUIRES(g_big_lock);
 /// Drops the pins of every run `e` allocated (devices_release, after the quiesce).
 void dma_release(Env* e) REQUIRES(g_big_lock);
+/// Keeps them for good, owned by nobody: a device of `e` did not stop (devices_release).
+void dma_keep(Env* e) REQUIRES(g_big_lock);
 /// The kernel's own references to frame `pa` (1 while pinned, else 0): the invariant checker
 /// adds them to the mappings it counts.
 uint32_t dma_pins(exo::PhysAddr pa) REQUIRES(g_big_lock);

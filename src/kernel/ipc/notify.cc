@@ -67,19 +67,22 @@ int64_t ipc_recv_notify(Env* cur, uint64_t dstva, uint64_t mask) {
 }
 
 int64_t env_watch(Env* cur, Env* target, uint64_t bits) {
-    if (bits == 0 || (bits & ~exopi::kNotifyBits) != 0 || target == cur) {
+    if ((bits & ~exopi::kNotifyBits) != 0 || target == cur) {
         return exopi::kErrInval;
     }
     Env::Watch* free_slot = nullptr;
     for (Env::Watch& w : target->watchers) {
         if (w.env == cur->id) {
-            w.bits = bits;
+            w = bits == 0 ? Env::Watch{} : Env::Watch{cur->id, bits}; // 0: no longer watches
             return 0;
         }
         // A slot is free if unused or its watcher has died (its id names nobody now).
         if (free_slot == nullptr && (w.env == 0 || !env_lookup(w.env, false))) {
             free_slot = &w;
         }
+    }
+    if (bits == 0) {
+        return 0; // was not watching
     }
     if (free_slot == nullptr) {
         return exopi::kErrNoMem;

@@ -23,9 +23,9 @@ int64_t notify_wait(Env* cur, uint64_t mask) REQUIRES(g_big_lock);
 /// the value (a2) is the bits taken. A mask of 0 is plain ipc_recv.
 int64_t ipc_recv_notify(Env* cur, uint64_t dstva, uint64_t mask) REQUIRES(g_big_lock);
 
-/// `cur` asks to be signalled `bits` when `target` dies (kErrInval for no bits, bits outside
-/// kNotifyBits or itself; kErrNoMem when kMaxWatchers already watch it). Watching again
-/// replaces the bits.
+/// `cur` asks to be signalled `bits` when `target` dies (kErrInval for bits outside kNotifyBits
+/// or itself; kErrNoMem when kMaxWatchers already watch it). Watching again replaces the bits;
+/// bits 0 ends the watch.
 int64_t env_watch(Env* cur, Env* target, uint64_t bits) REQUIRES(g_big_lock);
 /// `e` is dying: its live watchers get their bits.
 void notify_watchers(Env* e) REQUIRES(g_big_lock);

@@ -98,6 +98,7 @@ Result<Ok> BlockClient::connect(uint32_t driver, uint64_t ring_va, uint64_t data
 }
 
 Result<Ok> BlockClient::disconnect() {
+    (void)sys::env_watch(driver_, 0); // a watcher's slot is the driver's to give to others
     return ask(driver_, kBlockDisconnect) == 0 ? Result<Ok>(Ok{}) : exo::Err{kErrInval};
 }
 
